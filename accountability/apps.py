@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountabilityConfig(AppConfig):
+    name = "accountability"
+    verbose_name = _("检查考核与问责")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from responsibilities import views as responsibilities_views
+
+admin.site.site_header = _("责任制台账 · 系统管理")
+admin.site.site_title = _("责任制台账")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("", responsibilities_views.home, name="home"),
+    path("healthz", responsibilities_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("responsibilities.urls")),
+    path("", include("reporting.urls")),
+    path("", include("accountability.urls")),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResponsibilitiesConfig(AppConfig):
+    name = "responsibilities"
+    verbose_name = _("组织与责任")
+    default_auto_field = "django.db.models.BigAutoField"

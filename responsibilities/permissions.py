@@ -1,0 +1,176 @@
+"""The one place that answers "may user U do A on object O".
+
+A grant is a guardian object permission on an organization. It reaches that
+organization's whole subtree, so the question is answered by walking up from
+the object's organization: does any ancestor (or the organization itself) carry
+a grant that satisfies the capability? Querysets are scoped the same way, so a
+list never shows what a detail page would refuse.
+
+Every object the views deal in exposes `permission_organization`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.models import (
+    Organization,
+    OrganizationGroupPermission,
+    OrganizationUserPermission,
+)
+
+
+class Capability(models.TextChoices):
+    VIEW = "view", _("查看")
+    MANAGE = "manage", _("管理责任与任务")
+    DRAFT_REPORT = "draft_report", _("起草报告")
+    SIGN_REPORT = "sign_report", _("签发")
+    INSPECT = "inspect", _("纪检巡察")
+    ADMINISTER = "administer", _("系统管理")
+
+
+# Which granted capabilities satisfy a requested one. Anyone with a grant may
+# view its scope; `administer` satisfies everything.
+SATISFIED_BY: dict[str, frozenset[str]] = {
+    Capability.VIEW: frozenset(Capability.values),
+    Capability.MANAGE: frozenset({Capability.MANAGE, Capability.ADMINISTER}),
+    Capability.DRAFT_REPORT: frozenset({Capability.DRAFT_REPORT, Capability.ADMINISTER}),
+    Capability.SIGN_REPORT: frozenset({Capability.SIGN_REPORT, Capability.ADMINISTER}),
+    Capability.INSPECT: frozenset({Capability.INSPECT, Capability.ADMINISTER}),
+    Capability.ADMINISTER: frozenset({Capability.ADMINISTER}),
+}
+
+_CACHE_ATTR = "_zeren_grants"
+
+
+class HasOrganization(Protocol):
+    @property
+    def permission_organization(self) -> Organization: ...
+
+
+def _grants(user) -> dict[str, list[str]]:
+    """Granted organization paths per capability codename, loaded once per user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    grants: dict[str, list[str]] = {}
+    rows = OrganizationUserPermission.objects.filter(user=user).values_list(
+        "permission__codename", "content_object__path"
+    )
+    group_rows = OrganizationGroupPermission.objects.filter(group__user=user).values_list(
+        "permission__codename", "content_object__path"
+    )
+    for codename, path in [*rows, *group_rows]:
+        grants.setdefault(codename, []).append(path)
+    setattr(user, _CACHE_ATTR, grants)
+    return grants
+
+
+def forget_grants(user) -> None:
+    """Drop the per-user cache after grants change within one request or test."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the set: their subtree is already covered."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not result or not path.startswith(result[-1]):
+            result.append(path)
+    return result
+
+
+def scope_paths(user, capability: str) -> list[str] | None:
+    """The roots of the subtrees where `user` holds `capability`.
+
+    Returns None for "everywhere" (an active superuser), [] for "nowhere".
+    """
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return []
+    if not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    grants = _grants(user)
+    return _minimal(path for code in SATISFIED_BY[capability] for path in grants.get(code, []))
+
+
+def _organization_of(obj: HasOrganization | Organization) -> Organization:
+    if isinstance(obj, Organization):
+        return obj
+    return obj.permission_organization
+
+
+def can(user, capability: str, obj: HasOrganization | Organization) -> bool:
+    """May `user` exercise `capability` on `obj`? Walks up from the object's organization."""
+    paths = scope_paths(user, capability)
+    if paths is None:
+        return True
+    org_path = _organization_of(obj).path
+    return any(org_path.startswith(p) for p in paths)
+
+
+def visible(user, capability: str, queryset: models.QuerySet, *, via: str = "") -> models.QuerySet:
+    """Restrict `queryset` to rows whose organization lies in the user's scope.
+
+    `via` is the lookup from the queryset's model to its Organization
+    ("" when the queryset is of organizations, "organization" for most models).
+    """
+    paths = scope_paths(user, capability)
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.none()
+    field = f"{via}__path__startswith" if via else "path__startswith"
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{field: path})
+    return queryset.filter(condition)
+
+
+def require(user, capability: str, obj: HasOrganization | Organization) -> None:
+    """Refuse with 404 when the object is outside the user's view, 403 when only the capability is missing."""
+    if can(user, capability, obj):
+        return
+    if capability != Capability.VIEW and can(user, Capability.VIEW, obj):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    raise Http404(_("未找到该对象，或您无权查看。"))
+
+
+def get_for(user, capability: str, queryset: models.QuerySet, **lookup):
+    """Fetch one object and check `capability` on it; 404 if missing or invisible, 403 if view-only."""
+    try:
+        obj = queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("未找到该对象，或您无权查看。")) from exc
+    require(user, capability, obj)
+    return obj
+
+
+def has_any(user, capability: str) -> bool:
+    """Does the user hold `capability` anywhere (used to show navigation entries)?"""
+    paths = scope_paths(user, capability)
+    return paths is None or bool(paths)
+
+
+def grant(user, capability: str, organization: Organization) -> None:
+    from guardian.shortcuts import assign_perm
+
+    assign_perm(f"responsibilities.{capability}", user, organization)
+    forget_grants(user)
+
+
+def revoke(user, capability: str, organization: Organization) -> None:
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(f"responsibilities.{capability}", user, organization)
+    forget_grants(user)

@@ -1,0 +1,143 @@
+"""Reads. Every selector that lists things takes the user and returns a scoped queryset."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from responsibilities.models import Department, Organization, Person, RoleAssignment
+from responsibilities.permissions import Capability, scope_paths, visible
+
+Role = RoleAssignment.Role
+
+
+def organizations_visible(user, capability: str = Capability.VIEW) -> QuerySet[Organization]:
+    return visible(user, capability, Organization.objects.all())
+
+
+def organization_roots(user) -> QuerySet[Organization]:
+    """The top of each subtree the user may see: the first level of the tree page."""
+    paths = scope_paths(user, Capability.VIEW)
+    qs = Organization.objects.all()
+    if paths is None:
+        return qs.filter(depth=1).order_by("sort_order", "name", "path")
+    return qs.filter(path__in=paths).order_by("sort_order", "name", "path")
+
+
+def organization_children(user, parent: Organization) -> QuerySet[Organization]:
+    children = Organization.objects.filter(
+        path__startswith=parent.path, depth=parent.depth + 1
+    ).order_by("sort_order", "name", "path")
+    return visible(user, Capability.VIEW, children)
+
+
+def organization_search(user, query: str, *, limit: int = 50) -> QuerySet[Organization]:
+    qs = organizations_visible(user).filter(name__icontains=query.strip())
+    return qs.order_by("depth", "sort_order", "name")[:limit]
+
+
+def organization_ancestors(organization: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__in=organization.ancestor_paths[:-1]).order_by("depth")
+
+
+def holders_on(organization: Organization, role: str, day: datetime.date) -> QuerySet[RoleAssignment]:
+    """Who held `role` in `organization` on `day` (accountability attaches to them)."""
+    return (
+        RoleAssignment.objects.filter(organization=organization, role=role)
+        .active_on(day)
+        .select_related("person")
+        .order_by("start_date", "pk")
+    )
+
+
+def holder_on(organization: Organization, role: str, day: datetime.date) -> Person | None:
+    assignment = holders_on(organization, role, day).first()
+    return assignment.person if assignment else None
+
+
+def roles_of_person_on(person: Person, day: datetime.date) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(person=person)
+        .active_on(day)
+        .select_related("organization")
+        .order_by("organization__path", "role")
+    )
+
+
+@dataclass
+class LeadershipTeam:
+    """An organization's leadership team and leading group on one date, grouped by role."""
+
+    day: datetime.date
+    secretary: list[RoleAssignment] = field(default_factory=list)
+    direct: list[RoleAssignment] = field(default_factory=list)
+    members: list[RoleAssignment] = field(default_factory=list)
+    publicity: list[RoleAssignment] = field(default_factory=list)
+    group_head: list[RoleAssignment] = field(default_factory=list)
+    group_deputies: list[RoleAssignment] = field(default_factory=list)
+    group_members: list[RoleAssignment] = field(default_factory=list)
+    group_office_director: list[RoleAssignment] = field(default_factory=list)
+    liaisons: list[RoleAssignment] = field(default_factory=list)
+
+    _BUCKETS = {
+        Role.SECRETARY: "secretary",
+        Role.DIRECT: "direct",
+        Role.MEMBER: "members",
+        Role.PUBLICITY: "publicity",
+        Role.GROUP_HEAD: "group_head",
+        Role.GROUP_DEPUTY: "group_deputies",
+        Role.GROUP_MEMBER: "group_members",
+        Role.GROUP_OFFICE_DIRECTOR: "group_office_director",
+        Role.LIAISON: "liaisons",
+    }
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, bucket) for bucket in self._BUCKETS.values())
+
+    @property
+    def has_leading_group(self) -> bool:
+        return any(
+            (self.group_head, self.group_deputies, self.group_members, self.group_office_director)
+        )
+
+
+def leadership_team(organization: Organization, day: datetime.date | None = None) -> LeadershipTeam:
+    day = day or timezone.localdate()
+    team = LeadershipTeam(day=day)
+    assignments = (
+        RoleAssignment.objects.filter(organization=organization)
+        .active_on(day)
+        .select_related("person")
+        .order_by("start_date", "pk")
+    )
+    for assignment in assignments:
+        getattr(team, LeadershipTeam._BUCKETS[assignment.role]).append(assignment)
+    return team
+
+
+def role_history(organization: Organization) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(organization=organization)
+        .select_related("person")
+        .order_by("role", "-start_date", "-pk")
+    )
+
+
+def organization_departments(organization: Organization) -> QuerySet[Department]:
+    return organization.departments.order_by("kind")
+
+
+def people_visible(user) -> QuerySet[Person]:
+    return visible(user, Capability.VIEW, Person.objects.select_related("organization"), via="organization")
+
+
+def person_roles(person: Person) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(person=person)
+        .select_related("organization")
+        .order_by("-start_date", "-pk")
+    )

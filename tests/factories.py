@@ -1,0 +1,46 @@
+"""Small deterministic factories. Each takes what a test cares about and defaults the rest."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from responsibilities import permissions, services
+from responsibilities.models import Organization, Person, RoleAssignment
+
+_seq = itertools.count(1)
+
+
+def make_org(name: str | None = None, *, parent: Organization | None = None, kind: str = "committee",
+             short_name: str = "") -> Organization:
+    return services.organization_create(
+        name=name or f"组织{next(_seq)}", kind=kind, parent=parent, short_name=short_name
+    )
+
+
+def make_user(username: str | None = None, *, grants: list[tuple[str, Organization]] = (),
+              superuser: bool = False, password: str = "pw-zeren-test"):
+    User = get_user_model()
+    username = username or f"user{next(_seq)}"
+    if superuser:
+        user = User.objects.create_superuser(username=username, password=password)
+    else:
+        user = User.objects.create_user(username=username, password=password)
+    for capability, org in grants:
+        permissions.grant(user, capability, org)
+    return user
+
+
+def make_person(name: str | None = None, *, organization: Organization, title: str = "", user=None) -> Person:
+    return services.person_create(name=name or f"人员{next(_seq)}", organization=organization, title=title, user=user)
+
+
+def make_assignment(*, person: Person, organization: Organization | None = None, role: str = "member",
+                    start: datetime.date = datetime.date(2025, 1, 1), end: datetime.date | None = None,
+                    portfolio: str = "") -> RoleAssignment:
+    return services.role_assign(
+        person=person, organization=organization or person.organization, role=role,
+        start_date=start, end_date=end, portfolio=portfolio,
+    )
