@@ -1,0 +1,224 @@
+"""Periods and deadlines: pure date arithmetic, no database access.
+
+A period is a value (`Period`): a month, quarter, half-year or year, with its
+first and last day and a Chinese label. Deadlines and reminder days are
+computed here from rules and a `WorkdayCalendar` that the caller loads (from
+the WorkCalendar table); nothing here reads the clock except through the
+arguments it is given.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+_CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+
+
+_PER_YEAR = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.HALF: 2, PeriodKind.YEAR: 1}
+_CODE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12]))?$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One month (2026-07), quarter (2026Q3), half-year (2026H1) or year (2026)."""
+
+    year: int
+    kind: PeriodKind = field(compare=False)
+    index: int = 1  # 1-based position within the year: month 1-12, quarter 1-4, half 1-2, year 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.index <= _PER_YEAR[self.kind]:
+            raise ValueError(f"{self.kind} index out of range: {self.index}")
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def containing(cls, kind: PeriodKind | str, day: datetime.date) -> Period:
+        kind = PeriodKind(kind)
+        months_per = 12 // _PER_YEAR[kind]
+        return cls(day.year, kind, (day.month - 1) // months_per + 1)
+
+    @classmethod
+    def parse(cls, code: str) -> Period:
+        match = _CODE_RE.match(code.strip())
+        if not match:
+            raise ValueError(f"无法识别的期间：{code!r}（示例：2026、2026H1、2026Q3、2026-07）")
+        year = int(match["year"])
+        if match["month"]:
+            return cls(year, PeriodKind.MONTH, int(match["month"]))
+        if match["quarter"]:
+            return cls(year, PeriodKind.QUARTER, int(match["quarter"]))
+        if match["half"]:
+            return cls(year, PeriodKind.HALF, int(match["half"]))
+        return cls(year, PeriodKind.YEAR, 1)
+
+    @classmethod
+    def all_in_year(cls, kind: PeriodKind | str, year: int) -> list[Period]:
+        kind = PeriodKind(kind)
+        return [cls(year, kind, i) for i in range(1, _PER_YEAR[kind] + 1)]
+
+    # -- properties ---------------------------------------------------------------
+    @property
+    def _months(self) -> int:
+        return 12 // _PER_YEAR[self.kind]
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, (self.index - 1) * self._months + 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        last_month = self.index * self._months
+        return datetime.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
+
+    @property
+    def code(self) -> str:
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.year}-{self.index:02d}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.year}Q{self.index}"
+        if self.kind is PeriodKind.HALF:
+            return f"{self.year}H{self.index}"
+        return f"{self.year}"
+
+    @property
+    def label(self) -> str:
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.year}年{self.index}月"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.year}年第{_CN_QUARTER[self.index]}季度"
+        if self.kind is PeriodKind.HALF:
+            return f"{self.year}年{'上' if self.index == 1 else '下'}半年"
+        return f"{self.year}年度"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
+    def next(self) -> Period:
+        if self.index < _PER_YEAR[self.kind]:
+            return Period(self.year, self.kind, self.index + 1)
+        return Period(self.year + 1, self.kind, 1)
+
+    def previous(self) -> Period:
+        if self.index > 1:
+            return Period(self.year, self.kind, self.index - 1)
+        return Period(self.year - 1, self.kind, _PER_YEAR[self.kind])
+
+
+def periods_between(kind: PeriodKind | str, first: datetime.date, last: datetime.date) -> Iterator[Period]:
+    """Every period of `kind` that overlaps [first, last], in order."""
+    period = Period.containing(kind, first)
+    while period.start <= last:
+        yield period
+        period = period.next()
+
+
+# -- working days -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkdayCalendar:
+    """China's working days: weekdays, minus statutory holidays, plus adjusted working days (调休).
+
+    `years` lists the years the calendar knows; asking about another year still
+    answers (weekends only) but `covers()` lets callers warn about it.
+    """
+
+    holidays: frozenset[datetime.date] = frozenset()
+    makeup_workdays: frozenset[datetime.date] = frozenset()
+    years: frozenset[int] = frozenset()
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day in self.makeup_workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def covers(self, year: int) -> bool:
+        return year in self.years
+
+    def previous_workday(self, day: datetime.date) -> datetime.date:
+        """`day` itself if it is a working day, else the closest working day before it."""
+        while not self.is_workday(day):
+            day -= datetime.timedelta(days=1)
+        return day
+
+    def add_workdays(self, day: datetime.date, count: int) -> datetime.date:
+        """The `count`-th working day after `day` (count ≥ 1)."""
+        step = 0
+        while step < count:
+            day += datetime.timedelta(days=1)
+            if self.is_workday(day):
+                step += 1
+        return day
+
+
+# -- deadline rules ---------------------------------------------------------------
+
+
+class DeadlineRule(StrEnum):
+    END_OF_PERIOD = "end_of_period"  # 30 June for 2026H1: a calendar date, never moved
+    FIXED_DATES = "fixed_dates"  # "MM-DD" per period index within the year, e.g. "06-30,12-31"
+    DAYS_AFTER_END = "days_after_end"  # N calendar days after the period ends
+    WORKDAYS_AFTER_END = "workdays_after_end"  # N working days after the period ends
+    NONE = "none"  # as needed (及时): no fixed deadline
+
+
+def deadline_for(
+    period: Period,
+    rule: DeadlineRule | str,
+    *,
+    days: int = 0,
+    fixed_dates: str = "",
+    calendar_: WorkdayCalendar | None = None,
+) -> datetime.date | None:
+    """The deadline of one occurrence. Calendar-date rules stay fixed; working-day rules use the calendar."""
+    rule = DeadlineRule(rule)
+    if rule is DeadlineRule.NONE:
+        return None
+    if rule is DeadlineRule.END_OF_PERIOD:
+        return period.end
+    if rule is DeadlineRule.FIXED_DATES:
+        dates = [d.strip() for d in fixed_dates.split(",") if d.strip()]
+        if len(dates) != _PER_YEAR[period.kind]:
+            raise ValueError(f"{period.kind} 需要 {_PER_YEAR[period.kind]} 个固定日期，实际为 {fixed_dates!r}")
+        month, day = (int(part) for part in dates[period.index - 1].split("-"))
+        return datetime.date(period.year, month, day)
+    if rule is DeadlineRule.DAYS_AFTER_END:
+        return period.end + datetime.timedelta(days=days)
+    return (calendar_ or WorkdayCalendar()).add_workdays(period.end, days)
+
+
+def cascaded_deadline(upper_deadline: datetime.date, lead_days: int) -> datetime.date:
+    """A subordinate's deadline when its upper organization must compile the result: upper minus lead time."""
+    return upper_deadline - datetime.timedelta(days=lead_days)
+
+
+def reminder_days(
+    deadline: datetime.date, offsets: Iterable[int], calendar_: WorkdayCalendar
+) -> list[tuple[int, datetime.date]]:
+    """(offset, day) pairs for reminders `offset` days before `deadline`, earliest first.
+
+    A reminder that falls on a rest day moves to the previous working day; two
+    offsets landing on one day keep only the larger (earlier-announced) offset.
+    """
+    by_day: dict[datetime.date, int] = {}
+    for offset in sorted(set(offsets), reverse=True):
+        day = calendar_.previous_workday(deadline - datetime.timedelta(days=offset))
+        by_day.setdefault(day, offset)
+    return sorted(((offset, day) for day, offset in by_day.items()), key=lambda item: item[1])
