@@ -12,4 +12,6 @@ urlpatterns = [
     path("orgs/<int:pk>/move/", views.organization_move, name="organization_move"),
     path("roles/<int:pk>/end/", views.role_end, name="role_end"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("import/", views.import_upload, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
 ]

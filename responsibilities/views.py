@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from responsibilities import selectors, services
+from responsibilities import importing, selectors, services
 from responsibilities.forms import (
     OrganizationMoveForm,
     OrganizationSearchForm,
@@ -24,7 +25,7 @@ from responsibilities.forms import (
     RoleEndForm,
 )
 from responsibilities.models import Organization, Person, RoleAssignment
-from responsibilities.permissions import Capability, can, get_for, visible
+from responsibilities.permissions import Capability, can, get_for, has_any, visible
 
 
 @login_not_required
@@ -177,3 +178,41 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
     }
     return render(request, "responsibilities/person_detail.html", context)
+
+
+def _require_administer_somewhere(user) -> None:
+    # Each row is checked against its own organization; the page needs the capability somewhere.
+    if not has_any(user, Capability.ADMINISTER):
+        raise PermissionDenied(_("您没有系统管理权限。"))
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_administer_somewhere(request.user)
+    response = HttpResponse(importing.template_build(), content_type=importing.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="组织与班子成员导入模板.xlsx"
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_administer_somewhere(request.user)
+    context: dict = {"max_mb": importing.IMPORT_MAX_BYTES // 1024 // 1024, "file_errors": [], "problems": []}
+    if request.method == "POST":
+        try:
+            workbook = importing.upload_open(request.FILES.get("file"))
+        except ValidationError as exc:
+            context["file_errors"] = exc.messages
+        else:
+            outcome = importing.workbook_import(workbook=workbook, actor=request.user)
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("导入成功：新建组织 %(orgs)d 个、人员 %(people)d 名、任职 %(roles)d 条。")
+                    % {"orgs": outcome.organizations, "people": outcome.people, "roles": outcome.assignments},
+                )
+                return redirect("responsibilities:import")
+            context["problems"] = outcome.problems
+    return render(request, "responsibilities/import.html", context)
