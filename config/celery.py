@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -10,6 +11,18 @@ app = Celery("zeren")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Issue-by-issue, idempotent ticks are added here (obligation generation,
-# reminders, overdue sweeps). Each tick may run twice or late without harm.
-app.conf.beat_schedule = {}
+# Every tick is idempotent: it may run twice, late, or in two workers at once
+# without doing anything twice (see responsibilities/scheduling.py).
+app.conf.beat_schedule = {
+    "generate-obligations": {"task": "responsibilities.tick_generate", "schedule": 3600.0},
+    "mark-overdue": {"task": "responsibilities.tick_overdue", "schedule": 300.0},
+    "send-reminders": {"task": "responsibilities.tick_remind", "schedule": 300.0},
+    "send-emails": {"task": "responsibilities.tick_email", "schedule": 60.0},
+}
+
+
+@worker_ready.connect
+def catch_up(sender, **kwargs) -> None:
+    """After downtime, run every tick once at start instead of waiting for its interval."""
+    for entry in app.conf.beat_schedule.values():
+        sender.app.send_task(entry["task"])

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from responsibilities.permissions import Capability, has_any
+from responsibilities.selectors import unread_count
 
 
 def _describe(user) -> dict:
@@ -21,6 +22,7 @@ def _describe(user) -> dict:
         "roles": roles,
         "can_manage": has_any(user, Capability.MANAGE),
         "can_administer": has_any(user, Capability.ADMINISTER),
+        "unread": unread_count(user),
     }
 
 

@@ -34,6 +34,11 @@ class Organization(MP_Node):
     )
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    report_lead_days = models.PositiveSmallIntegerField(
+        _("汇总提前天数"),
+        default=10,
+        help_text=_("下级向本组织报送需汇总的材料时，期限比本组织的期限提前的天数"),
+    )
 
     class Meta:
         verbose_name = _("组织")
@@ -246,3 +251,446 @@ class RoleAssignment(models.Model):
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+# ---------------------------------------------------------------------------------
+# Work systems (工作制度), the responsibility list (责任清单) and obligations
+# ---------------------------------------------------------------------------------
+
+
+class Responsible(models.TextChoices):
+    """Who answers for a duty or an obligation inside an organization."""
+
+    SECRETARY = "secretary", _("第一责任人")
+    DIRECT = "direct", _("直接责任人")
+    MEMBERS = "members", _("班子成员（一岗双责）")
+    PUBLICITY = "publicity", _("宣传委员")
+    PROPAGANDA = "propaganda", _("宣传部门")
+    GROUP_OFFICE = "group_office", _("领导小组办公室")
+
+
+# The role holders notified for each kind of responsibility.
+RESPONSIBLE_ROLES: dict[str, tuple[str, ...]] = {
+    Responsible.SECRETARY: (RoleAssignment.Role.SECRETARY,),
+    Responsible.DIRECT: (RoleAssignment.Role.DIRECT,),
+    Responsible.MEMBERS: (RoleAssignment.Role.MEMBER,),
+    Responsible.PUBLICITY: (RoleAssignment.Role.PUBLICITY,),
+    Responsible.PROPAGANDA: (RoleAssignment.Role.DIRECT, RoleAssignment.Role.PUBLICITY),
+    Responsible.GROUP_OFFICE: (RoleAssignment.Role.GROUP_OFFICE_DIRECTOR,),
+}
+
+
+class Frequency(models.TextChoices):
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+    HALF = "half", _("每半年")
+    YEAR = "year", _("每年")
+    AS_NEEDED = "as_needed", _("适时（及时报告）")
+
+
+class DeadlineRuleChoice(models.TextChoices):
+    END_OF_PERIOD = "end_of_period", _("期末当日")
+    FIXED_DATES = "fixed_dates", _("固定日期")
+    DAYS_AFTER_END = "days_after_end", _("期末后 N 日")
+    WORKDAYS_AFTER_END = "workdays_after_end", _("期末后 N 个工作日")
+    NONE = "none", _("无固定期限")
+
+
+class EvidenceKind(models.TextChoices):
+    MEETING = "meeting", _("会议记录")
+    DOCUMENT = "document", _("文件材料")
+    REPORT = "report", _("签发的报告")
+
+
+class WorkSystem(models.Model):
+    """A work system from DOMAIN.md §4 with its default rules; organizations may override them."""
+
+    code = models.SlugField(_("代码"), max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    obligation = models.CharField(_("工作要求"), max_length=300)
+    citation = models.CharField(_("依据条款"), max_length=200, blank=True)
+    frequency = models.CharField(_("频次"), max_length=16, choices=Frequency.choices)
+    required_count = models.PositiveSmallIntegerField(_("每期要求次数"), default=1)
+    deadline_rule = models.CharField(
+        _("期限规则"), max_length=32, choices=DeadlineRuleChoice.choices, default=DeadlineRuleChoice.END_OF_PERIOD
+    )
+    deadline_days = models.PositiveSmallIntegerField(_("期限天数"), default=0)
+    fixed_dates = models.CharField(_("固定日期"), max_length=100, blank=True, help_text=_("按期次填写 MM-DD，逗号分隔，如 06-30,12-31"))
+    cascaded = models.BooleanField(
+        _("逐级汇总"), default=False, help_text=_("下级期限 = 上级期限 − 上级设定的提前天数")
+    )
+    responsible = models.CharField(_("责任主体"), max_length=32, choices=Responsible.choices)
+    applies_to = models.JSONField(_("适用组织类型"), default=list)
+    evidence = models.CharField(_("佐证材料"), max_length=16, choices=EvidenceKind.choices)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("工作制度")
+        verbose_name_plural = _("工作制度")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkSystemOverride(models.Model):
+    """An organization's own numbers for a work system; applies to its subtree unless overridden below.
+
+    Empty fields inherit from the nearest ancestor's override, then from the work system.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="work_system_overrides", verbose_name=_("组织")
+    )
+    work_system = models.ForeignKey(
+        WorkSystem, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("工作制度")
+    )
+    enabled = models.BooleanField(_("适用"), null=True, blank=True)
+    frequency = models.CharField(_("频次"), max_length=16, choices=Frequency.choices, blank=True)
+    required_count = models.PositiveSmallIntegerField(_("每期要求次数"), null=True, blank=True)
+    deadline_rule = models.CharField(_("期限规则"), max_length=32, choices=DeadlineRuleChoice.choices, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(_("期限天数"), null=True, blank=True)
+    fixed_dates = models.CharField(_("固定日期"), max_length=100, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("工作制度调整")
+        verbose_name_plural = _("工作制度调整")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "work_system"], name="override_one_per_org_system"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.work_system}"
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.organization
+
+
+class DutyItemQuerySet(models.QuerySet):
+    def active(self) -> DutyItemQuerySet:
+        return self.filter(retired_at__isnull=True)
+
+
+class DutyItem(models.Model):
+    """One line of an organization's responsibility list (可落实、可比较、可认定)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="duty_items", verbose_name=_("组织")
+    )
+    content = models.TextField(_("责任内容"))
+    responsible = models.CharField(_("责任主体"), max_length=32, choices=Responsible.choices)
+    responsible_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="duty_items", verbose_name=_("责任人")
+    )
+    lead_unit = models.CharField(_("牵头单位"), max_length=200, blank=True)
+    responsible_units = models.CharField(_("责任单位"), max_length=500, blank=True)
+    verification = models.TextField(_("认定标准（佐证）"), help_text=_("以什么材料证明已落实"))
+    work_system = models.ForeignKey(
+        WorkSystem, on_delete=models.PROTECT, null=True, blank=True, related_name="duty_items", verbose_name=_("关联工作制度")
+    )
+    recurrence = models.CharField(_("频次"), max_length=100, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    source = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("下发来源")
+    )
+    source_version = models.PositiveIntegerField(_("来源版本"), default=0)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DutyItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("责任清单条目")
+        verbose_name_plural = _("责任清单条目")
+        ordering = ["organization_id", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "source"],
+                condition=Q(source__isnull=False),
+                name="duty_item_one_copy_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.organization
+
+
+class ObligationQuerySet(models.QuerySet):
+    def open(self) -> ObligationQuerySet:
+        return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))
+
+    def due_before(self, moment: datetime.datetime) -> ObligationQuerySet:
+        return self.filter(due_at__lte=moment)
+
+    def in_period(self, start: datetime.date, end: datetime.date) -> ObligationQuerySet:
+        return self.filter(period_start__gte=start, period_end__lte=end)
+
+
+class Obligation(models.Model):
+    """One dated occurrence of a work system for an organization and period."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待办")
+        DONE = "done", _("已完成")
+        OVERDUE = "overdue", _("逾期")
+        DONE_LATE = "done_late", _("逾期完成")
+        WAIVED = "waived", _("免除")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("组织")
+    )
+    work_system = models.ForeignKey(
+        WorkSystem, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("工作制度")
+    )
+    period = models.CharField(_("期间"), max_length=10)
+    period_start = models.DateField(_("期间开始"))
+    period_end = models.DateField(_("期间结束"))
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
+    # The first moment the obligation is late: the start of the day after due_date (Asia/Shanghai).
+    due_at = models.DateTimeField(_("逾期时点"), null=True, blank=True)
+    required_count = models.PositiveSmallIntegerField(_("要求次数"), default=1)
+    responsible = models.CharField(_("责任主体"), max_length=32, choices=Responsible.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    next_reminder_at = models.DateTimeField(_("下次提醒"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("完成登记人"),
+    )
+    waived_reason = models.CharField(_("免除理由"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工作任务")
+        verbose_name_plural = _("工作任务")
+        ordering = ["due_date", "organization_id", "work_system_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "work_system", "period"], name="obligation_one_per_org_system_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "done", "overdue", "done_late", "waived"]),
+                name="obligation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="obligation_period_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="obligation_due_idx"),
+            models.Index(fields=["next_reminder_at"], name="obligation_remind_idx"),
+            models.Index(fields=["period_start", "period_end", "status"], name="obligation_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.work_system} · {self.period}"
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.organization
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.OVERDUE)
+
+
+class ObligationEvent(models.Model):
+    """What happened to an obligation, by whom and when. Issue #5 chains these into the tamper-evident log."""
+
+    class Kind(models.TextChoices):
+        COMPLETED = "completed", _("完成")
+        REOPENED = "reopened", _("重新打开")
+        WAIVED = "waived", _("免除")
+        OVERDUE = "overdue", _("逾期")
+        EVIDENCE_ADDED = "evidence_added", _("补充佐证")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("任务事件")
+        verbose_name_plural = _("任务事件")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} · {self.get_kind_display()}"
+
+
+class MeetingRecord(models.Model):
+    """Evidence for meetings and studies: date, place, chair, attendees, topic, discussion, decisions."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("工作任务")
+    )
+    held_on = models.DateField(_("会议日期"))
+    place = models.CharField(_("地点"), max_length=200)
+    chair = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="chaired_meetings", verbose_name=_("主持人")
+    )
+    attendees = models.ManyToManyField(Person, related_name="meetings", verbose_name=_("参会人员"))
+    other_attendees = models.CharField(_("其他参会人员"), max_length=500, blank=True)
+    topic = models.CharField(_("议题"), max_length=300)
+    discussion = models.TextField(_("讨论情况"))
+    decisions = models.TextField(_("议定事项"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登记人")
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议记录")
+        verbose_name_plural = _("会议记录")
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.topic}"
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.obligation.organization
+
+
+class EvidenceFile(models.Model):
+    """An uploaded file, stored outside the web root under a generated name, served only through a checked view."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="files", verbose_name=_("工作任务")
+    )
+    original_name = models.CharField(_("文件名"), max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证文件")
+        verbose_name_plural = _("佐证文件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.obligation.organization
+
+
+class WorkCalendarDay(models.Model):
+    """A statutory holiday or an adjusted working day (调休). Editable: the State Council announces each November."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日")
+        WORKDAY = "workday", _("调休上班日")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class Notification(models.Model):
+    """An in-app message; the e-mail copy is sent by a sweep that claims `emailed_at`.
+
+    One notification per (obligation, kind, offset, recipient): a tick that runs
+    twice, late or in two workers at once cannot send the same reminder twice.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("到期提醒")
+        OVERDUE = "overdue", _("逾期通知")
+        ESCALATION = "escalation", _("逾期督办")
+        MESSAGE = "message", _("消息")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+    )
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    offset_days = models.SmallIntegerField(_("提前天数"), default=0)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "kind", "offset_days", "recipient"],
+                condition=Q(obligation__isnull=False),
+                name="notification_once_per_obligation_kind_offset_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["emailed_at"], name="notification_outbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExportJob(models.Model):
+    """A ledger export running in the background, with progress for the page to poll."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("台账"), max_length=32)
+    params = models.JSONField(_("筛选条件"), default=dict)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导出")
+        verbose_name_plural = _("台账导出")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else int(100 * self.done / self.total) if self.total else 0

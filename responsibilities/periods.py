@@ -13,7 +13,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 _CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -35,7 +35,7 @@ class Period:
     """One month (2026-07), quarter (2026Q3), half-year (2026H1) or year (2026)."""
 
     year: int
-    kind: PeriodKind = field(compare=False)
+    kind: PeriodKind
     index: int = 1  # 1-based position within the year: month 1-12, quarter 1-4, half 1-2, year 1
 
     def __post_init__(self) -> None:

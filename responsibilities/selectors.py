@@ -141,3 +141,59 @@ def person_roles(person: Person) -> QuerySet[RoleAssignment]:
         .select_related("organization")
         .order_by("-start_date", "-pk")
     )
+
+
+# -- obligations ----------------------------------------------------------------------
+
+_STATUS_ORDER = {"overdue": 0, "open": 1, "done_late": 2, "done": 3, "waived": 4}
+
+
+def obligations_visible(user, capability: str = Capability.VIEW):
+    from responsibilities.models import Obligation
+
+    return visible(
+        user, capability,
+        Obligation.objects.select_related("organization", "work_system"),
+        via="organization",
+    )
+
+
+def my_open_obligations(user):
+    """Open obligations where the user is responsible: a role holder for it, or staff of the organization.
+
+    Overdue first, then by deadline.
+    """
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    from responsibilities.models import RESPONSIBLE_ROLES, Obligation, OrganizationUserPermission
+
+    today = timezone.localdate()
+    condition = Q(pk__in=[])
+    person = getattr(user, "person", None)
+    if person is not None:
+        for responsible, roles in RESPONSIBLE_ROLES.items():
+            orgs = RoleAssignment.objects.filter(person=person, role__in=roles).active_on(today)
+            condition |= Q(responsible=responsible, organization__in=orgs.values("organization_id"))
+    staff_orgs = OrganizationUserPermission.objects.filter(
+        user=user, permission__codename="manage"
+    ).values("content_object_id")
+    condition |= Q(organization__in=staff_orgs)
+    return (
+        obligations_visible(user)
+        .open()
+        .filter(condition)
+        .annotate(
+            overdue_first=Case(
+                When(status=Obligation.Status.OVERDUE, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("overdue_first", "due_date", "organization__path", "work_system__sort_order")
+    )
+
+
+def unread_count(user) -> int:
+    return user.notifications.filter(read_at__isnull=True).count()
+
+
+def inbox(user):
+    return user.notifications.select_related("obligation").order_by("-created_at", "-pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from responsibilities import views
+from responsibilities import views, work_views
 
 app_name = "responsibilities"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("import/", views.import_upload, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("work/", work_views.my_work, name="my_work"),
+    path("obligations/<int:pk>/", work_views.obligation_detail, name="obligation_detail"),
+    path("obligations/<int:pk>/meeting/", work_views.obligation_meeting, name="obligation_meeting"),
+    path("obligations/<int:pk>/files/", work_views.obligation_files, name="obligation_files"),
+    path("obligations/<int:pk>/waive/", work_views.obligation_waive, name="obligation_waive"),
+    path("obligations/<int:pk>/reopen/", work_views.obligation_reopen, name="obligation_reopen"),
+    path("evidence/<int:pk>/download/", work_views.evidence_download, name="evidence_download"),
+    path("inbox/", work_views.inbox, name="inbox"),
+    path("inbox/read/", work_views.inbox_mark_read, name="inbox_mark_read"),
 ]

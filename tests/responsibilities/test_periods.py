@@ -76,6 +76,9 @@ def test_periods_are_values():
     assert Period.parse("2026H1") == Period(2026, PeriodKind.HALF, 1)
     assert len({Period.parse("2026Q1"), Period.parse("2026Q1")}) == 1
     assert Period.all_in_year("quarter", 2026)[-1].end == D(2026, 12, 31)
+    # The first half-year and the year share year and index, not identity.
+    assert Period.parse("2026") != Period.parse("2026H1")
+    assert len({Period.parse("2026"), Period.parse("2026H1"), Period.parse("2026Q1"), Period.parse("2026-01")}) == 4
 
 
 def test_half_year_report_deadline_is_the_calendar_date_even_on_a_holiday(china):

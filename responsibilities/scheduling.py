@@ -1,0 +1,447 @@
+"""The scheduler's services: generate obligations, send reminders, mark overdue and escalate.
+
+Every function here is idempotent and safe to run late or twice at once:
+- generation inserts with ON CONFLICT DO NOTHING against the unique
+  (organization, work system, period) constraint;
+- sweeps select by the due-ness stored on the row (`next_reminder_at`, `due_at`)
+  and claim rows with a conditional `UPDATE … WHERE <old state> RETURNING id`,
+  acting only on the rows they won;
+- notifications are unique per (obligation, kind, offset, recipient), and the
+  e-mail outbox claims `emailed_at` the same way.
+Celery tasks (tasks.py) only call these.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import mail
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from responsibilities.models import (
+    RESPONSIBLE_ROLES,
+    Frequency,
+    Notification,
+    Obligation,
+    ObligationEvent,
+    Organization,
+    OrganizationUserPermission,
+    RoleAssignment,
+    WorkCalendarDay,
+    WorkSystem,
+    WorkSystemOverride,
+)
+from responsibilities.periods import (
+    Period,
+    PeriodKind,
+    WorkdayCalendar,
+    deadline_for,
+    reminder_days,
+)
+
+log = logging.getLogger(__name__)
+
+REMINDER_HOUR = 9  # reminders go out at 09:00 Beijing time on their day
+BATCH = 5000
+
+
+# -- calendar ---------------------------------------------------------------------
+
+
+def work_calendar() -> WorkdayCalendar:
+    """China's working-day calendar as stored in the editable WorkCalendarDay table."""
+    holidays, workdays, years = set(), set(), set()
+    for day, kind in WorkCalendarDay.objects.values_list("date", "kind"):
+        (holidays if kind == WorkCalendarDay.Kind.HOLIDAY else workdays).add(day)
+        years.add(day.year)
+    return WorkdayCalendar(frozenset(holidays), frozenset(workdays), frozenset(years))
+
+
+def calendar_missing_for_next_year(today: datetime.date | None = None) -> int | None:
+    """The coming year, when it is November or later and the calendar has no entries for it yet."""
+    today = today or timezone.localdate()
+    if today.month < 11:
+        return None
+    year = today.year + 1
+    has_year = WorkCalendarDay.objects.filter(date__year=year).exists()
+    return None if has_year else year
+
+
+def local_moment(day: datetime.date, hour: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def due_moment(due_date: datetime.date) -> datetime.datetime:
+    """The first moment an obligation is late: midnight after its deadline day, Beijing time."""
+    return local_moment(due_date + datetime.timedelta(days=1))
+
+
+# -- effective rules ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A work system's rule as it applies to one organization after overrides."""
+
+    enabled: bool
+    frequency: str
+    required_count: int
+    deadline_rule: str
+    deadline_days: int
+    fixed_dates: str
+
+
+_OVERRIDABLE = ("frequency", "required_count", "deadline_rule", "deadline_days", "fixed_dates")
+
+
+class RuleBook:
+    """Resolves each organization's rules: the work system's defaults, then overrides from the root down."""
+
+    def __init__(self, systems: Iterable[WorkSystem] | None = None):
+        self.systems = list(systems if systems is not None else WorkSystem.objects.all())
+        self._overrides: dict[tuple[str, int], WorkSystemOverride] = {
+            (o.organization.path, o.work_system_id): o
+            for o in WorkSystemOverride.objects.select_related("organization")
+        }
+
+    def rule(self, system: WorkSystem, path: str, kind: str) -> Rule:
+        values = {name: getattr(system, name) for name in _OVERRIDABLE}
+        enabled = kind in system.applies_to
+        if self._overrides:
+            step = Organization.steplen
+            for depth in range(1, len(path) // step + 1):
+                override = self._overrides.get((path[: depth * step], system.pk))
+                if override is None:
+                    continue
+                if override.enabled is not None:
+                    enabled = override.enabled
+                for name in _OVERRIDABLE:
+                    value = getattr(override, name)
+                    if value not in (None, ""):
+                        values[name] = value
+        return Rule(enabled=enabled, **values)
+
+
+def cascaded_offsets(orgs: dict[str, int]) -> dict[str, int]:
+    """Days to subtract from a cascaded deadline, per organization path.
+
+    A subordinate's deadline is its upper organization's deadline minus the upper
+    organization's lead time, all the way up: offset(O) = offset(parent) + lead(parent).
+    `orgs` maps every relevant path to that organization's lead days.
+    """
+    step = Organization.steplen
+    offsets: dict[str, int] = {}
+    for path in sorted(orgs, key=len):
+        parent = path[:-step]
+        offsets[path] = offsets.get(parent, 0) + orgs[parent] if parent in orgs else 0
+    return offsets
+
+
+# -- generation -------------------------------------------------------------------
+
+
+def periods_to_generate(today: datetime.date) -> list[Period]:
+    """The current and the next period of every frequency."""
+    result = []
+    for kind in PeriodKind:
+        current = Period.containing(kind, today)
+        result += [current, current.next()]
+    return result
+
+
+def _first_reminder(
+    due: datetime.date, calendar_: WorkdayCalendar, offsets: list[int], now: datetime.datetime
+) -> datetime.datetime | None:
+    days = reminder_days(due, offsets, calendar_)
+    return local_moment(days[0][1], REMINDER_HOUR) if days and due_moment(due) > now else None
+
+
+@transaction.atomic
+def obligations_generate(
+    *,
+    periods: Iterable[Period],
+    organizations: Iterable[Organization] | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Create the missing obligations for `periods` (all organizations unless given). Returns rows inserted."""
+    now = now or timezone.now()
+    periods = list(periods)
+    calendar_ = work_calendar()
+    offsets = list(settings.ZEREN_REMINDER_DAYS)
+    book = RuleBook()
+    systems = [s for s in book.systems if s.frequency != Frequency.AS_NEEDED]
+    if organizations is None:
+        org_rows = list(Organization.objects.values_list("pk", "path", "kind", "report_lead_days"))
+    else:
+        org_rows = [(o.pk, o.path, o.kind, o.report_lead_days) for o in organizations]
+    # Cascaded deadlines need the lead days of every ancestor, even outside `organizations`.
+    leads = {path: lead for _pk, path, _kind, lead in org_rows}
+    missing = {p for _pk, path, _k, _l in org_rows for p in _ancestor_paths(path) if p not in leads}
+    if missing:
+        leads.update(Organization.objects.filter(path__in=missing).values_list("path", "report_lead_days"))
+    offset_of = cascaded_offsets(leads)
+
+    codes = {p.code for p in periods}
+    existing = set(
+        Obligation.objects.filter(period__in=codes).values_list("organization_id", "work_system_id", "period")
+    )
+    deadlines: dict[tuple, datetime.date | None] = {}
+    rows: list[Obligation] = []
+    for pk, path, kind, _lead in org_rows:
+        for system in systems:
+            rule = book.rule(system, path, kind)
+            if not rule.enabled:
+                continue
+            for period in periods:
+                if period.kind != rule.frequency or (pk, system.pk, period.code) in existing:
+                    continue
+                key = (period, rule.deadline_rule, rule.deadline_days, rule.fixed_dates)
+                if key not in deadlines:
+                    deadlines[key] = deadline_for(
+                        period, rule.deadline_rule, days=rule.deadline_days,
+                        fixed_dates=rule.fixed_dates, calendar_=calendar_,
+                    )
+                due = deadlines[key]
+                if due is not None and system.cascaded:
+                    due -= datetime.timedelta(days=offset_of.get(path, 0))
+                rows.append(
+                    Obligation(
+                        organization_id=pk,
+                        work_system_id=system.pk,
+                        period=period.code,
+                        period_start=period.start,
+                        period_end=period.end,
+                        due_date=due,
+                        due_at=due_moment(due) if due else None,
+                        required_count=rule.required_count,
+                        responsible=system.responsible,
+                        next_reminder_at=_first_reminder(due, calendar_, offsets, now) if due else None,
+                    )
+                )
+    before = Obligation.objects.count() if rows else 0
+    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return Obligation.objects.count() - before if rows else 0
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    step = Organization.steplen
+    return [path[: i * step] for i in range(1, len(path) // step)]
+
+
+# -- recipients -------------------------------------------------------------------
+
+
+def _role_holder_users(org_ids: set[int], day: datetime.date) -> dict[tuple[int, str], set[int]]:
+    """User ids of linked persons per (organization, role) on `day`."""
+    result: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = (
+        RoleAssignment.objects.filter(organization_id__in=org_ids, person__user__isnull=False)
+        .active_on(day)
+        .values_list("organization_id", "role", "person__user_id")
+    )
+    for org_id, role, user_id in rows:
+        result[(org_id, role)].add(user_id)
+    return result
+
+
+def _staff_users(org_ids: set[int]) -> dict[int, set[int]]:
+    """Users granted `manage` directly on each organization: its own working staff."""
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = OrganizationUserPermission.objects.filter(
+        content_object_id__in=org_ids, permission__codename="manage", user__is_active=True
+    ).values_list("content_object_id", "user_id")
+    for org_id, user_id in rows:
+        result[org_id].add(user_id)
+    return result
+
+
+def _responsible_users(obligations: list[dict], day: datetime.date) -> dict[int, set[int]]:
+    """Per obligation id: the responsible role holders plus the organization's staff."""
+    org_ids = {o["organization_id"] for o in obligations}
+    holders = _role_holder_users(org_ids, day)
+    staff = _staff_users(org_ids)
+    result = {}
+    for o in obligations:
+        users = set(staff.get(o["organization_id"], ()))
+        for role in RESPONSIBLE_ROLES[o["responsible"]]:
+            users |= holders.get((o["organization_id"], role), set())
+        result[o["id"]] = users
+    return result
+
+
+def _upper_staff(org_paths: dict[int, str]) -> dict[int, set[int]]:
+    """Per organization id: staff of the nearest upper organization that has any (escalation)."""
+    ancestors = {p for path in org_paths.values() for p in _ancestor_paths(path)}
+    by_path = dict(Organization.objects.filter(path__in=ancestors).values_list("path", "pk"))
+    staff = _staff_users(set(by_path.values()))
+    result: dict[int, set[int]] = {}
+    for org_id, path in org_paths.items():
+        for upper in reversed(_ancestor_paths(path)):
+            users = staff.get(by_path.get(upper), set())
+            if users:
+                result[org_id] = users
+                break
+    return result
+
+
+# -- sweeps -----------------------------------------------------------------------
+
+
+def _claim(sql: str, params: list) -> list[int]:
+    """Run a conditional `UPDATE … RETURNING id`; datetimes adapted as the ORM would (UTC on SQLite)."""
+    params = [
+        connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime.datetime) else p for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _obligation_facts(ids: list[int]) -> list[dict]:
+    facts = []
+    for start in range(0, len(ids), BATCH):
+        facts += list(
+            Obligation.objects.filter(pk__in=ids[start : start + BATCH]).values(
+                "id", "organization_id", "organization__name", "organization__path", "responsible",
+                "work_system__name", "period", "due_date",
+            )
+        )
+    return facts
+
+
+def _notify(facts: list[dict], recipients: dict[int, set[int]], kind: str, offset: int, title_fn) -> int:
+    rows = [
+        Notification(
+            recipient_id=user_id,
+            obligation_id=fact["id"],
+            kind=kind,
+            offset_days=offset,
+            title=title_fn(fact),
+            body=_body(fact),
+            url=reverse("responsibilities:obligation_detail", args=[fact["id"]]),
+        )
+        for fact in facts
+        for user_id in sorted(recipients.get(fact["id"], ()))
+    ]
+    before = Notification.objects.count()
+    Notification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return Notification.objects.count() - before
+
+
+def _body(fact: dict) -> str:
+    period = Period.parse(fact["period"])
+    due = fact["due_date"]
+    due_text = f"{due.year}年{due.month}月{due.day}日" if due else "无固定期限"
+    return (
+        f"组织：{fact['organization__name']}\n工作制度：{fact['work_system__name']}\n"
+        f"期间：{period.label}\n截止日期：{due_text}"
+    )
+
+
+def sweep_reminders(now: datetime.datetime | None = None) -> int:
+    """Send the reminders that are due. Returns notifications created."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calendar_ = work_calendar()
+    offsets = list(settings.ZEREN_REMINDER_DAYS)
+    table = Obligation._meta.db_table
+    # Deadlines already passed: reminders are moot, the overdue sweep takes over.
+    with transaction.atomic():
+        Obligation.objects.filter(next_reminder_at__lte=now, due_date__lt=today).update(next_reminder_at=None)
+    sent = 0
+    due_dates = (
+        Obligation.objects.filter(next_reminder_at__lte=now, status=Obligation.Status.OPEN)
+        .values_list("due_date", flat=True)
+        .distinct()
+    )
+    for due in sorted(set(due_dates)):
+        schedule = reminder_days(due, offsets, calendar_)
+        passed = [(offset, day) for offset, day in schedule if local_moment(day, REMINDER_HOUR) <= now]
+        future = [day for _offset, day in schedule if local_moment(day, REMINDER_HOUR) > now]
+        following = local_moment(future[0], REMINDER_HOUR) if future else None
+        with transaction.atomic():
+            ids = _claim(
+                f"UPDATE {table} SET next_reminder_at = %s "  # noqa: S608 (table name from model meta)
+                f"WHERE next_reminder_at <= %s AND status = %s AND due_date = %s RETURNING id",
+                [following, now, Obligation.Status.OPEN, due],
+            )
+            if not ids or not passed:
+                continue
+            offset = passed[-1][0]  # after downtime, only the latest reminder is worth sending
+            facts = _obligation_facts(ids)
+            sent += _notify(
+                facts, _responsible_users(facts, today), Notification.Kind.REMINDER, offset,
+                lambda f, n=offset: f"【到期提醒】{f['work_system__name']}还有 {n} 天到期（{f['organization__name']}）",
+            )
+    return sent
+
+
+def sweep_overdue(now: datetime.datetime | None = None) -> int:
+    """Mark open obligations past their deadline overdue; tell those responsible and escalate upward."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    table = Obligation._meta.db_table
+    marked = 0
+    while True:
+        with transaction.atomic():
+            ids = _claim(
+                f"UPDATE {table} SET status = %s, next_reminder_at = NULL "  # noqa: S608
+                f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND due_at <= %s LIMIT {BATCH}) "
+                f"AND status = %s RETURNING id",
+                [Obligation.Status.OVERDUE, Obligation.Status.OPEN, now, Obligation.Status.OPEN],
+            )
+            if not ids:
+                return marked
+            marked += len(ids)
+            ObligationEvent.objects.bulk_create(
+                [ObligationEvent(obligation_id=i, kind=ObligationEvent.Kind.OVERDUE, at=now) for i in ids],
+                batch_size=BATCH,
+            )
+            facts = _obligation_facts(ids)
+            _notify(
+                facts, _responsible_users(facts, today), Notification.Kind.OVERDUE, 0,
+                lambda f: f"【逾期】{f['work_system__name']}已逾期（{f['organization__name']}）",
+            )
+            upper = _upper_staff({f["organization_id"]: f["organization__path"] for f in facts})
+            _notify(
+                facts, {f["id"]: upper.get(f["organization_id"], set()) for f in facts},
+                Notification.Kind.ESCALATION, 0,
+                lambda f: f"【督办】下级组织逾期未完成：{f['organization__name']} · {f['work_system__name']}",
+            )
+
+
+def send_pending_emails(limit: int = 200) -> int:
+    """E-mail copies of in-app notifications, each claimed before sending so none goes twice."""
+    table = Notification._meta.db_table
+    user_table = Notification._meta.get_field("recipient").related_model._meta.db_table
+    with transaction.atomic():
+        ids = _claim(
+            f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608
+            f"SELECT n.id FROM {table} n JOIN {user_table} u ON u.id = n.recipient_id "
+            f"WHERE n.emailed_at IS NULL AND u.email <> '' ORDER BY n.id LIMIT {int(limit)}"
+            f") AND emailed_at IS NULL RETURNING id",
+            [timezone.now()],
+        )
+    if not ids:
+        return 0
+    base = settings.ZEREN_BASE_URL.rstrip("/")
+    messages = [
+        mail.EmailMessage(
+            subject=f"[责任制台账] {n.title}",
+            body=f"{n.recipient.get_full_name() or n.recipient.username}：\n\n{n.title}\n\n{n.body}\n\n"
+            f"查看详情：{base}{n.url}\n\n——责任制台账（系统自动发送，请勿回复）",
+            to=[n.recipient.email],
+        )
+        for n in Notification.objects.filter(pk__in=ids).select_related("recipient")
+    ]
+    with mail.get_connection() as conn:
+        conn.send_messages(messages)
+    return len(messages)
+

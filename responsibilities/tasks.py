@@ -1,0 +1,33 @@
+"""Celery tasks: thin wrappers that take ids and call services. The schedule is in config/celery.py."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from responsibilities import scheduling
+
+
+@shared_task(name="responsibilities.tick_generate")
+def tick_generate() -> int:
+    return scheduling.obligations_generate(periods=scheduling.periods_to_generate(timezone.localdate()))
+
+
+@shared_task(name="responsibilities.tick_remind")
+def tick_remind() -> int:
+    return scheduling.sweep_reminders()
+
+
+@shared_task(name="responsibilities.tick_overdue")
+def tick_overdue() -> int:
+    return scheduling.sweep_overdue()
+
+
+@shared_task(name="responsibilities.tick_email")
+def tick_email() -> int:
+    return scheduling.send_pending_emails()
+
+
+@shared_task(name="responsibilities.export_ledger")
+def export_ledger(job_id: int) -> None:
+    from responsibilities import ledgers
+
+    ledgers.export_run(job_id=job_id)

@@ -1,0 +1,135 @@
+"""Evidence uploads: size limit, content type sniffed from the bytes, storage outside the web root."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# extension → (content type, family). A file is accepted only when its bytes belong to the family
+# its extension claims.
+ALLOWED = {
+    ".pdf": ("application/pdf", "pdf"),
+    ".png": ("image/png", "png"),
+    ".jpg": ("image/jpeg", "jpeg"),
+    ".jpeg": ("image/jpeg", "jpeg"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+    ".doc": ("application/msword", "ole"),
+    ".xls": ("application/vnd.ms-excel", "ole"),
+    ".ppt": ("application/vnd.ms-powerpoint", "ole"),
+    ".wps": ("application/vnd.ms-works", "ole"),
+    ".ofd": ("application/ofd", "ofd"),
+}
+_OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    original_name: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "evidence"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clean_name(name: str) -> str:
+    """A display name with no path parts, control characters or absurd length."""
+    name = PurePath(name.replace("\\", "/")).name
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = name.strip(" .") or "file"
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 10:
+        return f"{stem[:150]}.{ext}" if stem else f"file.{ext}"
+    return name[:160]
+
+
+def _family(head: bytes, file) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(OLE):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            file.seek(0)
+        if "[Content_Types].xml" in names:
+            for family, prefix in _OOXML_PART.items():
+                if any(n.startswith(prefix) for n in names):
+                    return family
+        if "OFD.xml" in names:
+            return "ofd"
+    return None
+
+
+def store_upload(upload: UploadedFile) -> StoredFile:
+    """Validate and store one upload; raises ValidationError with a Chinese message."""
+    name = clean_name(upload.name or "")
+    ext = Path(name).suffix.lower()
+    if ext not in ALLOWED:
+        raise ValidationError(
+            _("不支持的文件类型“%(ext)s”。可上传 PDF、Word、Excel、PowerPoint、OFD 或图片（PNG/JPG）。")
+            % {"ext": ext or _("无扩展名")}
+        )
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("文件“%(name)s”超过大小限制（%(mb)s MB）。") % {"name": name, "mb": limit // (1024 * 1024)}
+        )
+    if not upload.size:
+        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name})
+    upload.seek(0)
+    head = upload.read(16)
+    content_type, family = ALLOWED[ext]
+    if _family(head, upload) != family:
+        raise ValidationError(
+            _("文件“%(name)s”的内容与扩展名不符（可能是改了扩展名的其他文件），已拒绝。") % {"name": name}
+        )
+    stored_name = f"{secrets.token_hex(16)}{ext}"
+    digest = hashlib.sha256()
+    size = 0
+    target = upload_dir() / stored_name
+    upload.seek(0)
+    with open(target, "xb") as out:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise ValidationError(_("文件“%(name)s”超过大小限制。") % {"name": name})
+            digest.update(chunk)
+            out.write(chunk)
+    return StoredFile(name, stored_name, content_type, size, digest.hexdigest())
+
+
+def stored_path(stored_name: str) -> Path:
+    path = (upload_dir() / stored_name).resolve()
+    if path.parent != upload_dir().resolve():
+        raise ValidationError(_("文件路径无效。"))
+    return path

@@ -1,0 +1,165 @@
+"""我的工作, obligations with their evidence, evidence downloads and the notification inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from responsibilities import selectors, services
+from responsibilities.models import EvidenceFile, EvidenceKind, Obligation, Person
+from responsibilities.permissions import Capability, can, get_for
+from responsibilities.uploads import stored_path
+from responsibilities.work_forms import FilesForm, MeetingForm, ReasonForm
+
+
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_open_obligations(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "responsibilities/my_work.html", {"page": page, "today": timezone.localdate()})
+
+
+def _team(obligation: Obligation):
+    today = timezone.localdate()
+    return Person.objects.filter(
+        roles__organization=obligation.organization_id, roles__start_date__lte=today
+    ).exclude(roles__end_date__lt=today).distinct().order_by("name")
+
+
+def _obligation_context(request, obligation: Obligation, **forms) -> dict:
+    may_manage = can(request.user, Capability.MANAGE, obligation)
+    evidence = obligation.work_system.evidence
+    context = {
+        "ob": obligation,
+        "may_manage": may_manage,
+        "meetings": obligation.meetings.select_related("chair").prefetch_related("attendees"),
+        "files": obligation.files.all(),
+        "events": obligation.events.select_related("actor"),
+        "evidence_kind": evidence,
+    }
+    if may_manage and obligation.is_open:
+        if evidence == EvidenceKind.MEETING:
+            context["meeting_form"] = forms.get("meeting_form") or MeetingForm(
+                people=_team(obligation), initial={"held_on": timezone.localdate()}
+            )
+        else:
+            context["files_form"] = forms.get("files_form") or FilesForm()
+        context["waive_form"] = forms.get("waive_form") or ReasonForm()
+    elif may_manage:
+        context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
+    return context
+
+
+def _back(request: HttpRequest, obligation: Obligation) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect("responsibilities:obligation_detail", pk=obligation.pk)
+
+
+@require_GET
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_for(request.user, Capability.VIEW, Obligation.objects.select_related("organization", "work_system"), pk=pk)
+    return render(request, "responsibilities/obligation_detail.html", _obligation_context(request, obligation))
+
+
+def _manageable(request: HttpRequest, pk: int) -> Obligation:
+    return get_for(request.user, Capability.MANAGE, Obligation.objects.select_related("organization", "work_system"), pk=pk)
+
+
+@require_POST
+def obligation_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _manageable(request, pk)
+    form = MeetingForm(request.POST, people=_team(obligation))
+    if form.is_valid():
+        try:
+            services.obligation_add_meeting(obligation=obligation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记会议记录。"))
+            return _back(request, obligation)
+    context = _obligation_context(request, obligation, meeting_form=form)
+    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+
+
+@require_POST
+def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _manageable(request, pk)
+    form = FilesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.obligation_add_files(obligation=obligation, actor=request.user, uploads=form.cleaned_data["files"])
+        except ValidationError as exc:
+            form.add_error("files", exc)
+        else:
+            messages.success(request, _("已上传佐证材料，任务已完成。"))
+            return _back(request, obligation)
+    context = _obligation_context(request, obligation, files_form=form)
+    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+
+
+@require_POST
+def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _manageable(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.obligation_waive(obligation=obligation, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+        else:
+            messages.success(request, _("已免除该任务。"))
+            return _back(request, obligation)
+    context = _obligation_context(request, obligation, waive_form=form)
+    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+
+
+@require_POST
+def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _manageable(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.obligation_reopen(obligation=obligation, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+        else:
+            messages.success(request, _("已重新打开该任务。"))
+            return _back(request, obligation)
+    context = _obligation_context(request, obligation, reopen_form=form)
+    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_for(request.user, Capability.VIEW, EvidenceFile.objects.select_related("obligation__organization"), pk=pk)
+    response = FileResponse(
+        open(stored_path(evidence.stored_name), "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "responsibilities/inbox.html", {"page": page})
+
+
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    count = services.notification_mark_read(user=request.user, ids=ids)
+    messages.success(request, _("已标记 %(n)s 条为已读。") % {"n": count})
+    return redirect("responsibilities:inbox")
