@@ -5,11 +5,16 @@ from treebeard.forms import movenodeform_factory
 
 from responsibilities.models import (
     Department,
+    Notification,
+    Obligation,
     Organization,
     OrganizationGroupPermission,
     OrganizationUserPermission,
     Person,
     RoleAssignment,
+    WorkCalendarDay,
+    WorkSystem,
+    WorkSystemOverride,
 )
 
 
@@ -62,3 +67,51 @@ class OrganizationGroupPermissionAdmin(admin.ModelAdmin):
     list_display = ["group", "permission", "content_object"]
     list_select_related = ["group", "permission", "content_object"]
     autocomplete_fields = ["group", "content_object"]
+
+
+@admin.register(WorkSystem)
+class WorkSystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "frequency", "required_count", "deadline_rule", "fixed_dates", "responsible", "evidence", "cascaded"]
+    list_editable = ["required_count"]
+    search_fields = ["name", "code", "citation"]
+
+
+@admin.register(WorkSystemOverride)
+class WorkSystemOverrideAdmin(admin.ModelAdmin):
+    """Per-organization numbers (e.g. a school's 14 studies a year); they apply to the whole subtree."""
+
+    list_display = ["organization", "work_system", "enabled", "frequency", "required_count", "deadline_rule", "note"]
+    list_select_related = ["organization", "work_system"]
+    autocomplete_fields = ["organization"]
+    search_fields = ["organization__name", "work_system__name"]
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    """Editable each November, when the State Council announces next year's holidays and 调休 days."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    list_display = ["organization", "work_system", "period", "due_date", "status"]
+    list_filter = ["status", "work_system"]
+    list_select_related = ["organization", "work_system"]
+    search_fields = ["organization__name"]
+    # Status changes go through the services (they record who and why), not through the admin.
+    readonly_fields = [f.name for f in Obligation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "title", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "title"]

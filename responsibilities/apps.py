@@ -6,3 +6,6 @@ class ResponsibilitiesConfig(AppConfig):
     name = "responsibilities"
     verbose_name = _("组织与责任")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from responsibilities import checks  # noqa: F401  (registers the system checks)

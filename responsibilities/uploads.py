@@ -54,11 +54,11 @@ def clean_name(name: str) -> str:
     """A display name with no path parts, control characters or absurd length."""
     name = PurePath(name.replace("\\", "/")).name
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
-    name = name.strip(" .") or "file"
+    name = name.strip().rstrip(". ")
     stem, dot, ext = name.rpartition(".")
-    if dot and len(ext) <= 10:
-        return f"{stem[:150]}.{ext}" if stem else f"file.{ext}"
-    return name[:160]
+    if not dot or len(ext) > 10:
+        return name[:160] or "file"
+    return f"{stem.strip(' .')[:150] or 'file'}.{ext}"
 
 
 def _family(head: bytes, file) -> str | None:

@@ -26,6 +26,7 @@ from responsibilities.forms import (
 )
 from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.permissions import Capability, can, get_for, has_any, visible
+from responsibilities.scheduling import calendar_missing_for_next_year
 
 
 @login_not_required
@@ -57,8 +58,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    roots = selectors.organization_roots(request.user)
-    return render(request, "responsibilities/home.html", {"roots": roots})
+    context = {"roots": selectors.organization_roots(request.user)}
+    if request.user.is_staff:
+        context["calendar_missing"] = calendar_missing_for_next_year()
+    return render(request, "responsibilities/home.html", context)
 
 
 @require_GET

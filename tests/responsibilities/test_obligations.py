@@ -1,0 +1,258 @@
+"""Completing obligations with evidence; uploads; waive and re-open; the pages that do it."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from responsibilities import scheduling, services
+from responsibilities.models import EvidenceFile, Obligation, ObligationEvent
+from responsibilities.periods import Period
+from responsibilities.uploads import clean_name
+from tests.factories import make_assignment, make_person, make_user
+
+D = dt.date
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(tmp_path):
+    with override_settings(MEDIA_ROOT=tmp_path / "uploads"):
+        yield tmp_path / "uploads"
+
+
+@pytest.fixture
+def q3(tree):
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3"), Period.parse("2026")],
+                                    now=scheduling.local_moment(D(2026, 7, 1)))
+
+    def get(code, org=tree.county_a, period="2026Q3"):
+        return Obligation.objects.get(organization=org, work_system__code=code, period=period)
+
+    return get
+
+
+@pytest.fixture
+def team(tree):
+    secretary = make_person("王书记", organization=tree.county_a)
+    make_assignment(person=secretary, role="secretary")
+    member = make_person("李委员", organization=tree.county_a)
+    make_assignment(person=member, role="member", portfolio="分管宣传")
+    return secretary, member
+
+
+def meeting(ob, actor, team, **overrides):
+    secretary, member = team
+    fields = {
+        "obligation": ob, "actor": actor, "held_on": D(2026, 8, 20), "place": "县委常委会议室", "chair": secretary,
+        "attendees": [secretary, member], "topic": "三季度意识形态形势分析研判", "discussion": "研判了网络舆情与阵地管理。",
+    }
+    fields.update(overrides)
+    return services.obligation_add_meeting(**fields)
+
+
+@time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_a_meeting_record_completes_a_meeting_obligation(q3, team, county_a_staff):
+    ob = q3("analysis")
+    meeting(ob, county_a_staff, team)
+    ob.refresh_from_db()
+    assert ob.status == "done" and ob.completed_by == county_a_staff and ob.next_reminder_at is None
+    kinds = list(ob.events.values_list("kind", flat=True))
+    assert kinds == ["evidence_added", "completed"]
+
+
+@time_machine.travel(dt.datetime(2026, 10, 9, 10, tzinfo=dt.UTC), tick=False)
+def test_completing_after_the_deadline_is_done_late(q3, team, county_a_staff):
+    ob = q3("analysis")
+    scheduling.sweep_overdue()
+    meeting(ob, county_a_staff, team)
+    ob.refresh_from_db()
+    assert ob.status == "done_late"
+
+
+@time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_fourteen_studies_are_needed_when_fourteen_are_required(q3, team, county_a_staff):
+    ob = q3("liaison", period="2026")
+    Obligation.objects.filter(pk=ob.pk).update(required_count=3)
+    for day in (1, 2):
+        meeting(ob, county_a_staff, team, held_on=D(2026, 8, day))
+        ob.refresh_from_db()
+        assert ob.status == "open"
+    meeting(ob, county_a_staff, team, held_on=D(2026, 8, 3))
+    ob.refresh_from_db()
+    assert ob.status == "done"
+
+
+@time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_meeting_records_are_validated(q3, team, county_a_staff):
+    ob = q3("analysis")
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        meeting(ob, county_a_staff, team, held_on=D(2026, 9, 2))
+    with pytest.raises(ValidationError, match="参会人员"):
+        meeting(ob, county_a_staff, team, attendees=[])
+    with pytest.raises(ValidationError, match="文件材料"):
+        meeting(q3("briefing", period="2026"), county_a_staff, team)
+    assert not ob.meetings.exists()
+
+
+def test_files_complete_a_document_obligation_and_keep_their_hash(q3, county_a_staff, uploads_in_tmp):
+    ob = q3("briefing", period="2026")
+    (stored,) = services.obligation_add_files(
+        obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("通报.pdf", PDF)]
+    )
+    ob.refresh_from_db()
+    assert ob.status in ("done", "done_late")
+    import hashlib
+
+    assert stored.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert stored.stored_name != "通报.pdf" and (uploads_in_tmp / "evidence" / stored.stored_name).read_bytes() == PDF
+    assert stored.content_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("报告.pdf", b"MZ\x90\x00 this is an executable", "内容与扩展名不符"),
+        ("报告.docx", PDF, "内容与扩展名不符"),
+        ("脚本.html", b"<script>alert(1)</script>", "不支持的文件类型"),
+        ("无扩展名", PDF, "不支持的文件类型"),
+        ("空.pdf", b"", "空文件"),
+    ],
+)
+def test_disguised_and_unsupported_files_are_refused(q3, county_a_staff, name, content, message):
+    ob = q3("briefing", period="2026")
+    with pytest.raises(ValidationError, match=message):
+        services.obligation_add_files(obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile(name, content)])
+    assert not EvidenceFile.objects.exists()
+    ob.refresh_from_db()
+    assert ob.status == "open"
+
+
+def test_oversize_files_are_refused_and_nothing_is_left_on_disk(q3, county_a_staff, uploads_in_tmp):
+    ob = q3("briefing", period="2026")
+    with override_settings(UPLOAD_MAX_BYTES=1024), pytest.raises(ValidationError, match="大小限制"):
+        services.obligation_add_files(
+            obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("大.pdf", PDF + b"0" * 2048)]
+        )
+    assert not list((uploads_in_tmp / "evidence").glob("*")) if (uploads_in_tmp / "evidence").exists() else True
+
+
+@pytest.mark.parametrize(
+    ("hostile", "expected"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("..\\..\\windows\\system32.pdf", "system32.pdf"),
+        ("a\x00b\r\n.pdf", "ab.pdf"),
+        ("/abs/path/报告.pdf", "报告.pdf"),
+        (".pdf", "file.pdf"),
+        ("x" * 300 + ".pdf", "x" * 150 + ".pdf"),
+    ],
+)
+def test_hostile_file_names_are_cleaned(hostile, expected):
+    assert clean_name(hostile) == expected
+
+
+def test_office_documents_are_recognised_by_their_contents(q3, county_a_staff):
+    ob = q3("briefing", period="2026")
+    (stored,) = services.obligation_add_files(
+        obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("通报.docx", docx_bytes())]
+    )
+    assert stored.content_type.endswith("wordprocessingml.document")
+
+
+def test_waive_and_reopen_need_reasons_and_are_recorded(q3, county_a_staff):
+    ob = q3("analysis")
+    with pytest.raises(ValidationError, match="理由"):
+        services.obligation_waive(obligation=ob, actor=county_a_staff, reason="  ")
+    services.obligation_waive(obligation=ob, actor=county_a_staff, reason="机构调整，本季度合并开展")
+    ob.refresh_from_db()
+    assert ob.status == "waived" and ob.waived_reason == "机构调整，本季度合并开展"
+    with pytest.raises(ValidationError, match="理由"):
+        services.obligation_reopen(obligation=ob, actor=county_a_staff, reason="")
+    services.obligation_reopen(obligation=ob, actor=county_a_staff, reason="免除有误")
+    ob.refresh_from_db()
+    assert ob.is_open and ob.waived_reason == ""
+    events = list(ObligationEvent.objects.filter(obligation=ob).values_list("kind", "reason", "actor"))
+    assert events == [("waived", "机构调整，本季度合并开展", county_a_staff.pk), ("reopened", "免除有误", county_a_staff.pk)]
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+def test_evidence_downloads_only_through_the_permission_check(client, tree, q3, county_a_staff):
+    ob = q3("briefing", period="2026")
+    (stored,) = services.obligation_add_files(
+        obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("通报.pdf", PDF)]
+    )
+    url = f"/evidence/{stored.pk}/download/"
+    client.force_login(county_a_staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == PDF
+    client.force_login(make_user("outsider", grants=[("view", tree.county_b)]))
+    assert client.get(url).status_code == 404
+
+
+def test_upload_form_shows_a_chinese_error_and_keeps_the_obligation_open(client, q3, county_a_staff):
+    ob = q3("briefing", period="2026")
+    client.force_login(county_a_staff)
+    response = client.post(f"/obligations/{ob.pk}/files/", {"files": SimpleUploadedFile("x.pdf", b"not a pdf")})
+    assert response.status_code == 400
+    assert "内容与扩展名不符" in response.content.decode()
+    ob.refresh_from_db()
+    assert ob.status == "open"
+
+
+@time_machine.travel(dt.datetime(2026, 10, 9, 10, tzinfo=dt.UTC), tick=False)
+def test_my_work_lists_overdue_first_and_completes_in_one_form(client, tree, q3, team, county_a_staff):
+    scheduling.sweep_overdue()  # the Q3 analysis (due 30 September) is now overdue; the yearly ones are open
+    overdue = q3("analysis")
+    assert overdue.status == "overdue"
+    client.force_login(county_a_staff)
+    page = client.get("/work/").content.decode()
+    assert page.index("status-overdue") < page.index("status-open")
+    secretary, member = team
+    response = client.post(
+        f"/obligations/{overdue.pk}/meeting/",
+        {"held_on": "2026-09-30", "place": "会议室", "chair": secretary.pk, "attendees": [secretary.pk, member.pk],
+         "topic": "形势研判", "discussion": "研究了有关情况。", "next": "/work/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/work/"
+    overdue.refresh_from_db()
+    assert overdue.status == "done_late"
+
+
+def test_view_only_users_cannot_complete(client, tree, q3):
+    ob = q3("briefing", period="2026")
+    viewer = make_user("viewer", grants=[("view", tree.county_a)])
+    client.force_login(viewer)
+    assert client.get(f"/obligations/{ob.pk}/").status_code == 200
+    assert client.post(f"/obligations/{ob.pk}/waive/", {"reason": "x"}).status_code == 403
+    client.force_login(make_user("sibling", grants=[("manage", tree.county_b)]))
+    assert client.get(f"/obligations/{ob.pk}/").status_code == 404
+    assert client.post(f"/obligations/{ob.pk}/waive/", {"reason": "x"}).status_code == 404
+
+
+def test_inbox_counts_unread_and_marks_read(client, tree, q3, county_a_staff):
+    from responsibilities.models import Notification
+
+    ob = q3("analysis")
+    Notification.objects.create(recipient=county_a_staff, obligation=ob, kind="reminder", offset_days=7, title="提醒一")
+    client.force_login(county_a_staff)
+    assert 'data-testid="unread">1<' in client.get("/work/").content.decode()
+    client.post("/inbox/read/")
+    assert 'data-testid="unread"' not in client.get("/inbox/").content.decode()
