@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from responsibilities import permissions, services
+from responsibilities import demo_work, permissions, services
 from responsibilities.models import (
     Department,
     Organization,
@@ -402,14 +402,24 @@ def seed_demo() -> Report:
         root = _build_org(DEMO_TREE, None, 1, _Names())
     for account in ACCOUNTS:
         _ensure_account(account, root)
+    work = demo_work.seed_work(root, actor=get_user_model().objects.filter(username="city_xcb").first())
     after = _row_counts()
     report = Report()
     added = {label: after[label] - before[label] for label in after}
-    report.changed = any(added.values()) or Person.objects.filter(user__isnull=False).count() != linked_before
+    report.changed = (
+        any(added.values())
+        or any(work.values())
+        or Person.objects.filter(user__isnull=False).count() != linked_before
+    )
     if report.changed:
         report.lines.append(
             "已加载演示数据（虚构的江川市）：" + "，".join(f"{k} +{v}" for k, v in added.items() if v) + "。"
         )
+        if any(work.values()):
+            report.lines.append(
+                f"{demo_work.DEMO_YEAR} 年工作任务：新建 {work['obligations']} 项，办结 {work['completed']} 项，"
+                f"标记逾期 {work['overdue']} 项；工作制度调整 {work['overrides']} 条。"
+            )
         report.lines.append(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         report.lines.extend(f"  {a.username:<15} {a.description}" for a in ACCOUNTS)
     return report

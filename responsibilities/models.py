@@ -443,8 +443,11 @@ class Obligation(models.Model):
         DONE_LATE = "done_late", _("逾期完成")
         WAIVED = "waived", _("免除")
 
+    # Lookups by organization use the unique (organization, work_system, period) index;
+    # fewer indexes keep the sweeps' bulk status updates cheap.
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("组织")
+        Organization, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("组织"),
+        db_index=False,
     )
     work_system = models.ForeignKey(
         WorkSystem, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("工作制度")
@@ -462,7 +465,7 @@ class Obligation(models.Model):
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("完成登记人"),
+        verbose_name=_("完成登记人"), db_index=False,
     )
     waived_reason = models.CharField(_("免除理由"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
@@ -486,8 +489,11 @@ class Obligation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "due_at"], name="obligation_due_idx"),
-            models.Index(fields=["next_reminder_at"], name="obligation_remind_idx"),
+            # The sweeps' work queues: partial, so a row leaves them when it is claimed.
+            models.Index(fields=["due_at"], name="obligation_due_idx", condition=Q(status="open")),
+            models.Index(
+                fields=["next_reminder_at"], name="obligation_remind_idx", condition=Q(next_reminder_at__isnull=False)
+            ),
             models.Index(fields=["period_start", "period_end", "status"], name="obligation_period_idx"),
         ]
 

@@ -156,11 +156,58 @@ def periods_to_generate(today: datetime.date) -> list[Period]:
     return result
 
 
-def _first_reminder(
-    due: datetime.date, calendar_: WorkdayCalendar, offsets: list[int], now: datetime.datetime
-) -> datetime.datetime | None:
-    days = reminder_days(due, offsets, calendar_)
-    return local_moment(days[0][1], REMINDER_HOUR) if days and due_moment(due) > now else None
+class _Moments:
+    """Deadline moments and first reminders, computed once per distinct due date."""
+
+    def __init__(self, calendar_: WorkdayCalendar, offsets: list[int], now: datetime.datetime):
+        self.calendar, self.offsets, self.now = calendar_, offsets, now
+        self._cache: dict[datetime.date, tuple[datetime.datetime, datetime.datetime | None]] = {}
+
+    def __call__(self, due: datetime.date) -> tuple[datetime.datetime, datetime.datetime | None]:
+        if due not in self._cache:
+            late_from = due_moment(due)
+            days = reminder_days(due, self.offsets, self.calendar)
+            first = local_moment(days[0][1], REMINDER_HOUR) if days and late_from > self.now else None
+            self._cache[due] = (late_from, first)
+        return self._cache[due]
+
+
+_COLUMNS = (
+    "organization_id", "work_system_id", "period", "period_start", "period_end", "due_date", "due_at",
+    "required_count", "responsible", "status", "next_reminder_at", "waived_reason", "created_at",
+)
+
+
+def _insert_raw(model, columns: tuple[str, ...], rows: list[tuple], conflict: str = "ON CONFLICT DO NOTHING") -> int:
+    """Insert plain tuples, skipping rows that hit a unique constraint; returns how many were inserted.
+
+    Hundreds of thousands of rows: building model instances for bulk_create costs more than the database work.
+    """
+    if not rows:
+        return 0
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    inserted = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            for start in range(0, len(rows), BATCH):
+                execute_values(
+                    cursor.cursor, f"INSERT INTO {table} ({names}) VALUES %s {conflict}",  # noqa: S608
+                    rows[start : start + BATCH], page_size=BATCH,
+                )
+                inserted += cursor.cursor.rowcount
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            placeholders = ", ".join(["%s"] * len(columns))
+            prepared = [tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row) for row in rows]
+            before = model.objects.count()
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {conflict}", prepared  # noqa: S608
+            )
+            inserted = model.objects.count() - before
+    return inserted
 
 
 @transaction.atomic
@@ -174,7 +221,6 @@ def obligations_generate(
     now = now or timezone.now()
     periods = list(periods)
     calendar_ = work_calendar()
-    offsets = list(settings.ZEREN_REMINDER_DAYS)
     book = RuleBook()
     systems = [s for s in book.systems if s.frequency != Frequency.AS_NEEDED]
     if organizations is None:
@@ -188,12 +234,14 @@ def obligations_generate(
         leads.update(Organization.objects.filter(path__in=missing).values_list("path", "report_lead_days"))
     offset_of = cascaded_offsets(leads)
 
-    codes = {p.code for p in periods}
     existing = set(
-        Obligation.objects.filter(period__in=codes).values_list("organization_id", "work_system_id", "period")
+        Obligation.objects.filter(period__in={p.code for p in periods}).values_list(
+            "organization_id", "work_system_id", "period"
+        )
     )
+    moments = _Moments(calendar_, list(settings.ZEREN_REMINDER_DAYS), now)
     deadlines: dict[tuple, datetime.date | None] = {}
-    rows: list[Obligation] = []
+    rows: list[tuple] = []
     for pk, path, kind, _lead in org_rows:
         for system in systems:
             rule = book.rule(system, path, kind)
@@ -211,23 +259,12 @@ def obligations_generate(
                 due = deadlines[key]
                 if due is not None and system.cascaded:
                     due -= datetime.timedelta(days=offset_of.get(path, 0))
-                rows.append(
-                    Obligation(
-                        organization_id=pk,
-                        work_system_id=system.pk,
-                        period=period.code,
-                        period_start=period.start,
-                        period_end=period.end,
-                        due_date=due,
-                        due_at=due_moment(due) if due else None,
-                        required_count=rule.required_count,
-                        responsible=system.responsible,
-                        next_reminder_at=_first_reminder(due, calendar_, offsets, now) if due else None,
-                    )
-                )
-    before = Obligation.objects.count() if rows else 0
-    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    return Obligation.objects.count() - before if rows else 0
+                due_at, first_reminder = moments(due) if due else (None, None)
+                rows.append((
+                    pk, system.pk, period.code, period.start, period.end, due, due_at, rule.required_count,
+                    system.responsible, Obligation.Status.OPEN, first_reminder, "", now,
+                ))
+    return _insert_raw(Obligation, _COLUMNS, rows)
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -262,77 +299,82 @@ def _staff_users(org_ids: set[int]) -> dict[int, set[int]]:
     return result
 
 
-def _responsible_users(obligations: list[dict], day: datetime.date) -> dict[int, set[int]]:
-    """Per obligation id: the responsible role holders plus the organization's staff."""
-    org_ids = {o["organization_id"] for o in obligations}
-    holders = _role_holder_users(org_ids, day)
-    staff = _staff_users(org_ids)
-    result = {}
-    for o in obligations:
-        users = set(staff.get(o["organization_id"], ()))
-        for role in RESPONSIBLE_ROLES[o["responsible"]]:
-            users |= holders.get((o["organization_id"], role), set())
-        result[o["id"]] = users
-    return result
-
-
 def _upper_staff(org_paths: dict[int, str]) -> dict[int, set[int]]:
-    """Per organization id: staff of the nearest upper organization that has any (escalation)."""
-    ancestors = {p for path in org_paths.values() for p in _ancestor_paths(path)}
-    by_path = dict(Organization.objects.filter(path__in=ancestors).values_list("path", "pk"))
-    staff = _staff_users(set(by_path.values()))
-    result: dict[int, set[int]] = {}
-    for org_id, path in org_paths.items():
-        for upper in reversed(_ancestor_paths(path)):
-            users = staff.get(by_path.get(upper), set())
-            if users:
-                result[org_id] = users
-                break
-    return result
+    """Per organization id: the staff of its upper organization, who are told when it is overdue."""
+    step = Organization.steplen
+    parents = dict(
+        Organization.objects.filter(path__in={path[:-step] for path in org_paths.values() if len(path) > step})
+        .values_list("path", "pk")
+    )
+    staff = _staff_users(set(parents.values()))
+    return {
+        org_id: staff[parents[path[:-step]]]
+        for org_id, path in org_paths.items()
+        if parents.get(path[:-step]) in staff
+    }
 
 
 # -- sweeps -----------------------------------------------------------------------
 
 
-def _claim(sql: str, params: list) -> list[int]:
-    """Run a conditional `UPDATE … RETURNING id`; datetimes adapted as the ORM would (UTC on SQLite)."""
+def _skip_locked(of: str = "") -> str:
+    """Concurrent sweeps on PostgreSQL take disjoint rows instead of waiting on (and deadlocking over) each other."""
+    if connection.vendor != "postgresql":
+        return ""
+    return f" FOR UPDATE OF {of} SKIP LOCKED" if of else " FOR UPDATE SKIP LOCKED"
+
+
+def _claim(sql: str, params: list) -> list[tuple]:
+    """Run a conditional `UPDATE … RETURNING`; datetimes adapted as the ORM would (UTC on SQLite)."""
     params = [
         connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime.datetime) else p for p in params
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
-def _obligation_facts(ids: list[int]) -> list[dict]:
-    facts = []
-    for start in range(0, len(ids), BATCH):
-        facts += list(
-            Obligation.objects.filter(pk__in=ids[start : start + BATCH]).values(
-                "id", "organization_id", "organization__name", "organization__path", "responsible",
-                "work_system__name", "period", "due_date",
-            )
-        )
-    return facts
+def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False) -> dict[int, set[int]]:
+    """Per claimed obligation (id, organization id, responsible): who is told.
+
+    The responsible role holders and the organization's own staff; with `upper`, the upper
+    organization's staff instead (escalation). Obligations nobody is to hear about are left out.
+    """
+    org_ids = {org_id for _id, org_id, _resp in claimed}
+    result: dict[int, set[int]] = {}
+    if upper:
+        paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+        staff = _upper_staff(paths)
+        for ob_id, org_id, _resp in claimed:
+            if staff.get(org_id):
+                result[ob_id] = staff[org_id]
+        return result
+    holders = _role_holder_users(org_ids, day)
+    staff = _staff_users(org_ids)
+    for ob_id, org_id, responsible in claimed:
+        users = set(staff.get(org_id, ()))
+        for role in RESPONSIBLE_ROLES[responsible]:
+            users |= holders.get((org_id, role), set())
+        if users:
+            result[ob_id] = users
+    return result
 
 
-def _notify(facts: list[dict], recipients: dict[int, set[int]], kind: str, offset: int, title_fn) -> int:
+def _notify(recipients: dict[int, set[int]], kind: str, offset: int, title_fn, now: datetime.datetime) -> int:
+    """One in-app notification per obligation and recipient; a repeat hits the unique constraint and is skipped."""
+    if not recipients:
+        return 0
+    facts = Obligation.objects.filter(pk__in=list(recipients)).values(
+        "id", "organization__name", "work_system__name", "period", "due_date"
+    )
     rows = [
-        Notification(
-            recipient_id=user_id,
-            obligation_id=fact["id"],
-            kind=kind,
-            offset_days=offset,
-            title=title_fn(fact),
-            body=_body(fact),
-            url=reverse("responsibilities:obligation_detail", args=[fact["id"]]),
-        )
+        (user_id, fact["id"], kind, offset, title_fn(fact), _body(fact),
+         reverse("responsibilities:obligation_detail", args=[fact["id"]]), now)
         for fact in facts
-        for user_id in sorted(recipients.get(fact["id"], ()))
+        for user_id in sorted(recipients[fact["id"]])
     ]
-    before = Notification.objects.count()
-    Notification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    return Notification.objects.count() - before
+    columns = ("recipient_id", "obligation_id", "kind", "offset_days", "title", "body", "url", "created_at")
+    return _insert_raw(Notification, columns, rows)
 
 
 def _body(fact: dict) -> str:
@@ -367,18 +409,19 @@ def sweep_reminders(now: datetime.datetime | None = None) -> int:
         future = [day for _offset, day in schedule if local_moment(day, REMINDER_HOUR) > now]
         following = local_moment(future[0], REMINDER_HOUR) if future else None
         with transaction.atomic():
-            ids = _claim(
-                f"UPDATE {table} SET next_reminder_at = %s "  # noqa: S608 (table name from model meta)
-                f"WHERE next_reminder_at <= %s AND status = %s AND due_date = %s RETURNING id",
-                [following, now, Obligation.Status.OPEN, due],
+            claimed = _claim(
+                f"UPDATE {table} SET next_reminder_at = %s WHERE id IN ("  # noqa: S608 (table from model meta)
+                f"SELECT id FROM {table} WHERE next_reminder_at <= %s AND status = %s AND due_date = %s"
+                f"{_skip_locked()}) AND next_reminder_at <= %s RETURNING id, organization_id, responsible",
+                [following, now, Obligation.Status.OPEN, due, now],
             )
-            if not ids or not passed:
+            if not claimed or not passed:
                 continue
             offset = passed[-1][0]  # after downtime, only the latest reminder is worth sending
-            facts = _obligation_facts(ids)
             sent += _notify(
-                facts, _responsible_users(facts, today), Notification.Kind.REMINDER, offset,
+                _recipients(claimed, today), Notification.Kind.REMINDER, offset,
                 lambda f, n=offset: f"【到期提醒】{f['work_system__name']}还有 {n} 天到期（{f['organization__name']}）",
+                now,
             )
     return sent
 
@@ -387,33 +430,41 @@ def sweep_overdue(now: datetime.datetime | None = None) -> int:
     """Mark open obligations past their deadline overdue; tell those responsible and escalate upward."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    table = Obligation._meta.db_table
+    table, events = Obligation._meta.db_table, ObligationEvent._meta.db_table
+    claim = (
+        f"UPDATE {table} SET status = %s, next_reminder_at = NULL "  # noqa: S608 (tables from model meta)
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND due_at <= %s LIMIT {BATCH}{_skip_locked()}) "
+        f"AND status = %s RETURNING id, organization_id, responsible"
+    )
+    params = [Obligation.Status.OVERDUE, Obligation.Status.OPEN, now, Obligation.Status.OPEN]
+    if connection.vendor == "postgresql":
+        # The overdue events are written by the same statement that claims the rows.
+        claim = (
+            f"WITH claimed AS ({claim}), logged AS ("  # noqa: S608
+            f"INSERT INTO {events} (obligation_id, kind, at, reason, data) "
+            f"SELECT id, %s, %s, '', '{{}}' FROM claimed) SELECT id, organization_id, responsible FROM claimed"
+        )
+        params += [ObligationEvent.Kind.OVERDUE, now]
     marked = 0
     while True:
         with transaction.atomic():
-            ids = _claim(
-                f"UPDATE {table} SET status = %s, next_reminder_at = NULL "  # noqa: S608
-                f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND due_at <= %s LIMIT {BATCH}) "
-                f"AND status = %s RETURNING id",
-                [Obligation.Status.OVERDUE, Obligation.Status.OPEN, now, Obligation.Status.OPEN],
-            )
-            if not ids:
+            claimed = _claim(claim, params)
+            if not claimed:
                 return marked
-            marked += len(ids)
-            ObligationEvent.objects.bulk_create(
-                [ObligationEvent(obligation_id=i, kind=ObligationEvent.Kind.OVERDUE, at=now) for i in ids],
-                batch_size=BATCH,
-            )
-            facts = _obligation_facts(ids)
+            marked += len(claimed)
+            if connection.vendor != "postgresql":
+                _insert_raw(
+                    ObligationEvent, ("obligation_id", "kind", "at", "reason", "data"),
+                    [(ob_id, ObligationEvent.Kind.OVERDUE, now, "", "{}") for ob_id, _org, _resp in claimed],
+                    conflict="",
+                )
             _notify(
-                facts, _responsible_users(facts, today), Notification.Kind.OVERDUE, 0,
-                lambda f: f"【逾期】{f['work_system__name']}已逾期（{f['organization__name']}）",
+                _recipients(claimed, today), Notification.Kind.OVERDUE, 0,
+                lambda f: f"【逾期】{f['work_system__name']}已逾期（{f['organization__name']}）", now,
             )
-            upper = _upper_staff({f["organization_id"]: f["organization__path"] for f in facts})
             _notify(
-                facts, {f["id"]: upper.get(f["organization_id"], set()) for f in facts},
-                Notification.Kind.ESCALATION, 0,
-                lambda f: f"【督办】下级组织逾期未完成：{f['organization__name']} · {f['work_system__name']}",
+                _recipients(claimed, today, upper=True), Notification.Kind.ESCALATION, 0,
+                lambda f: f"【督办】下级组织逾期未完成：{f['organization__name']} · {f['work_system__name']}", now,
             )
 
 
@@ -422,13 +473,13 @@ def send_pending_emails(limit: int = 200) -> int:
     table = Notification._meta.db_table
     user_table = Notification._meta.get_field("recipient").related_model._meta.db_table
     with transaction.atomic():
-        ids = _claim(
+        ids = [row[0] for row in _claim(
             f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608
             f"SELECT n.id FROM {table} n JOIN {user_table} u ON u.id = n.recipient_id "
-            f"WHERE n.emailed_at IS NULL AND u.email <> '' ORDER BY n.id LIMIT {int(limit)}"
+            f"WHERE n.emailed_at IS NULL AND u.email <> '' ORDER BY n.id LIMIT {int(limit)}{_skip_locked('n')}"
             f") AND emailed_at IS NULL RETURNING id",
             [timezone.now()],
-        )
+        )]
     if not ids:
         return 0
     base = settings.ZEREN_BASE_URL.rstrip("/")

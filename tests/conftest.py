@@ -30,6 +30,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xfail(reason="需要 PostgreSQL（设置 DATABASE_URL）", run=False))
 
 
+@pytest.fixture(autouse=True)
+def _uploads_outside_the_repository(settings, tmp_path_factory):
+    """Uploaded evidence and exports from tests never land in the project's var/ folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -161,11 +161,16 @@ def test_overdue_marks_once_and_escalates_to_the_upper_staff(tree, staffed):
     assert ObligationEvent.objects.filter(obligation=analysis, kind="overdue").count() == 1
     escalations = Notification.objects.filter(obligation=analysis, kind="escalation")
     assert list(escalations.values_list("recipient__username", flat=True)) == ["city_staff_x"]
-    # Town A1 has no staff of its own: county A's staff hear about it.
+    # Town A1's upper organization is county A: its staff hear about the town, the city's do not.
     town = Obligation.objects.get(organization=tree.town_a1, work_system__code="analysis", period="2026Q3")
     assert list(town.notifications.filter(kind="escalation").values_list("recipient__username", flat=True)) == [
         "a_staff"
     ]
+    village = make_org("东村党支部", parent=tree.town_a1, kind="branch")
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3")], organizations=[village],
+                                    now=at(D(2026, 7, 1)))
+    scheduling.sweep_overdue(now=at(D(2026, 10, 3)))
+    assert not Notification.objects.filter(obligation__organization=village, kind="escalation").exists()
 
 
 def test_emails_go_out_once(tree, staffed):

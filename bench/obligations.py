@@ -1,0 +1,107 @@
+"""Benchmark: obligations for a large tree — generation, idempotent rerun, sweeps, compliance matrix.
+
+    python bench/obligations.py --orgs 10000
+
+Runs against PostgreSQL: DATABASE_URL if set, else a scratch database `zeren_bench`
+on 127.0.0.1 that it creates afresh. Prints each figure, then one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def scratch_database(name: str) -> str:
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orgs", type=int, default=10000)
+    parser.add_argument("--year", type=int, default=2026)
+    args = parser.parse_args()
+
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = scratch_database("zeren_bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("ZEREN_VAR_DIR", "/tmp/zeren-bench-var")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from responsibilities import demo, scheduling
+    from responsibilities.models import Notification, Obligation, Organization
+    from responsibilities.periods import Period, PeriodKind
+
+    call_command("migrate", verbosity=0)
+    _report, seed_s = timed(demo.seed_bulk, args.orgs)
+    orgs = Organization.objects.count()
+    print(f"organizations: {orgs} (seed_demo --orgs {args.orgs}: {seed_s:.1f} s) on {connection.vendor}")
+
+    periods = [p for kind in PeriodKind for p in Period.all_in_year(kind, args.year)]
+    start_of_year = scheduling.local_moment(datetime.date(args.year, 1, 1))
+    inserted, generate_s = timed(scheduling.obligations_generate, periods=periods, now=start_of_year)
+    print(f"generate one year: {inserted} obligations in {generate_s:.2f} s")
+    rerun_inserted, rerun_s = timed(scheduling.obligations_generate, periods=periods, now=start_of_year)
+    print(f"second run: {rerun_inserted} inserted in {rerun_s:.2f} s")
+
+    # The sweep at a late-November morning: most of the year is past due, the rest has reminders due.
+    now = scheduling.local_moment(datetime.date(args.year, 11, 23), 10)
+    before = Notification.objects.count()
+
+    def sweep():
+        return scheduling.sweep_overdue(now=now), scheduling.sweep_reminders(now=now)
+
+    (overdue, reminders), sweep_s = timed(sweep)
+    sent = Notification.objects.count() - before
+    print(f"sweep: {overdue} marked overdue, {reminders} reminders, {sent} notifications in {sweep_s:.2f} s")
+    before = Notification.objects.count()
+    _, second_sweep_s = timed(sweep)
+    second_sent = Notification.objects.count() - before
+    print(f"second sweep: {second_sent} notifications in {second_sweep_s:.2f} s")
+
+    figures = {
+        "orgs": orgs,
+        "obligations": Obligation.objects.count(),
+        "generate_s": round(generate_s, 3),
+        "rerun_s": round(rerun_s, 3),
+        "rerun_inserted": rerun_inserted,
+        "sweep_s": round(sweep_s, 3),
+        "second_sweep_sent": second_sent,
+    }
+    figures.update(matrix_figures(args.year))
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+def matrix_figures(year: int) -> dict:
+    """Server time and queries of the compliance matrix at the root, beside one raw SQL aggregate."""
+    return {}
+
+
+if __name__ == "__main__":
+    main()
