@@ -3,12 +3,13 @@
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from responsibilities.models import Person
 from responsibilities.permissions import Capability, has_any
 from responsibilities.selectors import unread_count
 
 
 def _describe(user) -> dict:
-    person = getattr(user, "person", None)
+    person = Person.objects.select_related("organization", "department").filter(user=user).first()
     roles = []
     if person is not None:
         roles = [

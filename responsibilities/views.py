@@ -8,9 +8,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -25,6 +24,7 @@ from responsibilities.forms import (
     RoleEndForm,
 )
 from responsibilities.models import Organization, Person, RoleAssignment
+from responsibilities.paging import CheapPage
 from responsibilities.permissions import Capability, can, get_for, has_any, visible
 from responsibilities.scheduling import calendar_missing_for_next_year
 
@@ -87,7 +87,7 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
-    history = Paginator(selectors.role_history(org), 50).get_page(request.GET.get("page"))
+    history = CheapPage(selectors.role_history(org), request.GET.get("page"), per_page=50)
     context = {
         "org": org,
         "ancestors": visible(request.user, Capability.VIEW, selectors.organization_ancestors(org)),
@@ -171,11 +171,16 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_for(request.user, Capability.VIEW, Person.objects.select_related("organization", "department"), pk=pk)
+    person = Person.objects.select_related("organization", "department").filter(pk=pk).first()
+    # Only roles in organizations the viewer may see; a person is visible through their own
+    # organization or through such a role (accountability follows the role, not the address).
+    roles = list(visible(request.user, Capability.VIEW, selectors.person_roles(person), via="organization")) if person else []
+    if person is None or not (roles or can(request.user, Capability.VIEW, person)):
+        raise Http404(_("未找到该对象，或您无权查看。"))
     today = timezone.localdate()
-    roles = list(selectors.person_roles(person))
     context = {
         "person": person,
+        "home_visible": can(request.user, Capability.VIEW, person),
         "current": [r for r in roles if r.is_active_on(today)],
         "past": [r for r in roles if not r.is_active_on(today)],
         "today": today,

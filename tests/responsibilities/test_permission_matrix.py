@@ -603,12 +603,6 @@ def test_move_form_offers_only_parents_the_user_administers(world):
         assert outside not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: person_detail lists every role of the person, including roles in organizations "
-    "outside the viewer's scope (views.person_detail → selectors.person_roles is not scoped).",
-)
 def test_person_page_does_not_name_organizations_outside_the_viewers_scope(world):
     person = world.people["own"]
     services.role_assign(person=person, organization=world.orgs["parent"],

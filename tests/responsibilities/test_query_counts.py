@@ -158,27 +158,10 @@ def test_query_count_does_not_grow_with_the_tree(measurements, persona, page):
     )
 
 
-# Known over budget (13 queries for staff, 15 for a user linked to a Person), none of it a
-# repeated query: the grants load in two queries (user rows, then group rows) in
-# permissions._grants; the base layout's context processor adds the unread-notification
-# count and, for a linked user, the person's current roles and then person.organization
-# without select_related; the role history pays a COUNT for its paginator.
-_OVER_BUDGET = {
-    ("city_staff", "detail"): "13 queries: two grant queries + unread count",
-    ("county_staff", "detail"): "13 queries: two grant queries + unread count",
-    ("county_secretary", "detail"): "15 queries: also the person's roles and person.organization",
-}
-
-
 def _budget_params():
     for persona in PERSONAS:
         for page in PAGES:
-            reason = _OVER_BUDGET.get((persona, page))
-            marks = (
-                pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=f"BUG (over budget): {reason}")
-                if reason else ()
-            )
-            yield pytest.param(persona, page, marks=marks, id=f"{persona}-{page}")
+            yield pytest.param(persona, page, id=f"{persona}-{page}")
 
 
 @pytest.mark.parametrize(("persona", "page"), list(_budget_params()))

@@ -1,0 +1,45 @@
+"""A page of a queryset without COUNT(*): one query for per_page + 1 rows tells whether a next page exists."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+
+class CheapPage:
+    """Quacks like django.core.paginator.Page for _pagination.html, minus the total page count."""
+
+    paginator = None
+
+    def __init__(self, queryset: QuerySet, number: str | int | None, *, per_page: int):
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __bool__(self) -> bool:
+        return bool(self.object_list) or self.number > 1
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
