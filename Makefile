@@ -66,3 +66,11 @@ messages: $(VENV)/.synced
 
 clean:
 	rm -rf var/zeren.sqlite3 var/celery
+
+# Front-end libraries are committed under static/vendor/ so a fresh machine needs no npm at
+# run time; `make vendor` refreshes them from the versions pinned in package-lock.json.
+.PHONY: vendor
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE static/vendor/echarts/
