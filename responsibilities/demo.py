@@ -402,7 +402,13 @@ def seed_demo() -> Report:
         root = _build_org(DEMO_TREE, None, 1, _Names())
     for account in ACCOUNTS:
         _ensure_account(account, root)
-    work = demo_work.seed_work(root, actor=get_user_model().objects.filter(username="city_xcb").first())
+    # The walkable demo city only: organizations that `--orgs N` added for benchmarks get no demo work.
+    demo_orgs = Organization.objects.filter(
+        path__startswith=root.path, name__in=[spec.name for spec in DEMO_TREE.walk()]
+    )
+    work = demo_work.seed_work(
+        root, list(demo_orgs), actor=get_user_model().objects.filter(username="city_xcb").first()
+    )
     after = _row_counts()
     report = Report()
     added = {label: after[label] - before[label] for label in after}

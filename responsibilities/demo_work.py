@@ -146,17 +146,18 @@ def _complete(ob: Obligation, held_on: datetime.date, actor) -> None:
                                    data={"status": ob.status, "demo": True})
 
 
-def seed_work(root: Organization, actor=None, today: datetime.date | None = None) -> dict[str, int]:
-    """Give the demo city a 2026 of work. Returns counts of what was created."""
+def seed_work(
+    root: Organization, organizations: list[Organization], actor=None, today: datetime.date | None = None
+) -> dict[str, int]:
+    """Give the demo city's `organizations` a 2026 of work. Returns counts of what was created."""
     today = today or timezone.localdate()
     counts = {"overrides": _overrides(root)}
     periods = [p for kind in PeriodKind for p in Period.all_in_year(kind, DEMO_YEAR)]
     periods += scheduling.periods_to_generate(today)
-    subtree = list(Organization.objects.filter(path__startswith=root.path))
-    counts["obligations"] = scheduling.obligations_generate(periods=set(periods), organizations=subtree)
+    counts["obligations"] = scheduling.obligations_generate(periods=set(periods), organizations=organizations)
     done = 0
     pending = (
-        Obligation.objects.filter(organization__path__startswith=root.path, status=Obligation.Status.OPEN,
+        Obligation.objects.filter(organization__in=organizations, status=Obligation.Status.OPEN,
                                   period_start__year=DEMO_YEAR, completed_at__isnull=True, due_date__isnull=False)
         .select_related("organization", "work_system")
     )

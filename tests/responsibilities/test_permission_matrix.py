@@ -22,9 +22,12 @@ from django.http import HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from responsibilities import permissions, services
+from responsibilities import ledgers, permissions, services
+from responsibilities.ledgers import LedgerParams
 from responsibilities.models import (
+    DutyItem,
     EvidenceFile,
+    ExportJob,
     Notification,
     Obligation,
     Organization,
@@ -62,6 +65,8 @@ class World:
     obligations: dict[str, Obligation]
     evidence: dict[str, EvidenceFile]
     users: dict[str, object] = field(default_factory=dict)
+    duties: dict[str, DutyItem] = field(default_factory=dict)
+    export_job: ExportJob | None = None  # a finished ledger export owned by county A's staff
     other_city: Organization | None = None
     uploads: Path | None = None  # where the evidence files of this world are stored
 
@@ -134,8 +139,21 @@ def _build_world() -> World:
     services.role_assign(
         person=secretary, organization=county_a, role=RoleAssignment.Role.SECRETARY, start_date=D(2024, 1, 1)
     )
+    duties = {
+        key: services.duty_item_create(
+            organization=org, content=f"{org.name}落实意识形态工作责任制", responsible="secretary",
+            verification="会议记录与报告", actor=None,
+        )
+        for key, org in orgs.items()
+    }
+    job = ledgers.export_job_create(
+        user=users["county_a_staff"],
+        params=LedgerParams(kind="obligations", organization_id=county_a.pk, period="2026", status=""),
+    )
+    ledgers.export_run(job_id=job.pk)  # synchronously: the queued task only fires on commit
+    job.refresh_from_db()
     return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
-                 evidence=evidence, users=users, other_city=other_city)
+                 evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job)
 
 
 # Every test here runs in its own savepoint (pytest-django's transaction per test); the marker
@@ -244,6 +262,7 @@ class PageCase:
     expect: dict[str, int]
     method: str = "get"
     data: dict = field(default_factory=dict)
+    url: Callable[[World], str] | None = None  # for pages of one user's own object (reverse(route) otherwise)
 
 
 def _org_url(route: str) -> Callable[[World, str], str]:
@@ -270,6 +289,23 @@ def _obligation_url(route: str) -> Callable[[World, str], str]:
 
 def _evidence_token(w: World, obj: str) -> str:
     return f"evidence-of-{obj}"
+
+
+def _duty_url(route: str) -> Callable[[World, str], str]:
+    return lambda w, obj: reverse(route, args=[w.duties[obj].pk])
+
+
+def _org_query(route: str) -> Callable[[World, str], str]:
+    return lambda w, obj: f"{reverse(route)}?org={w.orgs[obj].pk}"
+
+
+def _job_url(route: str) -> Callable[[World], str]:
+    return lambda w: reverse(route, args=[w.export_job.pk])
+
+
+# An export is its owner's alone (county A's staff here): even an administrator gets 404.
+OWNER_ONLY = _everyone(404, anonymous=302)
+OWNER_ONLY["county_a_staff"] = 200
 
 
 CASES: dict[str, ObjectCase | PageCase] = {
@@ -328,6 +364,36 @@ CASES: dict[str, ObjectCase | PageCase] = {
         VIEW_PAGE,
         _evidence_token,
     ),
+    # The responsibility list (责任清单): read in scope, changed by those who manage it.
+    "responsibilities:duty_list": ObjectCase(_org_url("responsibilities:duty_list"), VIEW_PAGE, _org_name),
+    "responsibilities:duty_print": ObjectCase(_org_url("responsibilities:duty_print"), VIEW_PAGE, _org_name),
+    "responsibilities:duty_add": ObjectCase(_org_url("responsibilities:duty_add"), MANAGE_PAGE, _org_name),
+    "responsibilities:duty_cascade": ObjectCase(
+        _org_url("responsibilities:duty_cascade"), MANAGE_PAGE, _org_name
+    ),
+    "responsibilities:duty_edit": ObjectCase(_duty_url("responsibilities:duty_edit"), MANAGE_PAGE, _org_name),
+    "responsibilities:duty_retire": ObjectCase(
+        _duty_url("responsibilities:duty_retire"), MANAGE_PAGE, _org_name
+    ),
+    # Dashboards take the organization as ?org=; without it they show the user's own scope.
+    "responsibilities:compliance_matrix": ObjectCase(
+        _org_query("responsibilities:compliance_matrix"), VIEW_PAGE, _org_name
+    ),
+    "responsibilities:compliance_matrix_rows": ObjectCase(
+        _org_query("responsibilities:compliance_matrix_rows"), VIEW_PAGE, _child_name
+    ),
+    "responsibilities:obligation_list": ObjectCase(
+        _org_query("responsibilities:obligation_list"), VIEW_PAGE, _org_name
+    ),
+    "responsibilities:charts": ObjectCase(_org_query("responsibilities:charts"), VIEW_PAGE, _org_name),
+    # 台账 exports: the form for an organization in scope; jobs and files belong to their owner alone.
+    "responsibilities:ledgers": ObjectCase(_org_query("responsibilities:ledgers"), VIEW_PAGE, _org_name),
+    "responsibilities:ledger_export": PageCase(_everyone(400, anonymous=302), method="post"),
+    "responsibilities:ledger_job": PageCase(OWNER_ONLY, url=_job_url("responsibilities:ledger_job")),
+    "responsibilities:ledger_job_progress": PageCase(
+        OWNER_ONLY, url=_job_url("responsibilities:ledger_job_progress")
+    ),
+    "responsibilities:ledger_download": PageCase(OWNER_ONLY, url=_job_url("responsibilities:ledger_download")),
 }
 
 # Cases for routes another change is still adding: allowed to be missing from the URLconf
@@ -415,7 +481,7 @@ def test_permission_matrix(world, route, persona, obj, expected):
         url = case.url(world, obj)
         response = getattr(client, case.method)(url)
     else:
-        url = reverse(route)
+        url = case.url(world) if case.url else reverse(route)
         response = getattr(client, case.method)(url, case.data)
 
     assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
@@ -440,6 +506,7 @@ def _state() -> tuple:
         sorted(Organization.objects.values_list("pk", "path", "numchild")),
         sorted(Person.objects.values_list("pk", "name")),
         sorted(Obligation.objects.values_list("pk", "status", "waived_reason")),
+        sorted(DutyItem.objects.values_list("pk", "content", "version", "retired_at")),
     )
 
 
@@ -466,6 +533,15 @@ def _post_reopen(w: World, obj: str) -> dict:
     return {"reason": "免除有误，重新办理"}
 
 
+def _post_duty(w: World, obj: str) -> dict:
+    return {"content": "每季度分析研判意识形态形势", "responsible": "secretary", "verification": "研判会议记录",
+            "sort_order": 1}
+
+
+def _post_nothing(w: World, obj: str) -> dict:
+    return {}
+
+
 # route → (prepare the object and return valid POST data, where success redirects to)
 WRITES: dict[str, tuple[Callable[[World, str], dict], str]] = {
     "responsibilities:role_add": (_post_role_add, "/orgs/"),
@@ -473,6 +549,9 @@ WRITES: dict[str, tuple[Callable[[World, str], dict], str]] = {
     "responsibilities:organization_move": (_post_move, "/orgs/"),
     "responsibilities:obligation_waive": (_post_waive, "/obligations/"),
     "responsibilities:obligation_reopen": (_post_reopen, "/obligations/"),
+    "responsibilities:duty_add": (_post_duty, "/orgs/"),
+    "responsibilities:duty_edit": (_post_duty, "/orgs/"),
+    "responsibilities:duty_retire": (_post_nothing, "/orgs/"),
 }
 
 
