@@ -61,8 +61,8 @@ lint: $(VENV)/.synced
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.synced
-	$(PY) manage.py makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'bench/*' -i 'tests/*'
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'bench/*' -i 'tests/*' -i 'node_modules/*'
+	$(PY) manage.py compilemessages -l en -i .venv -i node_modules
 
 clean:
 	rm -rf var/zeren.sqlite3 var/celery
