@@ -100,7 +100,43 @@ def main() -> None:
 
 def matrix_figures(year: int) -> dict:
     """Server time and queries of the compliance matrix at the root, beside one raw SQL aggregate."""
-    return {}
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from responsibilities import selectors
+    from responsibilities.models import Organization
+    from responsibilities.periods import Period
+
+    root = Organization.objects.get(depth=1, name="江川市委")
+    period = Period.parse(str(year))
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="city_xcb"))
+    url = f"/dashboard/matrix/?org={root.pk}&period={year}"
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    page()  # warm: templates, the user's grants, the database's caches
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    page_ms = statistics.median(timed(page)[1] for _ in range(7)) * 1000
+    sql_ms = statistics.median(
+        timed(selectors.compliance_counts_raw_sql, root, period)[1] for _ in range(7)
+    ) * 1000
+    assert selectors.compliance_counts(root, period) == selectors.compliance_counts_raw_sql(root, period)
+    print(f"compliance matrix at the root: {page_ms:.0f} ms, {len(queries)} queries "
+          f"(one raw SQL aggregate: {sql_ms:.0f} ms, ratio {page_ms / sql_ms:.2f})")
+    return {
+        "matrix_ms": round(page_ms, 1),
+        "matrix_queries": len(queries),
+        "sql_ms": round(sql_ms, 1),
+        "matrix_vs_sql": round(page_ms / sql_ms, 2),
+    }
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from responsibilities.models import (
     RoleAssignment,
 )
 from responsibilities.permissions import Capability
+from responsibilities.scheduling import refresh_statistics
 from responsibilities.selectors import holder_on
 
 Role = RoleAssignment.Role
@@ -582,6 +583,7 @@ def seed_bulk(total: int) -> Report:
         for role, portfolio in seat.roles
     ]
     RoleAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
+    refresh_statistics(Organization, Department, Person, RoleAssignment)
 
     report.changed = True
     report.lines.append(

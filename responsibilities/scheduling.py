@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_HOUR = 9  # reminders go out at 09:00 Beijing time on their day
 BATCH = 5000
+ANALYZE_AFTER = 10_000  # rows inserted at once before the planner's statistics are refreshed
 
 
 # -- calendar ---------------------------------------------------------------------
@@ -264,7 +265,20 @@ def obligations_generate(
                     pk, system.pk, period.code, period.start, period.end, due, due_at, rule.required_count,
                     system.responsible, Obligation.Status.OPEN, first_reminder, "", now,
                 ))
-    return _insert_raw(Obligation, _COLUMNS, rows)
+    inserted = _insert_raw(Obligation, _COLUMNS, rows)
+    if inserted >= ANALYZE_AFTER:
+        refresh_statistics(Obligation)
+    return inserted
+
+
+def refresh_statistics(*models) -> None:
+    """ANALYZE after a bulk load on PostgreSQL. Until autovacuum gets round to it, the planner
+    believes the new rows do not exist and picks plans that take seconds instead of milliseconds."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _ancestor_paths(path: str) -> list[str]:
