@@ -1,4 +1,4 @@
-"""Periods and deadlines: pure date arithmetic, no database access.
+"""Periods and deadlines: pure date arithmetic, no database access (labels are translated).
 
 A period is a value (`Period`): a month, quarter, half-year or year, with its
 first and last day and a Chinese label. Deadlines and reminder days are
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-_CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
+from django.utils.translation import gettext as _
 
 
 class PeriodKind(StrEnum):
@@ -94,13 +94,17 @@ class Period:
 
     @property
     def label(self) -> str:
+        """In the active language: 2026年第三季度 / Q3 2026."""
         if self.kind is PeriodKind.MONTH:
-            return f"{self.year}年{self.index}月"
+            return _("%(year)s年%(month)s月") % {"year": self.year, "month": self.index}
         if self.kind is PeriodKind.QUARTER:
-            return f"{self.year}年第{_CN_QUARTER[self.index]}季度"
+            quarter = (_("%(year)s年第一季度"), _("%(year)s年第二季度"), _("%(year)s年第三季度"),
+                       _("%(year)s年第四季度"))[self.index - 1]
+            return quarter % {"year": self.year}
         if self.kind is PeriodKind.HALF:
-            return f"{self.year}年{'上' if self.index == 1 else '下'}半年"
-        return f"{self.year}年度"
+            half = _("%(year)s年上半年") if self.index == 1 else _("%(year)s年下半年")
+            return half % {"year": self.year}
+        return _("%(year)s年度") % {"year": self.year}
 
     def __str__(self) -> str:
         return self.code

@@ -30,7 +30,9 @@ SINGLE_HOLDER_CONSTRAINT = "role_assignment_single_holder_no_overlap"
 
 
 def _format_range(start: datetime.date, end: datetime.date | None) -> str:
-    return f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" if end else f"{start:%Y-%m-%d} 起至今"
+    if end:
+        return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
+    return _("%(start)s 起至今") % {"start": f"{start:%Y-%m-%d}"}
 
 
 def _check_single_holder(
