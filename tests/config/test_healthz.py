@@ -11,10 +11,8 @@ CLOSED_PORT_REDIS = "redis://127.0.0.1:6390/0"
 
 @pytest.fixture
 def real_redis_url() -> str:
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("设置 REDIS_URL 后才能对真实 Redis 检查 /healthz")
-    return url
+    """CI's Redis, or the one every machine of this kind runs on 127.0.0.1 (the test fails without it)."""
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def test_healthz_reports_embedded_broker_without_redis(client, db, settings):

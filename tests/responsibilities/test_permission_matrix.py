@@ -396,11 +396,6 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "responsibilities:ledger_download": PageCase(OWNER_ONLY, url=_job_url("responsibilities:ledger_download")),
 }
 
-# Cases for routes another change is still adding: allowed to be missing from the URLconf
-# until it lands (their matrix rows are skipped meanwhile). Keep this empty otherwise.
-PENDING_ROUTES: set[str] = set()
-
-
 # --- every route has a case ---------------------------------------------------------------------
 
 
@@ -435,7 +430,7 @@ def test_every_named_route_has_a_case():
 
 
 def test_every_case_names_a_registered_route():
-    stale = sorted(set(CASES) - set(registered_routes()) - PENDING_ROUTES)
+    stale = sorted(set(CASES) - set(registered_routes()))
     assert not stale, f"CASES has entries for routes that no longer exist: {stale}"
 
 
@@ -466,14 +461,8 @@ def _matrix_params():
                 yield pytest.param(route, persona, None, case.expect[persona], id=f"{route}-{persona}")
 
 
-def _skip_if_pending(route: str) -> None:
-    if route in PENDING_ROUTES and route not in registered_routes():
-        pytest.skip(f"{route} is not registered yet (PENDING_ROUTES)")
-
-
 @pytest.mark.parametrize(("route", "persona", "obj", "expected"), list(_matrix_params()))
 def test_permission_matrix(world, route, persona, obj, expected):
-    _skip_if_pending(route)
     case = CASES[route]
     client = client_for(world, persona)
 
