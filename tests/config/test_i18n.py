@@ -109,9 +109,12 @@ def test_chinese_is_the_default_language():
 
 
 @pytest.mark.django_db
-def test_browser_asking_for_english_gets_english():
-    response = Client(headers={"accept-language": "en-US,en;q=0.9"}).get("/accounts/login/")
-    content = response.content.decode()
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses_english():
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    content = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in content and "登录责任制台账" in content
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in content
     assert "Log in to the Responsibility Ledger" in content
     assert ">Log in</button>" in content
