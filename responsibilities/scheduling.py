@@ -434,7 +434,9 @@ def sweep_reminders(now: datetime.datetime | None = None) -> int:
             offset = passed[-1][0]  # after downtime, only the latest reminder is worth sending
             sent += _notify(
                 _recipients(claimed, today), Notification.Kind.REMINDER, offset,
-                lambda f, n=offset: f"【到期提醒】{f['work_system__name']}还有 {n} 天到期（{f['organization__name']}）",
+                # The days actually left: a reminder sent late (after downtime) must not say 14 when it is 8.
+                lambda f: f"【到期提醒】{f['work_system__name']}还有 {(f['due_date'] - today).days} 天到期"
+                f"（{f['organization__name']}）",
                 now,
             )
     return sent

@@ -190,7 +190,7 @@ def my_open_obligations(user):
     return (
         obligations_visible(user)
         .open()
-        .filter(condition)
+        .filter(condition, period_start__lte=today)  # next period's tasks appear when it begins
         .annotate(
             overdue_first=Case(
                 When(status=Obligation.Status.OVERDUE, then=Value(0)), default=Value(1), output_field=IntegerField()

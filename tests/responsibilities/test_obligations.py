@@ -256,3 +256,11 @@ def test_inbox_counts_unread_and_marks_read(client, tree, q3, county_a_staff):
     assert 'data-testid="unread">1<' in client.get("/work/").content.decode()
     client.post("/inbox/read/")
     assert 'data-testid="unread"' not in client.get("/inbox/").content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 20, 10, tzinfo=dt.UTC), tick=False)
+def test_my_work_shows_the_next_period_only_once_it_begins(client, tree, county_a_staff):
+    scheduling.obligations_generate(periods=[Period.parse("2026Q4"), Period.parse("2027Q1")])
+    client.force_login(county_a_staff)
+    page = client.get("/work/").content.decode()
+    assert "2026Q4" in page and "2027Q1" not in page

@@ -137,6 +137,8 @@ def test_after_downtime_only_the_latest_reminder_is_sent(tree, staffed):
     analysis = Obligation.objects.get(organization=tree.county_a, work_system__code="analysis", period="2026Q3")
     offsets = set(Notification.objects.filter(obligation=analysis).values_list("offset_days", flat=True))
     assert offsets == {3}
+    # It says how many days are really left (two), not which reminder it stands for.
+    assert "还有 2 天到期" in Notification.objects.filter(obligation=analysis).first().title
     scheduling.sweep_reminders(now=at(D(2026, 9, 29)))
     offsets = set(Notification.objects.filter(obligation=analysis).values_list("offset_days", flat=True))
     assert offsets == {3, 1}
