@@ -134,7 +134,9 @@ STORAGES = {
 }
 # Uploaded evidence lives outside the web root and is served only by permission-checked views.
 MEDIA_ROOT = Path(env_str("ZEREN_UPLOAD_DIR", str(VAR_DIR / "uploads")))
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT (downloads go through permission-checked views); Django still
+# wants a string here (its live test server parses it).
+MEDIA_URL = "/__uploads_are_not_served__/"
 UPLOAD_MAX_BYTES = env_int("ZEREN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
