@@ -73,68 +73,58 @@ def _manageable(request: HttpRequest, pk: int) -> Obligation:
     return get_for(request.user, Capability.MANAGE, Obligation.objects.select_related("organization", "work_system"), pk=pk)
 
 
-@require_POST
-def obligation_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, *, form_key: str, form, action, done: str, error_field: str | None):
+    """One obligation action: check the right, validate, call one service, then redirect or show the errors."""
     obligation = _manageable(request, pk)
-    form = MeetingForm(request.POST, people=_team(obligation))
+    form = form(obligation)
     if form.is_valid():
         try:
-            services.obligation_add_meeting(obligation=obligation, actor=request.user, **form.cleaned_data)
+            action(obligation, form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(error_field, exc)
         else:
-            messages.success(request, _("已登记会议记录。"))
+            messages.success(request, done)
             return _back(request, obligation)
-    context = _obligation_context(request, obligation, meeting_form=form)
+    context = _obligation_context(request, obligation, **{form_key: form})
     return render(request, "responsibilities/obligation_detail.html", context, status=400)
+
+
+@require_POST
+def obligation_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, form_key="meeting_form", error_field=None, done=_("已登记会议记录。"),
+        form=lambda ob: MeetingForm(request.POST, people=_team(ob)),
+        action=lambda ob, data: services.obligation_add_meeting(obligation=ob, actor=request.user, **data),
+    )
 
 
 @require_POST
 def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
-    obligation = _manageable(request, pk)
-    form = FilesForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.obligation_add_files(obligation=obligation, actor=request.user, uploads=form.cleaned_data["files"])
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        else:
-            messages.success(request, _("已上传佐证材料，任务已完成。"))
-            return _back(request, obligation)
-    context = _obligation_context(request, obligation, files_form=form)
-    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+    return _act(
+        request, pk, form_key="files_form", error_field="files", done=_("已上传佐证材料，任务已完成。"),
+        form=lambda ob: FilesForm(request.POST, request.FILES),
+        action=lambda ob, data: services.obligation_add_files(
+            obligation=ob, actor=request.user, uploads=data["files"]
+        ),
+    )
 
 
 @require_POST
 def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
-    obligation = _manageable(request, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.obligation_waive(obligation=obligation, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error("reason", exc)
-        else:
-            messages.success(request, _("已免除该任务。"))
-            return _back(request, obligation)
-    context = _obligation_context(request, obligation, waive_form=form)
-    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+    return _act(
+        request, pk, form_key="waive_form", error_field="reason", done=_("已免除该任务。"),
+        form=lambda ob: ReasonForm(request.POST),
+        action=lambda ob, data: services.obligation_waive(obligation=ob, actor=request.user, reason=data["reason"]),
+    )
 
 
 @require_POST
 def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    obligation = _manageable(request, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.obligation_reopen(obligation=obligation, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error("reason", exc)
-        else:
-            messages.success(request, _("已重新打开该任务。"))
-            return _back(request, obligation)
-    context = _obligation_context(request, obligation, reopen_form=form)
-    return render(request, "responsibilities/obligation_detail.html", context, status=400)
+    return _act(
+        request, pk, form_key="reopen_form", error_field="reason", done=_("已重新打开该任务。"),
+        form=lambda ob: ReasonForm(request.POST),
+        action=lambda ob, data: services.obligation_reopen(obligation=ob, actor=request.user, reason=data["reason"]),
+    )
 
 
 @require_GET
