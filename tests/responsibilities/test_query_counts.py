@@ -1,4 +1,7 @@
-"""/orgs/ and /orgs/<pk>/ cost the same number of queries (≤ 12) with 40 and with 2,000 organizations.
+"""The main pages cost the same number of queries (≤ 12) with 40 and with 2,000 organizations.
+
+The organization tree and page, 我的工作, the compliance matrix and its drill-down list,
+the charts and the responsibility list; with a year of obligations for every organization.
 
 One database grows from 40 to 2,000 organizations between two measurements: the county on
 the detail page gains subordinate organizations and descendants, the city gains counties,
@@ -19,8 +22,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from responsibilities import services
+from responsibilities import scheduling, services
 from responsibilities.models import Department, Organization, RoleAssignment
+from responsibilities.periods import Period, PeriodKind
 from tests.factories import make_assignment, make_org, make_person, make_user
 
 MAX_QUERIES = 12
@@ -28,7 +32,7 @@ SMALL, LARGE = 40, 2000
 Role = RoleAssignment.Role
 
 PERSONAS = ("admin", "city_staff", "county_staff", "county_secretary")
-PAGES = ("tree", "detail")
+PAGES = ("tree", "detail", "work", "matrix", "obligations", "charts", "duties")
 
 _names = itertools.count(1)
 
@@ -82,9 +86,28 @@ def _build_county() -> tuple[Organization, Organization, dict]:
 
 
 def _url(page: str, county: Organization) -> str:
-    if page == "tree":
-        return reverse("responsibilities:organization_tree")
-    return reverse("responsibilities:organization_detail", args=[county.pk])
+    return {
+        "tree": reverse("responsibilities:organization_tree"),
+        "detail": reverse("responsibilities:organization_detail", args=[county.pk]),
+        "work": reverse("responsibilities:my_work"),
+        "matrix": f"{reverse('responsibilities:compliance_matrix')}?org={county.pk}&period=2026",
+        "obligations": f"{reverse('responsibilities:obligation_list')}?org={county.pk}&period=2026",
+        "charts": f"{reverse('responsibilities:charts')}?org={county.pk}&year=2026",
+        "duties": reverse("responsibilities:duty_list", args=[county.pk]),
+    }[page]
+
+
+def _generate_year() -> None:
+    scheduling.obligations_generate(
+        periods=[p for kind in PeriodKind for p in Period.all_in_year(kind, 2026)],
+        now=scheduling.local_moment(datetime.date(2026, 1, 1)),
+    )
+
+
+def _duties(county: Organization) -> None:
+    for n in range(5):
+        services.duty_item_create(organization=county, content=f"责任事项{n}", responsible="secretary",
+                                  verification="会议记录", actor=None)
 
 
 def _capture(client: Client, url: str) -> list[str]:
@@ -118,6 +141,8 @@ def measurements(django_db_setup, django_db_blocker):
         city, county, users = _build_county()
         county_b = Organization.objects.get(name="B县委")
         _grow_tree_to(SMALL, frontier=[county, county_b], fanout=4)
+        _generate_year()
+        _duties(county)
         urls = {page: _url(page, county) for page in PAGES}
         clients = {}
         for persona, user in users.items():
@@ -133,6 +158,7 @@ def measurements(django_db_setup, django_db_blocker):
         # The county gains many direct subordinates, the city more counties, everyone descendants.
         _add_children(county, 150)
         _grow_tree_to(LARGE, frontier=[city, *Organization.objects.filter(depth__gte=3)], fanout=8)
+        _generate_year()  # the new organizations' obligations too
         large_orgs, large_children = Organization.objects.count(), Organization.objects.get(pk=county.pk).numchild
         large = measure()
         result = Measurements(small, large, (small_orgs, large_orgs), (small_children, large_children),
