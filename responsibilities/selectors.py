@@ -128,11 +128,21 @@ def leadership_team(organization: Organization, day: datetime.date | None = None
     return team
 
 
+def _role_rank():
+    """Roles in the order they are declared (第一责任人 first), not alphabetically by code."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        *(When(role=code, then=Value(rank)) for rank, code in enumerate(Role.values)),
+        output_field=IntegerField(),
+    )
+
+
 def role_history(organization: Organization) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(organization=organization)
         .select_related("person")
-        .order_by("role", "-start_date", "-pk")
+        .order_by(_role_rank(), "-start_date", "-pk")
     )
 
 

@@ -92,4 +92,4 @@ def test_chinese_first_in_china_time():
     assert settings.USE_TZ is True
     assert settings.USE_I18N is True
     assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
-    assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    assert "config.middleware.ChosenLanguageMiddleware" in settings.MIDDLEWARE

@@ -487,3 +487,12 @@ def test_organization_move_refuses_a_cycle(two_counties, target):
         services.organization_move(organization=county_a, new_parent=new_parent)
 
     assert sorted(Organization.objects.values_list("pk", "path", "depth", "numchild")) == before
+
+
+def test_role_history_lists_the_secretary_first(tree):
+    from responsibilities import selectors
+
+    for role in ("member", "direct", "secretary", "group_head"):
+        make_assignment(person=make_person(organization=tree.county_b), role=role)
+    roles = [a.role for a in selectors.role_history(tree.county_b)]
+    assert roles == ["secretary", "direct", "member", "group_head"]
