@@ -1,0 +1,226 @@
+"""Formal reports: drafts in versions, the secretary's sign-off, document numbers, upward submission.
+
+A report belongs to its issuing organization and, for periodic kinds, to a period. Every save
+makes a new version; signing freezes a version for good (number, PDF, SHA-256). A change after
+signing makes a new version that needs a new signature.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.models import Organization, Person
+
+
+class ReportKind(models.TextChoices):
+    HALF_YEAR = "half_year", _("半年专题汇报")
+    INSPECTION = "inspection", _("年度专项督查报告")
+    MAJOR = "major", _("重大情况专题报告")
+    SUMMARY = "summary", _("汇总报告")
+    NOTICE = "notice", _("通报")
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SIGNED = "signed", _("已签发")
+        SUBMITTED = "submitted", _("已报送")
+        RECEIVED = "received", _("已签收")
+        RETURNED = "returned", _("已退回")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="reports", verbose_name=_("发文组织")
+    )
+    kind = models.CharField(_("报告类型"), max_length=16, choices=ReportKind.choices)
+    period = models.CharField(_("期间"), max_length=10, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("起草人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("报告")
+        verbose_name_plural = _("报告")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            # One periodic report of a kind per organization and period (ad-hoc ones have no period).
+            models.UniqueConstraint(
+                fields=["organization", "kind", "period"], condition=~Q(period=""), name="report_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "signed", "submitted", "received", "returned"]),
+                name="report_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_kind_display()} · {self.period}"
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.organization
+
+
+class ReportVersion(models.Model):
+    """One saved state of a report. Signed versions are frozen: the services never change them."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("标题"), max_length=200)
+    addressee = models.CharField(_("主送机关"), max_length=200)
+    copy_to = models.CharField(_("抄送"), max_length=300, blank=True)
+    blocks = models.JSONField(_("正文"), default=list)  # [{"level": 0-4, "text": "..."}]
+    attachments = models.JSONField(_("附件"), default=list)  # ["附件名称", ...]
+    facts = models.JSONField(_("数据统计"), default=dict, blank=True)
+    note = models.CharField(_("修改说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("保存人")
+    )
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    # Sign-off (签发): all set together, once, by reporting.services.report_sign.
+    signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("签发账号"),
+    )
+    signer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_versions",
+        verbose_name=_("签发人"),
+    )
+    delegation = models.ForeignKey(
+        "Delegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("委托")
+    )
+    issuer = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文组织")
+    )
+    doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
+    doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
+    doc_number = models.CharField(_("发文字号"), max_length=100, blank=True)
+    pdf_name = models.CharField(max_length=100, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("报告版本")
+        verbose_name_plural = _("报告版本")
+        ordering = ["report_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_number_unique"),
+            # 发文字号: one number per issuing organization and year, never two documents with the same.
+            models.UniqueConstraint(
+                fields=["issuer", "doc_year", "doc_seq"], condition=Q(doc_seq__isnull=False),
+                name="report_version_document_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | (Q(doc_seq__isnull=False) & ~Q(pdf_sha256="")),
+                name="report_version_signed_has_number_and_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · v{self.number}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.report.organization
+
+
+class DocumentCounter(models.Model):
+    """The last document number an organization issued in a year (发文字号 without gaps)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="document_counter_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.year} · {self.last}"
+
+
+class Delegation(models.Model):
+    """The secretary's written delegation: a deputy may sign for the organization in this window."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("组织")
+    )
+    delegate = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("受托人")
+    )
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("结束日期"))
+    reason = models.CharField(_("委托事由"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登记人")
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("签发委托")
+        verbose_name_plural = _("签发委托")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="delegation_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.delegate} · {self.start_date:%Y-%m-%d}–{self.end_date:%Y-%m-%d}"
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.organization
+
+
+class Submission(models.Model):
+    """A signed version sent to the upper organization, and what it made of it."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已报送")
+        RECEIVED = "received", _("已签收")
+        RETURNED = "returned", _("已退回")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="submissions")
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="submissions")
+    to_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="received_submissions", verbose_name=_("报送至")
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("报送时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("报送人")
+    )
+    deadline = models.DateField(_("报送期限"), null=True, blank=True)
+    on_time = models.BooleanField(_("按时"), default=True)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("处理人"),
+    )
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("报送")
+        verbose_name_plural = _("报送")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # A version is submitted once; a returned report comes back as a new version.
+            models.UniqueConstraint(fields=["version"], name="submission_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.to_organization}"
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.report.organization
