@@ -44,3 +44,18 @@ def make_assignment(*, person: Person, organization: Organization | None = None,
         person=person, organization=organization or person.organization, role=role,
         start_date=start, end_date=end, portfolio=portfolio,
     )
+
+
+def ensure_seed_data() -> None:
+    """The work systems and holiday calendar the migrations load.
+
+    A transactional test (live server, threads) ends with a flush that empties every table, so
+    the transactional tests after it load these again themselves, through the migration's loaders.
+    """
+    from responsibilities.defaults import load_work_calendar, load_work_systems
+    from responsibilities.models import WorkCalendarDay, WorkSystem
+
+    if not WorkSystem.objects.exists():
+        load_work_systems(WorkSystem)
+    if not WorkCalendarDay.objects.exists():
+        load_work_calendar(WorkCalendarDay)

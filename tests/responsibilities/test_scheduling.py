@@ -16,7 +16,7 @@ from responsibilities.models import (
     WorkSystemOverride,
 )
 from responsibilities.periods import Period
-from tests.factories import make_assignment, make_org, make_person, make_user
+from tests.factories import ensure_seed_data, make_assignment, make_org, make_person, make_user
 
 D = dt.date
 
@@ -213,8 +213,9 @@ def _in_threads(n, fn):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_generation_and_sweeps_never_duplicate(tree, staffed):
+    ensure_seed_data()  # an earlier transactional test's flush may have emptied the work systems
     _in_threads(4, lambda: scheduling.obligations_generate(periods=year_2026(), now=at(D(2026, 1, 1))))
     once = scheduling.obligations_generate(periods=year_2026(), now=at(D(2026, 1, 1)))
     assert once == 0
