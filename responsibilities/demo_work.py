@@ -162,6 +162,8 @@ def seed_work(
         .select_related("organization", "work_system")
     )
     for ob in pending:
+        if ob.work_system.evidence == EvidenceKind.REPORT:
+            continue  # reports are signed and submitted through reporting (reporting/demo.py)
         roll = _roll(ob)
         if ob.due_date < today:
             if roll < 72:  # on time

@@ -24,7 +24,7 @@ def _require_scope(request: HttpRequest) -> None:
 def _organization(request: HttpRequest, value: str | None) -> Organization | None:
     """The organization a request names, checked like its own page: 404 when outside the user's view."""
     value = (value or "").strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         return None  # missing or malformed: the form says so in Chinese
     return get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=int(value))
 

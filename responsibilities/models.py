@@ -367,6 +367,29 @@ class WorkSystemOverride(models.Model):
     def permission_organization(self) -> Organization:
         return self.organization
 
+    def clean(self) -> None:
+        """Refuse a rule that cannot give a deadline (it would be skipped by every generation)."""
+        from django.core.exceptions import ValidationError
+
+        from responsibilities.periods import Period, PeriodKind, deadline_for
+
+        if self.work_system_id is None:
+            return
+        system = self.work_system
+        frequency = self.frequency or system.frequency
+        if frequency == Frequency.AS_NEEDED:
+            return
+        rule = self.deadline_rule or system.deadline_rule
+        fixed = self.fixed_dates or system.fixed_dates
+        try:
+            for period in Period.all_in_year(PeriodKind(frequency), 2026):
+                deadline_for(period, rule, days=self.deadline_days or system.deadline_days, fixed_dates=fixed)
+        except ValueError as exc:
+            raise ValidationError(
+                _("期限规则与频次不匹配：%(error)s（固定日期须按期次逐一填写 MM-DD，如每半年填“06-30,12-31”）。")
+                % {"error": exc}
+            ) from exc
+
 
 class DutyItemQuerySet(models.QuerySet):
     def active(self) -> DutyItemQuerySet:

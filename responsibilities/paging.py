@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+MAX_PAGE = 100_000  # beyond any real list; larger numbers would overflow the database's OFFSET
+
 
 class CheapPage:
     """Quacks like django.core.paginator.Page for _pagination.html, minus the total page count."""
@@ -12,7 +14,7 @@ class CheapPage:
 
     def __init__(self, queryset: QuerySet, number: str | int | None, *, per_page: int):
         try:
-            self.number = max(1, int(number or 1))
+            self.number = min(max(1, int(number or 1)), MAX_PAGE)
         except (TypeError, ValueError):
             self.number = 1
         start = (self.number - 1) * per_page

@@ -26,6 +26,7 @@ class PeriodKind(StrEnum):
     YEAR = "year"
 
 
+MIN_YEAR, MAX_YEAR = 1949, 2999  # a period code always has four digits
 _PER_YEAR = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.HALF: 2, PeriodKind.YEAR: 1}
 _CODE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12]))?$")
 
@@ -41,6 +42,8 @@ class Period:
     def __post_init__(self) -> None:
         if not 1 <= self.index <= _PER_YEAR[self.kind]:
             raise ValueError(f"{self.kind} index out of range: {self.index}")
+        if not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise ValueError(f"year out of range: {self.year}")
 
     # -- construction -------------------------------------------------------------
     @classmethod

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_HOUR = 9  # reminders go out at 09:00 Beijing time on their day
 BATCH = 5000
+INVALID = object()  # a deadline rule that cannot be applied (logged, skipped)
 ANALYZE_AFTER = 10_000  # rows inserted at once before the planner's statistics are refreshed
 
 
@@ -253,11 +254,18 @@ def obligations_generate(
                     continue
                 key = (period, rule.deadline_rule, rule.deadline_days, rule.fixed_dates)
                 if key not in deadlines:
-                    deadlines[key] = deadline_for(
-                        period, rule.deadline_rule, days=rule.deadline_days,
-                        fixed_dates=rule.fixed_dates, calendar_=calendar_,
-                    )
+                    try:
+                        deadlines[key] = deadline_for(
+                            period, rule.deadline_rule, days=rule.deadline_days,
+                            fixed_dates=rule.fixed_dates, calendar_=calendar_,
+                        )
+                    except ValueError:
+                        # One badly configured rule must not stop the others' generation.
+                        log.exception("work system %s: bad deadline rule for %s at %s", system.code, period, path)
+                        deadlines[key] = INVALID
                 due = deadlines[key]
+                if due is INVALID:
+                    continue
                 if due is not None and system.cascaded:
                     due -= datetime.timedelta(days=offset_of.get(path, 0))
                 due_at, first_reminder = moments(due) if due else (None, None)
@@ -492,7 +500,8 @@ def send_pending_emails(limit: int = 200) -> int:
         ids = [row[0] for row in _claim(
             f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608
             f"SELECT n.id FROM {table} n JOIN {user_table} u ON u.id = n.recipient_id "
-            f"WHERE n.emailed_at IS NULL AND u.email <> '' ORDER BY n.id LIMIT {int(limit)}{_skip_locked('n')}"
+            f"WHERE n.emailed_at IS NULL AND u.email <> '' AND u.is_active "
+            f"ORDER BY n.id LIMIT {int(limit)}{_skip_locked('n')}"
             f") AND emailed_at IS NULL RETURNING id",
             [timezone.now()],
         )]
@@ -508,7 +517,13 @@ def send_pending_emails(limit: int = 200) -> int:
         )
         for n in Notification.objects.filter(pk__in=ids).select_related("recipient")
     ]
-    with mail.get_connection() as conn:
-        conn.send_messages(messages)
+    try:
+        with mail.get_connection() as conn:
+            conn.send_messages(messages)
+    except Exception:
+        # The mail server failed: release the claim so the next tick sends them again.
+        log.exception("sending %s notification e-mails failed; they stay queued", len(ids))
+        Notification.objects.filter(pk__in=ids).update(emailed_at=None)
+        return 0
     return len(messages)
 

@@ -85,6 +85,15 @@ def role_assign(
     # PostgreSQL's exclusion constraint backs it up.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     _check_single_holder(organization=organization, role=role, start_date=start_date, end_date=end_date)
+    if (
+        RoleAssignment.objects.filter(person=person, organization=organization, role=role)
+        .overlapping(start_date, end_date)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(person)s 在该期间已担任%(org)s的这一角色，请勿重复登记。") % {"person": person.name, "org": organization.name},
+            code="duplicate",
+        )
     assignment = RoleAssignment(
         person=person,
         organization=organization,
@@ -232,6 +241,9 @@ def obligation_add_meeting(
             raise ValidationError(_("%(field)s不能为空。") % {"field": label})
     if not attendees and not other_attendees.strip():
         raise ValidationError(_("请至少选择一名参会人员。"))
+    if obligation.meetings.filter(held_on=held_on, topic=topic.strip()).exists():
+        raise ValidationError(_("该会议（%(date)s，%(topic)s）已登记，请勿重复提交。") % {
+            "date": f"{held_on:%Y-%m-%d}", "topic": topic.strip()})
     meeting = MeetingRecord.objects.create(
         obligation=obligation, held_on=held_on, place=place.strip(), chair=chair, topic=topic.strip(),
         discussion=discussion.strip(), decisions=decisions.strip(), other_attendees=other_attendees.strip(),
@@ -256,6 +268,9 @@ def obligation_add_files(*, obligation: Obligation, actor, uploads: list, comple
         raise ValidationError(_("请选择要上传的文件。"))
     if obligation.work_system.evidence == EvidenceKind.MEETING and complete:
         raise ValidationError(_("该项工作以会议记录为佐证，请填写会议记录；文件可作为附件补充。"))
+    if obligation.work_system.evidence == EvidenceKind.REPORT and complete:
+        # Only a report signed by the 第一责任人 and submitted upward completes it (reporting.services).
+        raise ValidationError(_("该项工作须以第一责任人签发并报送上级的报告完成，不能以上传文件代替。"))
     stored = [store_upload(upload) for upload in uploads]
     files = [
         EvidenceFile.objects.create(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from responsibilities import selectors, services
-from responsibilities.models import EvidenceFile, EvidenceKind, Obligation, Person
+from responsibilities.models import EvidenceFile, EvidenceKind, Obligation, Person, RoleAssignment
 from responsibilities.permissions import Capability, can, get_for
 from responsibilities.uploads import stored_path
 from responsibilities.work_forms import FilesForm, MeetingForm, ReasonForm
+
+log = logging.getLogger(__name__)
 
 
 @require_GET
@@ -26,10 +30,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 def _team(obligation: Obligation):
-    today = timezone.localdate()
-    return Person.objects.filter(
-        roles__organization=obligation.organization_id, roles__start_date__lte=today
-    ).exclude(roles__end_date__lt=today).distinct().order_by("name")
+    """Everyone holding a role in the obligation's organization today (an ended role elsewhere is no matter)."""
+    holding = RoleAssignment.objects.filter(organization=obligation.organization_id).active_on(timezone.localdate())
+    return Person.objects.filter(pk__in=holding.values("person_id")).order_by("name")
+
+
+def _waive_scope(obligation: Obligation):
+    """Waiving is decided one level up: an organization's own staff cannot waive their own work."""
+    return obligation.organization.get_parent() or obligation.organization
 
 
 def _obligation_context(request, obligation: Obligation, **forms) -> dict:
@@ -48,9 +56,10 @@ def _obligation_context(request, obligation: Obligation, **forms) -> dict:
             context["meeting_form"] = forms.get("meeting_form") or MeetingForm(
                 people=_team(obligation), initial={"held_on": timezone.localdate()}
             )
-        else:
+        elif evidence == EvidenceKind.DOCUMENT:
             context["files_form"] = forms.get("files_form") or FilesForm()
-        context["waive_form"] = forms.get("waive_form") or ReasonForm()
+        if can(request.user, Capability.MANAGE, _waive_scope(obligation)):
+            context["waive_form"] = forms.get("waive_form") or ReasonForm()
     elif may_manage:
         context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
     return context
@@ -111,6 +120,8 @@ def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can(request.user, Capability.MANAGE, _waive_scope(_manageable(request, pk))):
+        raise PermissionDenied(_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"))
     return _act(
         request, pk, form_key="waive_form", error_field="reason", done=_("已免除该任务。"),
         form=lambda ob: ReasonForm(request.POST),
@@ -130,8 +141,13 @@ def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for(request.user, Capability.VIEW, EvidenceFile.objects.select_related("obligation__organization"), pk=pk)
+    try:
+        file = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError as exc:
+        log.error("evidence file %s of obligation %s is missing", evidence.stored_name, evidence.obligation_id)
+        raise Http404(_("文件已不存在，请联系系统管理员。")) from exc
     response = FileResponse(
-        open(stored_path(evidence.stored_name), "rb"),  # noqa: SIM115 (FileResponse closes it)
+        file,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,
@@ -149,7 +165,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) < 19] or None
     count = services.notification_mark_read(user=request.user, ids=ids)
     messages.success(request, _("已标记 %(n)s 条为已读。") % {"n": count})
     return redirect("responsibilities:inbox")

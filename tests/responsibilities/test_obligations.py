@@ -264,3 +264,59 @@ def test_my_work_shows_the_next_period_only_once_it_begins(client, tree, county_
     client.force_login(county_a_staff)
     page = client.get("/work/").content.decode()
     assert "2026Q4" in page and "2027Q1" not in page
+
+
+# -- review findings -------------------------------------------------------------------------
+
+
+def test_a_report_obligation_cannot_be_closed_with_an_uploaded_file(client, tree, county_a_staff):
+    scheduling.obligations_generate(periods=[Period.parse("2026H2")])
+    ob = Obligation.objects.get(organization=tree.county_a, work_system__code="party_report", period="2026H2")
+    with pytest.raises(ValidationError, match="签发并报送"):
+        services.obligation_add_files(obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("x.pdf", PDF)])
+    client.force_login(county_a_staff)
+    assert "files_form" not in client.get(f"/obligations/{ob.pk}/").context
+    ob.refresh_from_db()
+    assert ob.status == "open"
+
+
+@time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_the_same_meeting_cannot_be_recorded_twice(q3, team, county_a_staff):
+    ob = q3("liaison", period="2026")
+    Obligation.objects.filter(pk=ob.pk).update(required_count=2)
+    meeting(ob, county_a_staff, team)
+    with pytest.raises(ValidationError, match="已登记"):
+        meeting(ob, county_a_staff, team)
+    ob.refresh_from_db()
+    assert ob.status == "open" and ob.meetings.count() == 1
+
+
+def test_the_meeting_form_offers_everyone_holding_a_role_today(tree, q3, team):
+    from responsibilities.work_views import _team
+
+    secretary, member = team
+    # An ended role somewhere else must not hide a current member of this team.
+    services.role_assign(person=member, organization=tree.county_b, role="liaison",
+                         start_date=D(2020, 1, 1), end_date=D(2021, 1, 1))
+    assert set(_team(q3("analysis"))) == {secretary, member}
+
+
+def test_a_missing_evidence_file_is_a_404_not_a_500(client, q3, county_a_staff, uploads_in_tmp):
+    ob = q3("briefing", period="2026")
+    (stored,) = services.obligation_add_files(obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("a.pdf", PDF)],
+                                              complete=False)
+    (uploads_in_tmp / "evidence" / stored.stored_name).unlink()
+    client.force_login(county_a_staff)
+    assert client.get(f"/evidence/{stored.pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["²", "99999999999999999999", "-1", "abc"])
+def test_odd_ids_when_marking_read_do_not_break_the_inbox(client, county_a_staff, bad):
+    client.force_login(county_a_staff)
+    assert client.post("/inbox/read/", {"id": bad}).status_code == 302
+
+
+def test_huge_page_numbers_show_the_last_reachable_page(client, tree, county_a_staff):
+    client.force_login(county_a_staff)
+    response = client.get(f"/orgs/{tree.county_a.pk}/?page=99999999999999999999")
+    assert response.status_code == 200

@@ -66,7 +66,7 @@ def test_periods_between_lists_overlapping_periods_in_order():
     assert codes == ["2026Q1", "2026Q2", "2026Q3"]
 
 
-@pytest.mark.parametrize("bad", ["2026Q5", "2026H3", "2026-13", "26Q1", "2026 Q1", ""])
+@pytest.mark.parametrize("bad", ["2026Q5", "2026H3", "2026-13", "26Q1", "2026 Q1", "", "0999", "0050H1"])
 def test_bad_period_codes_are_refused(bad):
     with pytest.raises(ValueError):
         Period.parse(bad)

@@ -496,3 +496,13 @@ def test_role_history_lists_the_secretary_first(tree):
         make_assignment(person=make_person(organization=tree.county_b), role=role)
     roles = [a.role for a in selectors.role_history(tree.county_b)]
     assert roles == ["secretary", "direct", "member", "group_head"]
+
+
+def test_the_same_person_cannot_be_registered_twice_in_the_same_role(tree):
+    from django.core.exceptions import ValidationError
+
+    person = make_person(organization=tree.county_a)
+    make_assignment(person=person, role="member", start=D(2026, 1, 1))
+    with pytest.raises(ValidationError, match="请勿重复登记"):
+        make_assignment(person=person, role="member", start=D(2026, 3, 1))
+    make_assignment(person=person, role="publicity", start=D(2026, 3, 1))  # another role is fine

@@ -228,3 +228,27 @@ def test_parallel_generation_and_sweeps_never_duplicate(tree, staffed):
 
     _in_threads(4, lambda: scheduling.sweep_overdue(now=at(D(2026, 10, 1))))
     assert ObligationEvent.objects.filter(kind="overdue").count() == Obligation.objects.filter(status="overdue").count()
+
+
+def test_one_bad_override_does_not_stop_generation_for_everyone(tree):
+    from django.core.exceptions import ValidationError
+
+    study = WorkSystem.objects.get(code="special_study")
+    bad = WorkSystemOverride(organization=tree.county_b, work_system=study, frequency="quarter",
+                             deadline_rule="fixed_dates", fixed_dates="02-30,12-31")
+    with pytest.raises(ValidationError, match="期限规则与频次不匹配"):
+        bad.full_clean()
+    bad.save()  # saved anyway (e.g. by a script): generation logs it and goes on
+    scheduling.obligations_generate(periods=year_2026(), now=at(D(2026, 1, 1)))
+    assert not Obligation.objects.filter(organization=tree.county_b, work_system=study).exists()
+    assert Obligation.objects.filter(organization=tree.county_a, work_system=study).count() == 2
+
+
+def test_emails_stay_queued_when_the_mail_server_fails(tree, staffed, settings):
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3")], now=at(D(2026, 7, 1)))
+    scheduling.sweep_reminders(now=at(D(2026, 9, 16)))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    assert scheduling.send_pending_emails() == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert scheduling.send_pending_emails() > 0  # the next tick delivers them
