@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from responsibilities import selectors, services
-from responsibilities.models import EvidenceFile, EvidenceKind, Obligation, Person, RoleAssignment
+from responsibilities.models import (
+    EvidenceFile,
+    EvidenceKind,
+    Obligation,
+    Organization,
+    Person,
+    RoleAssignment,
+)
 from responsibilities.permissions import Capability, can, get_for
 from responsibilities.uploads import stored_path
 from responsibilities.work_forms import FilesForm, MeetingForm, ReasonForm
@@ -37,7 +44,7 @@ def _team(obligation: Obligation):
 
 def _waive_scope(obligation: Obligation):
     """Waiving is decided one level up: an organization's own staff cannot waive their own work."""
-    return obligation.organization.get_parent() or obligation.organization
+    return Organization.objects.get_parent(obligation.organization) or obligation.organization
 
 
 def _obligation_context(request, obligation: Obligation, **forms) -> dict:
