@@ -6,3 +6,6 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("报告与台账")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from reporting import checks  # noqa: F401  (registers the PDF font and subsetter checks)
