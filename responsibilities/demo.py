@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from reporting import demo as reporting_demo
 from responsibilities import demo_work, permissions, services
 from responsibilities.models import (
     Department,
@@ -410,12 +411,14 @@ def seed_demo() -> Report:
     work = demo_work.seed_work(
         root, list(demo_orgs), actor=get_user_model().objects.filter(username="city_xcb").first()
     )
+    reports = reporting_demo.seed_reports(root)
     after = _row_counts()
     report = Report()
     added = {label: after[label] - before[label] for label in after}
     report.changed = (
         any(added.values())
         or any(work.values())
+        or any(reports.values())
         or Person.objects.filter(user__isnull=False).count() != linked_before
     )
     if report.changed:
@@ -426,6 +429,11 @@ def seed_demo() -> Report:
             report.lines.append(
                 f"{demo_work.DEMO_YEAR} 年工作任务：新建 {work['obligations']} 项，办结 {work['completed']} 项，"
                 f"标记逾期 {work['overdue']} 项；工作制度调整 {work['overrides']} 条。"
+            )
+        if any(reports.values()):
+            report.lines.append(
+                f"{reporting_demo.PERIOD.label}专题报告：起草 {reports['drafted']} 份，签发 {reports['signed']} 份，"
+                f"报送 {reports['submitted']} 份，签收 {reports['received']} 份，退回 {reports['returned']} 份。"
             )
         report.lines.append(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         report.lines.extend(f"  {a.username:<15} {a.description}" for a in ACCOUNTS)

@@ -1,0 +1,67 @@
+"""The submission board's filter (organization, period, kind) and the verification upload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import ReportKind
+from responsibilities.periods import Period, PeriodKind
+
+# Periodic kinds reported upward by every subordinate (a 重大情况 report has no period; a 通报 goes down).
+BOARD_KINDS = [(k.value, k.label) for k in (ReportKind.HALF_YEAR, ReportKind.INSPECTION, ReportKind.SUMMARY)]
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+
+
+def with_board_defaults(data: QueryDict) -> QueryDict:
+    """The query with the current half-year and the half-yearly report as defaults, shown in the form."""
+    data = data.copy()
+    if not data.get("period", "").strip():
+        data["period"] = Period.containing(PeriodKind.HALF, timezone.localdate()).code
+    if not data.get("kind", "").strip():
+        data["kind"] = ReportKind.HALF_YEAR
+    return data
+
+
+class BoardFilterForm(forms.Form):
+    period = forms.CharField(
+        label=_("期间"), max_length=10, help_text=_("半年（2026H1）或年份（2026，用于年度专项督查报告）")
+    )
+    kind = forms.ChoiceField(label=_("报告类型"), choices=BOARD_KINDS)
+
+    def clean_period(self) -> Period:
+        code = self.cleaned_data["period"].strip()
+        try:
+            period = Period.parse(code)
+            period.start, period.end  # noqa: B018 (a year such as 0000 has no dates)
+        except ValueError:
+            raise ValidationError(
+                _("无法识别的期间“%(code)s”。请填写半年（如 2026H1）或年份（如 2026）。"),
+                code="invalid_period", params={"code": code},
+            ) from None
+        return period
+
+    @property
+    def query(self) -> str:
+        """The filters as they travel in links and form actions."""
+        return urlencode({"period": self.cleaned_data["period"].code, "kind": self.cleaned_data["kind"]})
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("PDF 文件"), help_text=_("不超过 20 MB；文件只用于比对，不会保存。"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_VERIFY_BYTES:
+            raise ValidationError(_("文件超过 20 MB，不可能是本系统签发的报告。"), code="too_large")
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise ValidationError(_("这不是 PDF 文件。"), code="not_pdf")
+        return upload

@@ -1,0 +1,126 @@
+"""Demo data for formal reports: a plausible 2026H1 reporting state in the demo city.
+
+Called by `responsibilities.demo.seed_demo` after the year's work. Every report goes through
+the services — drafted, signed by the secretary in office on the signing day (back-dated
+with the services' `now=`), submitted, received or returned — so numbers, PDFs, hashes,
+obligations and notifications are what the product would have made of it.
+
+临河县委's own report is missing on purpose: in the demo journey `county_a_xcb` drafts it and
+`county_a_shuji` signs it. Its towns have reported to it, and the other units to the city,
+so both boards have something to show. A unit whose report exists is left alone, so a
+second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from reporting import selectors, services
+from reporting.models import Report, ReportKind, Submission
+from responsibilities import permissions, scheduling
+from responsibilities.models import Organization, RoleAssignment
+from responsibilities.periods import Period
+from responsibilities.permissions import Capability
+from responsibilities.selectors import holder_on
+
+PERIOD = Period.parse("2026H1")
+D = datetime.date
+
+
+@dataclass(frozen=True)
+class Step:
+    """What became of one unit's 2026H1 report. Deadlines: towns and the group's branches 10 June,
+    the counties, the group and the school 20 June (the cascaded 30 June less 10 days per level)."""
+
+    organization: str
+    state: str  # draft | signed | submitted | received | returned
+    signed_on: D | None = None
+    submitted_at: datetime.datetime | None = None
+    handled_on: D | None = None  # received or returned on
+    return_reason: str = ""
+
+
+def _at(day: D, hour: int) -> datetime.datetime:
+    return scheduling.local_moment(day, hour)
+
+
+PLAN = (
+    # The city's board: 青山县委 received, the group late, the school returned, 临河县委 missing.
+    Step("青山县委", "received", D(2026, 6, 17), _at(D(2026, 6, 18), 10), D(2026, 6, 19)),
+    Step("江川城投集团有限公司党委", "submitted", D(2026, 6, 23), _at(D(2026, 6, 24), 16)),
+    Step("江川市第一中学党支部", "returned", D(2026, 6, 12), _at(D(2026, 6, 12), 15), D(2026, 6, 15),
+         "“工作制度落实情况”中理论学习次数与会议记录不一致，请核实后重新报送。"),
+    # 临河县委's board: one received, one awaiting receipt, one still a draft.
+    Step("临河县城关镇党委", "received", D(2026, 6, 5), _at(D(2026, 6, 8), 9), D(2026, 6, 9)),
+    Step("临河县柳溪镇党委", "submitted", D(2026, 6, 9), _at(D(2026, 6, 10), 15)),
+    Step("临河县河东街道党工委", "draft"),
+    # 青山县委's board: one sent, one signed but not sent, 青峰街道 missing.
+    Step("青山县石门镇党委", "submitted", D(2026, 6, 3), _at(D(2026, 6, 5), 11)),
+    Step("青山县松岭乡党委", "signed", D(2026, 6, 9)),
+    # The group's board: its office's branch sent in time, the construction company's drafted.
+    Step("城投集团机关党支部", "submitted", D(2026, 6, 8), _at(D(2026, 6, 8), 17)),
+    Step("城投集团工程建设公司党支部", "draft"),
+)
+
+# Who handles what arrives at an organization: its own staff account, else the city's.
+RECEIVERS = {"临河县委": "county_a_xcb"}
+DEFAULT_RECEIVER = "city_xcb"
+
+
+def _signer_account(organization: Organization, day: D):
+    """The user linked to the secretary in office on `day`, created (sign-only, no password) if missing."""
+    person = holder_on(organization, RoleAssignment.Role.SECRETARY, day)
+    if person is None:
+        raise RuntimeError(f"{organization.name} 在 {day} 没有第一责任人，无法签发演示报告。")
+    if person.user is None:
+        user = get_user_model().objects.create(
+            username=f"shuji_{organization.pk}", last_name=person.name[:1], first_name=person.name[1:]
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        person.user = user
+        person.save(update_fields=["user"])
+        for capability in (Capability.VIEW, Capability.SIGN_REPORT):
+            permissions.grant(user, capability, organization)
+    return person.user
+
+
+def seed_reports(root: Organization) -> dict[str, int]:
+    """Give the demo city its 2026H1 reports. Returns counts of what was done."""
+    counts = dict.fromkeys(("drafted", "signed", "submitted", "received", "returned"), 0)
+    User = get_user_model()
+    organizations = {
+        org.name: org
+        for org in Organization.objects.filter(path__startswith=root.path, name__in=[s.organization for s in PLAN])
+    }
+    for step in PLAN:
+        org = organizations.get(step.organization)
+        if org is None or Report.objects.filter(organization=org, kind=ReportKind.HALF_YEAR,
+                                                period=PERIOD.code).exists():
+            continue
+        author = _signer_account(org, step.signed_on or D(2026, 6, 1))
+        report = services.report_create(organization=org, kind=ReportKind.HALF_YEAR, period=PERIOD, actor=author)
+        counts["drafted"] += 1
+        if step.state == "draft":
+            continue
+        services.report_sign(version=selectors.latest_version(report), actor=author, now=_at(step.signed_on, 17))
+        counts["signed"] += 1
+        if step.state == "signed":
+            continue
+        submission = services.report_submit(report=report, actor=author, now=step.submitted_at)
+        counts["submitted"] += 1
+        if step.state == "submitted":
+            continue
+        parent = Organization.objects.get_parent(org)
+        receiver = User.objects.get(username=RECEIVERS.get(parent.name, DEFAULT_RECEIVER))
+        if step.state == "received":
+            services.submission_receive(submission=submission, actor=receiver)
+        else:
+            services.submission_return(submission=submission, actor=receiver, reason=step.return_reason)
+        counts[step.state] += 1
+        # The services stamp the present; the demo's receipt and return happened in June.
+        Submission.objects.filter(pk=submission.pk).update(handled_at=_at(step.handled_on, 10))
+    return counts
