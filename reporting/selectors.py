@@ -51,7 +51,7 @@ def issuer_mark(organization: Organization) -> str:
 
 def default_addressee(organization: Organization) -> tuple[str, str]:
     """(主送, 抄送) for a report going upward: the upper committee, copied to its propaganda department."""
-    parent = organization.get_parent()
+    parent = Organization.objects.get_parent(organization)
     if parent is None:
         return "", ""
     department = Department.objects.filter(organization=parent, kind=Department.Kind.PROPAGANDA).first()

@@ -332,7 +332,7 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     version = selectors.latest_version(report)
     if not version.is_signed or report.status != Report.Status.SIGNED:
         raise ValidationError(_("报告须先由第一责任人签发，才能报送。"))
-    upper = report.organization.get_parent()
+    upper = Organization.objects.get_parent(report.organization)
     if upper is None:
         raise ValidationError(_("%(org)s 没有上级组织，无法报送。") % {"org": report.organization.name})
     obligation = _matching_obligation(report)
@@ -490,7 +490,7 @@ def board_remind(
             url = reverse("responsibilities:obligation_detail", args=[entry.obligation.pk])
         else:
             url = ""
-        title = _("【催报】请尽快报送%(period)s%(kind)s（%(org)s）") % {
+        title = _("【催报】请尽快报送%(kind)s（%(period)s，%(org)s）") % {
             "period": period.label, "kind": kind_label, "org": org.name}
         body = _("%(upper)s提醒：贵单位%(period)s%(kind)s当前状态为“%(status)s”，报送期限%(due)s。"
                  "请尽快起草、由第一责任人签发后报送。") % {

@@ -10,6 +10,7 @@ not allowed, 404 outside the persona's scope (nothing about the object is reveal
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,10 @@ from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from reporting import services as reporting_services
+from reporting.models import Delegation, Report, ReportKind, ReportVersion, Submission
 from responsibilities import ledgers, permissions, services
 from responsibilities.ledgers import LedgerParams
 from responsibilities.models import (
@@ -35,6 +39,7 @@ from responsibilities.models import (
     RoleAssignment,
     WorkSystem,
 )
+from responsibilities.periods import Period
 
 D = datetime.date
 
@@ -69,6 +74,8 @@ class World:
     export_job: ExportJob | None = None  # a finished ledger export owned by county A's staff
     other_city: Organization | None = None
     uploads: Path | None = None  # where the evidence files of this world are stored
+    reports: dict[str, Report] = field(default_factory=dict)  # a draft half-year report per organization
+    submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
 
 
 def _user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
@@ -91,8 +98,27 @@ def _pdf(token: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{token}.pdf", f"%PDF-1.4\n% {token}\n%%EOF\n".encode(), "application/pdf")
 
 
+def _submitted_report(org: Organization, key: str) -> Submission:
+    """A report signed and submitted upward. The signature is written directly, without rendering a
+    PDF: the matrix asks who may open what, and the stored file carries a token to look for."""
+    report = reporting_services.report_create(
+        organization=org, kind=ReportKind.INSPECTION, period=Period.parse("2025"), actor=None
+    )
+    pdf = f"%PDF-1.4\n% report-of-{key}\n%%EOF\n".encode()
+    version = report.versions.get()
+    version.issuer, version.doc_year, version.doc_seq = org, 2025, 1
+    version.doc_number, version.signed_at = f"{org.name}〔2025〕1号", timezone.now()
+    version.pdf_sha256, version.pdf_name = hashlib.sha256(pdf).hexdigest(), f"report-of-{key}.pdf"
+    reporting_services.signed_pdf_path(version).write_bytes(pdf)
+    version.save()
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.SIGNED)
+    report.refresh_from_db()
+    return reporting_services.report_submit(report=report, actor=None)
+
+
 def _build_world() -> World:
-    city = _org("X市委")
+    province = _org("省委")  # above the city, so that the city, too, has an upper organization
+    city = _org("X市委", province)
     county_a = _org("A县委", city)
     county_b = _org("B县委", city)
     town_a = _org("A县东镇党委", county_a)
@@ -152,8 +178,16 @@ def _build_world() -> World:
     )
     ledgers.export_run(job_id=job.pk)  # synchronously: the queued task only fires on commit
     job.refresh_from_db()
+    reports = {
+        key: reporting_services.report_create(
+            organization=org, kind=ReportKind.HALF_YEAR, period=Period.parse("2026H1"), actor=None
+        )
+        for key, org in orgs.items()
+    }
+    submissions = {key: _submitted_report(org, key) for key, org in orgs.items()}
     return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
-                 evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job)
+                 evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
+                 reports=reports, submissions=submissions)
 
 
 # Every test here runs in its own savepoint (pytest-django's transaction per test); the marker
@@ -211,6 +245,29 @@ MANAGE_PAGE = {
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 200, 404),
 }
+# Drafting and submitting reports: draft_report on the organization (B's staff manage, but do not draft).
+DRAFT_PAGE = {**MANAGE_PAGE, "sibling_user": (404, 404, 403, 404)}
+# Sign-off pages: sign_report decides; the service then decides who really signs (see the tests below).
+SIGN_PAGE = {
+    "anonymous": (302, 302, 302, 302),
+    "admin": (200, 200, 200, 200),
+    "city_staff": (403, 403, 403, 403),
+    "county_a_staff": (403, 403, 404, 404),
+    "county_a_secretary": (200, 200, 404, 404),
+    "city_inspector": (403, 403, 403, 403),
+    "sibling_user": (404, 404, 403, 404),
+}
+# 签收 / 退回: manage on the receiving organization. The objects are the submissions *from* own (A → city),
+# child (A's town → A), sibling (B → city) and parent (city → province); senders see theirs read-only.
+RECEIVE_PAGE = {
+    "anonymous": (302, 302, 302, 302),
+    "admin": (200, 200, 200, 200),
+    "city_staff": (200, 200, 200, 403),
+    "county_a_staff": (403, 200, 404, 404),
+    "county_a_secretary": (403, 403, 404, 404),
+    "city_inspector": (403, 403, 403, 403),
+    "sibling_user": (404, 404, 403, 404),
+}
 ADMINISTER_PAGE = {
     "anonymous": (302, 302, 302, 302),
     "admin": (200, 200, 200, 200),
@@ -229,6 +286,14 @@ def _allowed_as(table: dict[str, tuple[int, ...]], status: int) -> dict[str, tup
 
 # POST-only obligation actions with an empty form: refused as above, or 400 (the form's errors).
 MANAGE_POST = _allowed_as(MANAGE_PAGE, 400)
+# Waiving is decided one level up (the upper organization's staff), so an organization's own
+# staff are refused on their own tasks (the city's are the province's to waive).
+WAIVE_POST = {
+    **MANAGE_POST,
+    "city_staff": (400, 400, 400, 403),
+    "county_a_staff": (403, 400, 404, 404),
+    "sibling_user": (404, 404, 403, 404),
+}
 
 
 def _everyone(status: int, *, anonymous: int | None = None, admin: int | None = None) -> dict[str, int]:
@@ -303,6 +368,22 @@ def _job_url(route: str) -> Callable[[World], str]:
     return lambda w: reverse(route, args=[w.export_job.pk])
 
 
+def _report_url(route: str) -> Callable[[World, str], str]:
+    return lambda w, obj: reverse(route, args=[w.reports[obj].pk])
+
+
+def _submission_url(route: str) -> Callable[[World, str], str]:
+    return lambda w, obj: reverse(route, args=[w.submissions[obj].pk])
+
+
+def _signed_pdf_url(w: World, obj: str) -> str:
+    return reverse("reporting:version_pdf", args=[w.submissions[obj].report_id, 1])
+
+
+def _report_token(w: World, obj: str) -> str:
+    return f"report-of-{obj}"
+
+
 # An export is its owner's alone (county A's staff here): even an administrator gets 404.
 OWNER_ONLY = _everyone(404, anonymous=302)
 OWNER_ONLY["county_a_staff"] = 200
@@ -354,7 +435,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _obligation_url("responsibilities:obligation_files"), MANAGE_POST, _org_name, method="post"
     ),
     "responsibilities:obligation_waive": ObjectCase(
-        _obligation_url("responsibilities:obligation_waive"), MANAGE_POST, _org_name, method="post"
+        _obligation_url("responsibilities:obligation_waive"), WAIVE_POST, _org_name, method="post"
     ),
     "responsibilities:obligation_reopen": ObjectCase(
         _obligation_url("responsibilities:obligation_reopen"), MANAGE_POST, _org_name, method="post"
@@ -394,6 +475,41 @@ CASES: dict[str, ObjectCase | PageCase] = {
         OWNER_ONLY, url=_job_url("responsibilities:ledger_job_progress")
     ),
     "responsibilities:ledger_download": PageCase(OWNER_ONLY, url=_job_url("responsibilities:ledger_download")),
+    # Reports: read in scope; drafted and submitted with draft_report; signed with sign_report.
+    "reporting:report_list": ObjectCase(_org_query("reporting:report_list"), VIEW_PAGE, _org_name),
+    "reporting:report_create": ObjectCase(_org_query("reporting:report_create"), DRAFT_PAGE, _org_name),
+    "reporting:report_detail": ObjectCase(_report_url("reporting:report_detail"), VIEW_PAGE, _org_name),
+    "reporting:report_versions": ObjectCase(_report_url("reporting:report_versions"), VIEW_PAGE, _org_name),
+    "reporting:report_edit": ObjectCase(_report_url("reporting:report_edit"), DRAFT_PAGE, _org_name),
+    "reporting:report_sign": ObjectCase(_report_url("reporting:report_sign"), SIGN_PAGE, _org_name),
+    "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), DRAFT_PAGE, _org_name),
+    "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
+    "reporting:delegation_list": ObjectCase(_org_url("reporting:delegation_list"), VIEW_PAGE, _org_name),
+    # The receiving end: the inbox is everyone's own; a submission is seen by sender and receiver alike.
+    "reporting:submission_inbox": PageCase(LOGGED_IN_PAGE),
+    "reporting:submission_detail": ObjectCase(
+        _submission_url("reporting:submission_detail"), VIEW_PAGE, _org_name
+    ),
+    "reporting:submission_return": ObjectCase(
+        _submission_url("reporting:submission_return"), RECEIVE_PAGE, _org_name
+    ),
+    "reporting:submission_receive": ObjectCase(
+        _submission_url("reporting:submission_receive"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"
+    ),
+    # The submission board (?org= the upper organization): seen in scope; reminding the laggards takes
+    # manage, generating the region summary draft_report (both POST the board's query and redirect).
+    "reporting:board": ObjectCase(_org_query("reporting:board"), VIEW_PAGE, _org_name),
+    "reporting:board_rows": ObjectCase(_org_query("reporting:board_rows"), VIEW_PAGE, _child_name),
+    "reporting:board_remind": ObjectCase(
+        _org_query("reporting:board_remind"), _allowed_as(MANAGE_PAGE, 302), _org_name, method="post"
+    ),
+    "reporting:board_summary": ObjectCase(
+        _org_query("reporting:board_summary"),
+        {**_allowed_as(MANAGE_PAGE, 302), "sibling_user": (404, 404, 403, 404)},  # B's staff do not draft
+        _org_name, method="post",
+    ),
+    # Verification of a PDF: any logged-in user (what it reveals is scoped, see tests/reporting/test_verify.py).
+    "reporting:verify": PageCase(LOGGED_IN_PAGE),
 }
 
 # --- every route has a case ---------------------------------------------------------------------
@@ -496,6 +612,10 @@ def _state() -> tuple:
         sorted(Person.objects.values_list("pk", "name")),
         sorted(Obligation.objects.values_list("pk", "status", "waived_reason")),
         sorted(DutyItem.objects.values_list("pk", "content", "version", "retired_at")),
+        sorted(Report.objects.values_list("pk", "status")),
+        sorted(ReportVersion.objects.values_list("pk", "number", "title", "doc_number")),
+        sorted(Submission.objects.values_list("pk", "status", "return_reason")),
+        sorted(Delegation.objects.values_list("pk", "organization_id", "delegate_id")),
     )
 
 
@@ -531,6 +651,23 @@ def _post_nothing(w: World, obj: str) -> dict:
     return {}
 
 
+def _post_new_report(w: World, obj: str) -> dict:
+    return {"organization": w.orgs[obj].pk, "kind": "major", "period": "", "title": "关于突发舆情的专题报告"}
+
+
+def _post_report_edit(w: World, obj: str) -> dict:
+    version = w.reports[obj].versions.order_by("-number").first()
+    return {
+        "title": "修改后的标题", "addressee": version.addressee, "copy_to": version.copy_to, "attachments": "",
+        "note": "", "op": "save", "block_level": [str(b["level"]) for b in version.blocks],
+        "block_text": [b["text"] for b in version.blocks], "block_facts": ["0"] * len(version.blocks),
+    }
+
+
+def _post_return(w: World, obj: str) -> dict:
+    return {"reason": "请补充乡镇情况"}
+
+
 # route → (prepare the object and return valid POST data, where success redirects to)
 WRITES: dict[str, tuple[Callable[[World, str], dict], str]] = {
     "responsibilities:role_add": (_post_role_add, "/orgs/"),
@@ -541,6 +678,9 @@ WRITES: dict[str, tuple[Callable[[World, str], dict], str]] = {
     "responsibilities:duty_add": (_post_duty, "/orgs/"),
     "responsibilities:duty_edit": (_post_duty, "/orgs/"),
     "responsibilities:duty_retire": (_post_nothing, "/orgs/"),
+    "reporting:report_create": (_post_new_report, "/reports/"),
+    "reporting:report_edit": (_post_report_edit, "/reports/"),
+    "reporting:submission_return": (_post_return, "/submissions/"),
 }
 
 
@@ -570,6 +710,48 @@ def test_valid_posts_obey_the_same_matrix(world, route, persona, obj, matrix_sta
         assert _state() != before
     else:
         assert response.status_code == matrix_status
+        assert _state() == before
+
+
+# Only 周书记, county A's 第一责任人 (the county_a_secretary persona), really signs, and only A's reports:
+# sign_report reaches A's towns, but the service refuses whoever is not the organization's secretary
+# (400); the administrator's account is linked to no person (400).
+SIGN_POST = {
+    **_allowed_as(SIGN_PAGE, 400),
+    "county_a_secretary": (302, 400, 404, 404),
+}
+
+
+@pytest.mark.parametrize(("persona", "obj"), [(p, o) for p in PERSONAS for o in OBJECTS])
+def test_only_the_secretary_signs_and_only_where_the_service_allows(world, persona, obj):
+    expected = SIGN_POST[persona][OBJECTS.index(obj)]
+    report = world.reports[obj]
+    before = _state()
+
+    response = client_for(world, persona).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+
+    assert response.status_code == expected, _text(response)[:2000]
+    if expected == 302 and persona != "anonymous":
+        assert ReportVersion.objects.get(report=report, number=1).doc_number == "A县委〔" + str(
+            timezone.localdate().year) + "〕1号"
+    else:
+        assert _state() == before
+
+
+@pytest.mark.parametrize(("persona", "obj"), [(p, o) for p in PERSONAS for o in OBJECTS])
+def test_delegations_are_recorded_where_the_sign_off_is(world, persona, obj):
+    """Listing follows the view matrix; recording one needs sign_report (or administer) there."""
+    expected = _allowed_as(SIGN_PAGE, 302)[persona][OBJECTS.index(obj)]
+    data = {"delegate": world.people[obj].pk, "start_date": "2026-06-01", "end_date": "2026-06-30",
+            "reason": "书记外出学习"}
+    before = _state()
+
+    response = client_for(world, persona).post(reverse("reporting:delegation_list", args=[world.orgs[obj].pk]), data)
+
+    assert response.status_code == expected, _text(response)[:2000]
+    if expected == 302 and persona != "anonymous":
+        assert Delegation.objects.filter(organization=world.orgs[obj], delegate=world.people[obj]).exists()
+    else:
         assert _state() == before
 
 
