@@ -5,8 +5,17 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from config.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 from responsibilities import views as responsibilities_views
 
+
+def _superuser_only(request) -> bool:
+    # The admin's lists are not scoped to an organization subtree: only superusers may use it.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superuser_only
+admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = _("责任制台账 · 系统管理")
 admin.site.site_title = _("责任制台账")
 admin.site.index_title = _("系统管理")
@@ -16,7 +25,10 @@ urlpatterns = [
     path("healthz", responsibilities_views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True,
+            authentication_form=ThrottledAuthenticationForm,
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import DutyItem, Organization, Person, Responsible, WorkSystem
 
+# The largest value of the database column (a 32-bit integer on PostgreSQL).
+SORT_ORDER_MAX = 2147483647
+
 
 def _required(message: str) -> dict[str, str]:
     return {"required": message}
@@ -42,8 +45,13 @@ class DutyItemForm(forms.Form):
         label=_("频次"), max_length=100, required=False, help_text=_("例如：每季度、每半年、每年至少 2 次"),
     )
     sort_order = forms.IntegerField(
-        label=_("排序"), min_value=0, required=False, help_text=_("数字小的在前；留空排在最后"),
-        error_messages={"min_value": _("排序不能为负数。"), "invalid": _("排序请填写整数。")},
+        label=_("排序"), min_value=0, max_value=SORT_ORDER_MAX, required=False,
+        help_text=_("数字小的在前；留空排在最后"),
+        error_messages={
+            "min_value": _("排序不能为负数。"),
+            "max_value": _("排序不能大于 %(limit_value)s。"),
+            "invalid": _("排序请填写整数。"),
+        },
     )
 
     def __init__(self, *args, people, **kwargs):

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -36,10 +38,20 @@ from responsibilities import services
 from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.permissions import Capability, can, scope_paths
 
+log = logging.getLogger(__name__)
+
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # A small compressed file can inflate enormously; a real import never comes near this.
 IMPORT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000
+# The largest 排序 the database column holds (a 32-bit integer on PostgreSQL).
+SORT_ORDER_MAX = 2147483647
+# What zipfile raises on a damaged or hostile archive: a bad central directory, a name that is not
+# the UTF-8 its flag claims, an unsupported "version needed to extract", a truncated member.
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError, OSError)
+# Read-only workbooks parse each sheet lazily, while it is being planned: a truncated or malformed
+# sheet (XML syntax, a damaged compressed member, a missing part) fails there, not when opened.
+SHEET_ERRORS = (*ZIP_ERRORS, SyntaxError, zlib.error, KeyError)
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
@@ -293,6 +305,10 @@ def _build_help_sheet(ws) -> None:
 # Opening an upload
 
 
+def _corrupt() -> str:
+    return _("无法读取该文件：文件已损坏或不是 Excel 工作簿（.xlsx）。")
+
+
 def upload_open(upload: UploadedFile | None) -> Workbook:
     """Accept only a real .xlsx workbook of reasonable size; raise ValidationError with a Chinese reason."""
     if upload is None:
@@ -319,16 +335,14 @@ def upload_open(upload: UploadedFile | None) -> Workbook:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+    except ZIP_ERRORS as exc:
         raise not_xlsx from exc
     if inflated > IMPORT_MAX_UNCOMPRESSED_BYTES:
         raise ValidationError(_("文件解压后过大，无法导入。"), code="size")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001  (any parse failure of an untrusted file means "not a workbook")
-        raise ValidationError(
-            _("无法读取该文件：文件已损坏或不是 Excel 工作簿（.xlsx）。"), code="corrupt"
-        ) from exc
+        raise ValidationError(_corrupt(), code="corrupt") from exc
 
 
 # ---------------------------------------------------------------------------
@@ -594,10 +608,15 @@ class Planner:
         if sort_text:
             try:
                 sort_order = int(sort_text)
-                if sort_order < 0:
-                    raise ValueError
             except ValueError:
                 self._problem(row, "D", _("排序应为非负整数，实际为“%(value)s”") % {"value": sort_text})
+            else:
+                if not 0 <= sort_order <= SORT_ORDER_MAX:
+                    self._problem(
+                        row, "D", _("排序应为 0 至 %(max)d 之间的整数，实际为“%(value)s”")
+                        % {"max": SORT_ORDER_MAX, "value": sort_text},
+                    )
+                    sort_order = 0
         if names is None:
             return
 
@@ -811,6 +830,9 @@ def workbook_import(*, workbook: Workbook, actor) -> ImportOutcome:
     planner = Planner(actor)
     try:
         planner.plan(workbook)
+    except SHEET_ERRORS:
+        log.warning("import: unreadable workbook", exc_info=True)
+        return ImportOutcome(problems=[ImportProblem(_("文件"), _corrupt())])
     finally:
         workbook.close()
     if planner.problems:

@@ -87,18 +87,24 @@ def _own_job(request: HttpRequest, pk: int) -> ExportJob:
 @require_GET
 def ledger_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
-    return render(request, "responsibilities/ledger_job.html", {"job": job, "ledger": ledgers.job_ledger(job)})
+    return render(request, "responsibilities/ledger_job.html", {
+        "job": job, "ledger": ledgers.job_ledger(job), "timed_out": ledgers.job_timed_out(job),
+    })
 
 
 @require_GET
 def ledger_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
-    return render(request, "responsibilities/ledger_job_progress.html", {"job": job})
+    return render(request, "responsibilities/ledger_job_progress.html", {
+        "job": job, "timed_out": ledgers.job_timed_out(job),
+    })
 
 
 @require_GET
 def ledger_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
+    if ledgers.job_expired(job):  # past JOB_KEEP_DAYS: not served, whether or not the file is still there
+        raise Http404(_("该导出文件不存在或已失效。"))
     path = ledgers.export_path(job)
     ledger = ledgers.job_ledger(job)  # the owner may have lost sight of the organization since
     if path is None or ledger is None:

@@ -8,11 +8,13 @@ however many rows there are.
 
 Small exports are written straight into the HTTP response. Larger ones become an
 `ExportJob`; the Celery task `export_ledger` calls `export_run()`, which claims
-the job (pending → running, so a duplicate delivery does nothing), reports
+the job (pending → running, so a duplicate delivery does nothing; a job left
+running by a crashed worker may be claimed again after JOB_TIMEOUT), reports
 progress for the page to poll, and publishes the file only once it is complete.
 
-Every text cell goes through `safe_cell()`: a spreadsheet must never turn a
-user's text into a formula (CSV/formula injection).
+Every cell is written as a string, never as a formula; text that a spreadsheet
+would read as one (CSV/formula injection) is written unchanged with Excel's
+"quote prefix" cell style, so it shows and copies as the user typed it.
 """
 
 from __future__ import annotations
@@ -59,8 +61,12 @@ STREAM_MAX_ROWS = 3000
 # Rows fetched per round trip, and how often a running job reports progress.
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
-# Finished files are kept this long; a cleanup sweep is not written yet (jobs older than this are ignored).
+# Finished files are kept this long; a cleanup sweep is not written yet (jobs older than this are
+# ignored and their files no longer served).
 JOB_KEEP_DAYS = 7
+# A job not finished this long after it was queued is taken for dead (its worker crashed): the page
+# stops waiting, and a new delivery of the task may claim it again.
+JOB_TIMEOUT = datetime.timedelta(minutes=30)
 # Organizations offered in the form's select: each scope root and two levels below it.
 CHOICE_LEVELS = 2
 CHOICE_LIMIT = 300
@@ -84,10 +90,15 @@ class DutyStatus(models.TextChoices):
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
-def safe_cell(value: object) -> str:
-    """The text to write for `value`: a leading formula trigger is neutralised with a single quote."""
+def needs_quote_prefix(text: str) -> bool:
+    """Whether a spreadsheet could read `text` as a formula: it is then written with a quote prefix."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def safe_text(value: object) -> str:
+    """Plain text where no cell style can help (document properties): a leading trigger is dropped."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+    return text.lstrip("".join(FORMULA_TRIGGERS))
 
 
 # -- what to export ----------------------------------------------------------------
@@ -353,11 +364,11 @@ def write_workbook(
     rows: Iterable[list],
     on_progress: Callable[[int], None] | None = None,
 ) -> int:
-    """One sheet: bold frozen header, fixed widths, real dates, every text through `safe_cell`."""
+    """One sheet: bold frozen header, fixed widths, real dates, every text a string (quote-prefixed if need be)."""
     if isinstance(target, os.PathLike):
         target = os.fspath(target)
     with xlsxwriter.Workbook(target, {"constant_memory": True}) as workbook:
-        workbook.set_properties({"title": safe_cell(title), "author": "责任制台账"})
+        workbook.set_properties({"title": safe_text(title), "author": "责任制台账"})
         sheet = workbook.add_worksheet(sheet_name[:31])
         header = workbook.add_format(
             {"bold": True, "bg_color": "#F2F2F2", "border": 1, "align": "center", "valign": "vcenter",
@@ -369,9 +380,15 @@ def write_workbook(
             CellKind.DATE: workbook.add_format({"valign": "top", "num_format": "yyyy-mm-dd"}),
             CellKind.DATETIME: workbook.add_format({"valign": "top", "num_format": "yyyy-mm-dd hh:mm"}),
         }
+        # The same text formats with Excel's quote prefix: the cell shows its text as typed and is
+        # never evaluated, even after a user edits it (a literal ' would be shown and copied).
+        quoted = {
+            CellKind.TEXT: workbook.add_format({"valign": "top", "quote_prefix": True}),
+            CellKind.WRAP: workbook.add_format({"valign": "top", "text_wrap": True, "quote_prefix": True}),
+        }
         for index, column in enumerate(columns):
             sheet.set_column(index, index, column.width)
-            sheet.write_string(0, index, safe_cell(column.header), header)
+            sheet.write_string(0, index, column.header, header)
         sheet.set_row(0, 22)
         sheet.freeze_panes(1, 0)
         # Printed ledgers: A4 landscape, one page wide, the header repeated on every page.
@@ -391,7 +408,8 @@ def write_workbook(
                 elif column.kind is CellKind.DATETIME:
                     sheet.write_datetime(written, index, timezone.localtime(value).replace(tzinfo=None), fmt)
                 else:
-                    sheet.write_string(written, index, safe_cell(value), fmt)
+                    text = str(value)
+                    sheet.write_string(written, index, text, quoted[column.kind] if needs_quote_prefix(text) else fmt)
             if on_progress is not None and written % PROGRESS_EVERY == 0:
                 on_progress(written)
         sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
@@ -460,9 +478,20 @@ def exports_dir() -> Path:
     return path
 
 
+def job_expired(job: ExportJob, *, now: datetime.datetime | None = None) -> bool:
+    """Older than JOB_KEEP_DAYS: no longer listed, and its file no longer served."""
+    return job.created_at < (now or timezone.now()) - datetime.timedelta(days=JOB_KEEP_DAYS)
+
+
+def job_timed_out(job: ExportJob, *, now: datetime.datetime | None = None) -> bool:
+    """Queued or running for longer than JOB_TIMEOUT: its worker is taken for dead."""
+    unfinished = job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING)
+    return unfinished and job.created_at < (now or timezone.now()) - JOB_TIMEOUT
+
+
 def export_path(job: ExportJob) -> Path | None:
     """The finished file of a done job (stored under a generated name, outside the web root)."""
-    if job.status != ExportJob.Status.DONE or not job.file_name:
+    if job.status != ExportJob.Status.DONE or not job.file_name or job_expired(job):
         return None
     path = exports_dir() / job.file_name
     return path if path.is_file() else None
@@ -493,11 +522,15 @@ def _finish(job_id: int, *, status: str, only_if: str = ExportJob.Status.RUNNING
 def export_run(*, job_id: int) -> None:
     """Write a job's file. Claims the job first: a second delivery of the same task does nothing.
 
+    A job still running JOB_TIMEOUT after it was queued was left by a worker that died (the broker
+    delivers the unacknowledged task again): that one may be claimed again.
+
     The workbook is written to a hidden part file and renamed into place only when
     complete, so a failed job never leaves a half file behind a download link.
     """
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING
+    abandoned = Q(status=ExportJob.Status.RUNNING, created_at__lt=timezone.now() - JOB_TIMEOUT)
+    claimed = ExportJob.objects.filter(Q(status=ExportJob.Status.PENDING) | abandoned, pk=job_id).update(
+        status=ExportJob.Status.RUNNING, done=0
     )
     if not claimed:
         return

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -33,6 +36,13 @@ ALLOWED = {
     ".ofd": ("application/ofd", "ofd"),
 }
 _OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+# What zipfile raises on a damaged or hostile archive: a bad central directory, a name that is not
+# the UTF-8 its flag claims, an unsupported "version needed to extract", a truncated file.
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError, OSError)
+# A request body larger than this is cut off unread, whatever it holds: the evidence form takes a few
+# files of at most UPLOAD_MAX_BYTES each (and at most DATA_UPLOAD_MAX_NUMBER_FILES of them).
+REQUEST_FILES_FACTOR = 5
+REQUEST_OVERHEAD_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,7 @@ def _family(head: bytes, file) -> str | None:
             file.seek(0)
             with zipfile.ZipFile(file) as archive:
                 names = archive.namelist()
-        except zipfile.BadZipFile:
+        except ZIP_ERRORS:
             return None
         finally:
             file.seek(0)
@@ -133,3 +143,52 @@ def stored_path(stored_name: str) -> Path:
     if path.parent != upload_dir().resolve():
         raise ValidationError(_("文件路径无效。"))
     return path
+
+
+def request_max_bytes() -> int:
+    return settings.UPLOAD_MAX_BYTES * REQUEST_FILES_FACTOR + REQUEST_OVERHEAD_BYTES
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: stops receiving an upload as soon as it is too large.
+
+    Without it Django writes the whole body to a temporary file before any view can look at the
+    size. It passes every chunk on to the next handler (memory or temporary file) until a file
+    passes UPLOAD_MAX_BYTES, or, before the first file, when the declared Content-Length passes
+    `request_max_bytes()`. The view then sees the request without the file; the user is told why
+    by a message, and `request.upload_refused` is set for a view that wants to know.
+
+    A body declared far too large is cut off unread (connection_reset): its sender gets no page.
+    A single file over the limit inside an acceptable body is stopped too, but the rest of the body,
+    at most `request_max_bytes()`, is read and discarded so that the browser receives the answer.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        # Raising here would escape the parser; the first file refuses instead.
+        self.body_too_large = content_length > request_max_bytes()
+        return None
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        if getattr(self, "body_too_large", False):
+            self._refuse(connection_reset=True)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.UPLOAD_MAX_BYTES:
+            self._refuse(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler holds the data and makes the file
+
+    def _refuse(self, *, connection_reset: bool):
+        request = self.request
+        if request is not None:
+            request.upload_refused = True
+            messages.error(
+                request,
+                _("上传的文件过大，已停止接收（单个文件不超过 %(limit)s）。")
+                % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+                fail_silently=True,
+            )
+        raise StopUpload(connection_reset=connection_reset)

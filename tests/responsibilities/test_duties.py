@@ -502,3 +502,22 @@ def test_list_page_queries_do_not_grow_with_the_number_of_items(tree, secretarie
 
     assert many == few
     assert few <= 10
+
+
+@pytest.mark.parametrize("sort_order", ["99999999999999999999", "3000000000", "2147483648"])
+def test_a_sort_order_beyond_the_database_column_is_refused_in_chinese(tree, city_staff, sort_order):
+    """Past 2³¹−1 the value overflows the column (OverflowError on SQLite, DataError on PostgreSQL)."""
+    client = client_for(city_staff)
+    data = {"content": "每季度开展分析研判", "responsible": "direct", "verification": "研判会议记录"}
+
+    response = client.post(reverse("responsibilities:duty_add", args=[tree.county_a.pk]),
+                           {**data, "sort_order": sort_order})
+
+    assert response.status_code == 400
+    assert "排序不能大于 2147483647。" in response.content.decode()
+    assert not DutyItem.objects.exists()
+
+    response = client.post(reverse("responsibilities:duty_add", args=[tree.county_a.pk]),
+                           {**data, "sort_order": "2147483647"})
+    assert response.status_code == 302
+    assert DutyItem.objects.get().sort_order == 2147483647

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import struct
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -474,3 +476,112 @@ def test_upload_page_explains_the_steps_and_links_the_template(client, county_a_
     assert reverse("responsibilities:import_template") in html
     assert 'enctype="multipart/form-data"' in html
     assert 'class="active"' in html and "Excel 导入" in html
+
+
+# -- hostile and damaged files ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [1e20, 3000000000, "99999999999999999999", -1])
+def test_a_sort_order_the_database_cannot_hold_is_a_cell_problem(tree, county_a_admin, value):
+    """Past 2³¹−1 the 排序 overflows the column (OverflowError on SQLite, DataError on PostgreSQL)."""
+    before = counts()
+
+    outcome = run_import(county_a_admin, make_xlsx([("X市委/A县委/八镇党委", "", "党委", value)]))
+
+    assert counts() == before
+    (message,) = messages_of(outcome)
+    assert message.startswith("组织 第2行 D列（排序）：排序应为 0 至 2147483647 之间的整数，实际为“")
+
+
+def test_the_largest_sort_order_the_database_holds_is_imported(tree, county_a_admin):
+    outcome = run_import(county_a_admin, make_xlsx([("X市委/A县委/八镇党委", "", "党委", 2147483647)]))
+
+    assert outcome.ok, messages_of(outcome)
+    assert Organization.objects.get(name="八镇党委").sort_order == 2147483647
+
+
+def patch_central_directory(data: bytes, patch) -> bytes:
+    """Apply `patch(buffer, offset)` to every central directory header of a zip archive."""
+    buffer = bytearray(data)
+    offset = buffer.find(b"PK\x01\x02")
+    while offset >= 0:
+        patch(buffer, offset)
+        offset = buffer.find(b"PK\x01\x02", offset + 4)
+    return bytes(buffer)
+
+
+def unsupported_version(buffer: bytearray, offset: int) -> None:
+    struct.pack_into("<H", buffer, offset + 6, 99)  # "version needed to extract": 9.9
+
+
+def name_not_utf8(buffer: bytearray, offset: int) -> None:
+    flags = struct.unpack_from("<H", buffer, offset + 8)[0]
+    struct.pack_into("<H", buffer, offset + 8, flags | 0x800)  # the name claims to be UTF-8 …
+    buffer[offset + 46] = 0xFF  # … and is not
+
+
+@pytest.mark.parametrize("patch", [unsupported_version, name_not_utf8], ids=["version", "utf8-name"])
+def test_a_zip_with_a_hostile_central_directory_is_not_a_workbook(client, tree, county_a_admin, patch):
+    data = patch_central_directory(make_xlsx(GOOD_ORGS), patch)
+
+    with pytest.raises(ValidationError, match="文件不是 Excel 工作簿（.xlsx）"):
+        importing.upload_open(as_upload(data))
+
+    client.force_login(county_a_admin)
+    before = counts()
+    response = client.post(reverse("responsibilities:import"), {"file": as_upload(data)})
+    assert response.status_code == 200
+    assert "文件不是 Excel 工作簿（.xlsx）" in response.content.decode()
+    assert counts() == before
+
+
+def truncated_sheet(data: bytes) -> bytes:
+    """The same workbook with the XML of its 组织 sheet cut in half (a well-formed zip around it)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    sheet_path = "xl/worksheets/sheet1.xml"  # make_xlsx writes 组织 first
+    assert sheet_path in source.namelist()
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            member = source.read(info.filename)
+            if info.filename == sheet_path:
+                member = member[: len(member) // 2]
+            archive.writestr(info, member)
+    return output.getvalue()
+
+
+def test_a_truncated_sheet_is_reported_as_an_unreadable_file(client, tree, county_a_admin):
+    rows = [(f"X市委/A县委/镇{i}", "", "党委", i) for i in range(200)]
+    data = truncated_sheet(make_xlsx(rows))
+    before = counts()
+
+    outcome = run_import(county_a_admin, data)  # opens: read-only mode parses the sheet only while planning
+
+    assert messages_of(outcome) == ["文件：无法读取该文件：文件已损坏或不是 Excel 工作簿（.xlsx）。"]
+    assert counts() == before
+    client.force_login(county_a_admin)
+    response = client.post(reverse("responsibilities:import"), {"file": as_upload(data)})
+    assert response.status_code == 200
+    assert "无法读取该文件" in response.content.decode()
+    assert counts() == before
+
+
+def test_an_upload_past_the_site_limit_is_cut_off_with_a_chinese_explanation(client, tree, county_a_admin, settings):
+    settings.FILE_UPLOAD_HANDLERS = [  # as config/settings.py registers them
+        "responsibilities.uploads.LimitedUploadHandler",
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
+    settings.UPLOAD_MAX_BYTES = 1024
+    client.force_login(county_a_admin)
+    before = counts()
+    data = make_xlsx(GOOD_ORGS)
+    assert len(data) > 1024
+
+    response = client.post(reverse("responsibilities:import"), {"file": as_upload(data)})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "上传的文件过大，已停止接收（单个文件不超过 1.0\xa0KB）。" in html
+    assert "请选择要上传的 Excel 文件。" in html
+    assert counts() == before

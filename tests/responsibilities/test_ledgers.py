@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from responsibilities import ledgers, scheduling, services
 from responsibilities.models import (
@@ -223,14 +224,16 @@ def test_duty_list_export_with_status(tree, county_a_staff):
 
 
 @pytest.mark.parametrize("prefix", DANGEROUS_PREFIXES)
-def test_safe_cell_neutralises_each_formula_trigger(prefix):
-    assert ledgers.safe_cell(f"{prefix}1+1") == f"'{prefix}1+1"
+def test_each_formula_trigger_needs_a_quote_prefix(prefix):
+    assert ledgers.needs_quote_prefix(f"{prefix}1+1")
+    assert ledgers.safe_text(f"{prefix}1+1") == "1+1"
 
 
-def test_safe_cell_leaves_ordinary_text_alone():
-    assert ledgers.safe_cell("每季度分析研判 = 重点") == "每季度分析研判 = 重点"
-    assert ledgers.safe_cell(None) == ""
-    assert ledgers.safe_cell(2026) == "2026"
+def test_ordinary_text_needs_no_quote_prefix():
+    assert not ledgers.needs_quote_prefix("每季度分析研判 = 重点")
+    assert not ledgers.needs_quote_prefix("'引号开头")
+    assert ledgers.safe_text("每季度分析研判 = 重点") == "每季度分析研判 = 重点"
+    assert ledgers.safe_text(None) == ""
 
 
 def as_read(text: str) -> str:
@@ -268,8 +271,13 @@ def test_no_cell_of_an_export_becomes_a_formula(tree, city_staff, prefix):
         cells = dict(zip(header, row, strict=True))
         assert all(cell.data_type != "f" for cell in row)
         for column, text in hostile.items():
+            # The text as typed, as a string, in a cell styled with Excel's quote prefix (never evaluated).
             assert cells[column].data_type == "s"
-            assert cells[column].value == as_read(f"'{text}"), (kind, column)
+            assert cells[column].value == as_read(text), (kind, column)
+            assert cells[column].quotePrefix is True, (kind, column)
+        ordinary = [cell for column, cell in cells.items() if cell.value and column not in hostile]
+        assert ordinary and not any(cell.quotePrefix for cell in ordinary)
+        assert all(not cell.quotePrefix for cell in sheet[1])
 
 
 # --- scoping and validation ---------------------------------------------------------------------
@@ -588,3 +596,64 @@ def test_the_celery_task_runs_the_job_to_the_end(
     assert download.status_code == 200
     assert len(records(sheet_of(content_of(download)))) == expected
     assert login(county_a_staff).get(urls["ledger_download"]).status_code == 404
+
+
+# --- jobs that outlive their worker or their keeping time ------------------------------------
+
+
+def make_job(user, organization: Organization, *, status: str = "pending", age: dt.timedelta = dt.timedelta()):
+    job = ExportJob.objects.create(
+        user=user, kind="obligations",
+        params=ledgers.LedgerParams(kind="obligations", organization_id=organization.pk).as_json(),
+    )
+    ExportJob.objects.filter(pk=job.pk).update(status=status, created_at=timezone.now() - age)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_left_running_by_a_dead_worker_is_claimed_again_after_the_timeout(tree, city_staff, media_root):
+    generate([tree.county_a])
+    recent = make_job(city_staff, tree.county_a, status="running", age=dt.timedelta(minutes=29))
+    abandoned = make_job(city_staff, tree.county_a, status="running", age=dt.timedelta(minutes=31))
+
+    ledgers.export_run(job_id=recent.pk)  # a duplicate delivery while the first worker still runs
+    ledgers.export_run(job_id=abandoned.pk)  # the broker's redelivery after the worker died
+
+    recent.refresh_from_db()
+    abandoned.refresh_from_db()
+    assert (recent.status, recent.file_name) == ("running", "")
+    assert abandoned.status == "done" and abandoned.total == in_subtree(tree.county_a).count()
+    assert [p.name for p in (media_root / "exports").iterdir()] == [abandoned.file_name]
+    ledgers.export_run(job_id=abandoned.pk)  # done stays done
+    assert len(list((media_root / "exports").iterdir())) == 1
+
+
+@pytest.mark.parametrize("status", ["pending", "running"])
+def test_the_page_stops_waiting_for_a_job_that_timed_out(tree, city_staff, status):
+    client = login(city_staff)
+    fresh = make_job(city_staff, tree.county_a, status=status, age=dt.timedelta(minutes=29))
+    stale = make_job(city_staff, tree.county_a, status=status, age=dt.timedelta(minutes=31))
+
+    for name in ("ledger_job", "ledger_job_progress"):
+        waiting = client.get(job_pages(fresh)[name]).content.decode()
+        assert 'hx-trigger="every 1s"' in waiting and "导出超时" not in waiting
+        page = client.get(job_pages(stale)[name]).content.decode()
+        assert "hx-trigger" not in page and "hx-get" not in page  # polling stops
+        assert "导出超时，请重新导出" in page
+        assert reverse("responsibilities:ledgers") in page
+
+
+def test_an_export_older_than_the_keeping_time_is_not_served(tree, city_staff):
+    generate([tree.county_a])
+    job = make_job(city_staff, tree.county_a)
+    ledgers.export_run(job_id=job.pk)
+    client = login(city_staff)
+    download = job_pages(job)["ledger_download"]
+
+    keep = dt.timedelta(days=ledgers.JOB_KEEP_DAYS)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - keep + dt.timedelta(days=1))
+    assert client.get(download).status_code == 200
+
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - keep - dt.timedelta(minutes=1))
+    assert client.get(download).status_code == 404
+    assert ledgers.export_path(ExportJob.objects.get(pk=job.pk)) is None

@@ -320,3 +320,130 @@ def test_huge_page_numbers_show_the_last_reachable_page(client, tree, county_a_s
     client.force_login(county_a_staff)
     response = client.get(f"/orgs/{tree.county_a.pk}/?page=99999999999999999999")
     assert response.status_code == 200
+
+
+# --- uploads cut off while they arrive (responsibilities.uploads.LimitedUploadHandler) ----------
+
+
+LIMITED_UPLOAD_HANDLERS = [  # as config/settings.py registers them
+    "responsibilities.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+
+@pytest.fixture
+def received(monkeypatch, settings):
+    """Bytes that reached Django's own upload handlers (memory or temporary file) after the limiter."""
+    from django.core.files import uploadhandler
+
+    settings.FILE_UPLOAD_HANDLERS = LIMITED_UPLOAD_HANDLERS
+
+    counts = []
+    for handler in (uploadhandler.MemoryFileUploadHandler, uploadhandler.TemporaryFileUploadHandler):
+        original = handler.receive_data_chunk
+
+        def spy(self, raw_data, start, original=original):
+            counts.append(len(raw_data))
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", spy)
+    return counts
+
+
+def test_an_upload_past_the_limit_is_cut_off_and_the_user_told_why(client, q3, county_a_staff, uploads_in_tmp,
+                                                                    received):
+    ob = q3("briefing", period="2026")
+    client.force_login(county_a_staff)
+
+    with override_settings(UPLOAD_MAX_BYTES=1024):
+        response = client.post(f"/obligations/{ob.pk}/files/",
+                               {"files": SimpleUploadedFile("大.pdf", PDF + b"0" * 200_000)})
+
+    assert response.status_code == 400
+    assert "上传的文件过大，已停止接收" in response.content.decode()
+    assert sum(received) == 0  # the first chunk already passed the limit: nothing was kept
+    assert not EvidenceFile.objects.exists()
+    ob.refresh_from_db()
+    assert ob.status == "open"
+    assert not (uploads_in_tmp / "evidence").exists() or not list((uploads_in_tmp / "evidence").iterdir())
+
+
+def test_an_upload_within_the_limit_passes_the_limiter(client, q3, county_a_staff, received):
+    ob = q3("briefing", period="2026")
+    client.force_login(county_a_staff)
+
+    with override_settings(UPLOAD_MAX_BYTES=len(PDF)):
+        response = client.post(f"/obligations/{ob.pk}/files/", {"files": SimpleUploadedFile("通报.pdf", PDF)})
+
+    assert response.status_code == 302
+    assert sum(received) == len(PDF)
+    assert EvidenceFile.objects.get().size == len(PDF)
+
+
+def test_a_request_declared_far_too_large_is_refused_at_the_first_file(rf):
+    from django.core.files.uploadhandler import StopUpload
+
+    from responsibilities.uploads import LimitedUploadHandler, request_max_bytes
+
+    with override_settings(UPLOAD_MAX_BYTES=1024):
+        assert request_max_bytes() == 1024 * 5 + 1024 * 1024
+        request = rf.post("/")
+        handler = LimitedUploadHandler(request)
+        handler.handle_raw_input(None, request.META, request_max_bytes() + 1, b"boundary")
+        with pytest.raises(StopUpload) as stopped:
+            handler.new_file("files", "a.pdf", "application/pdf", None)
+
+    assert stopped.value.connection_reset is True  # the rest of the body is not read
+    assert request.upload_refused is True
+
+
+def test_a_single_file_past_the_limit_in_a_modest_request_is_drained_not_reset(rf):
+    from django.core.files.uploadhandler import StopUpload
+
+    from responsibilities.uploads import LimitedUploadHandler
+
+    with override_settings(UPLOAD_MAX_BYTES=1024):
+        request = rf.post("/")
+        handler = LimitedUploadHandler(request)
+        handler.handle_raw_input(None, request.META, 4096, b"boundary")
+        handler.new_file("files", "a.pdf", "application/pdf", None)
+        assert handler.receive_data_chunk(b"0" * 1000, 0) == b"0" * 1000
+        with pytest.raises(StopUpload) as stopped:
+            handler.receive_data_chunk(b"0" * 1000, 1000)
+
+    # The browser still gets the page: the rest of a body of bounded size is read and dropped.
+    assert stopped.value.connection_reset is False
+
+
+def hostile_docx(patch) -> bytes:
+    """docx_bytes() with every central directory header patched."""
+    import struct
+
+    buffer = bytearray(docx_bytes())
+    offset = buffer.find(b"PK\x01\x02")
+    while offset >= 0:
+        if patch == "version":
+            struct.pack_into("<H", buffer, offset + 6, 99)  # "version needed to extract": 9.9
+        else:
+            flags = struct.unpack_from("<H", buffer, offset + 8)[0]
+            struct.pack_into("<H", buffer, offset + 8, flags | 0x800)  # a UTF-8 name …
+            buffer[offset + 46] = 0xFF  # … that is not UTF-8
+        offset = buffer.find(b"PK\x01\x02", offset + 4)
+    return bytes(buffer)
+
+
+@pytest.mark.parametrize("patch", ["version", "utf8-name"])
+def test_a_zip_with_a_hostile_central_directory_is_not_an_office_document(client, q3, county_a_staff, patch):
+    ob = q3("briefing", period="2026")
+    with pytest.raises(ValidationError, match="内容与扩展名不符"):
+        services.obligation_add_files(
+            obligation=ob, actor=county_a_staff, uploads=[SimpleUploadedFile("通报.docx", hostile_docx(patch))]
+        )
+
+    client.force_login(county_a_staff)
+    response = client.post(f"/obligations/{ob.pk}/files/",
+                           {"files": SimpleUploadedFile("通报.docx", hostile_docx(patch))})
+    assert response.status_code == 400
+    assert "内容与扩展名不符" in response.content.decode()
+    assert not EvidenceFile.objects.exists()
