@@ -6,9 +6,11 @@ the console. Production (DJANGO_ENV=production) refuses to start without its
 secrets and uses PostgreSQL, Redis and SMTP.
 """
 
+import json
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -18,9 +20,15 @@ VAR_DIR = Path(env_str("ZEREN_VAR_DIR", str(BASE_DIR / "var")))
 
 DJANGO_ENV = env_str("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
+SECRET_KEY_MIN_LENGTH = 32
 
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY", required=True)
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"环境变量 SECRET_KEY 过短（{len(SECRET_KEY)} 个字符）：生产环境至少需要 {SECRET_KEY_MIN_LENGTH} 个字符的"
+            "随机字符串，例如 python -c \"import secrets; print(secrets.token_urlsafe(50))\" 的输出。"
+        )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required=True)
     DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", required=True))}
     DEBUG = False
@@ -38,7 +46,9 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so the embedded default
+    # serializes read-check-write sequences (signing, claims) the way row locks do on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -103,7 +113,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions end with the browser, and after 8 hours in any case.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,6 +153,14 @@ MEDIA_ROOT = Path(env_str("ZEREN_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 MEDIA_URL = "/__uploads_are_not_served__/"
 UPLOAD_MAX_BYTES = env_int("ZEREN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# The first handler stops receiving a file once it passes UPLOAD_MAX_BYTES (responsibilities/uploads.py);
+# Django's own handlers after it keep small files in memory and write larger ones to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "responsibilities.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -180,17 +202,55 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zeren@localhost")
-# Links in e-mails point here.
-ZEREN_BASE_URL = env_str("ZEREN_BASE_URL", "http://127.0.0.1:8000")
+# Links in e-mails point here: a production deployment must say where it is reached.
+ZEREN_BASE_URL = env_str("ZEREN_BASE_URL", required=True) if PRODUCTION else env_str(
+    "ZEREN_BASE_URL", "http://127.0.0.1:8000"
+)
+if not ZEREN_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"环境变量 ZEREN_BASE_URL 应为以 https:// 或 http:// 开头的完整地址，当前为 {ZEREN_BASE_URL!r}。"
+    )
 # Days before a deadline on which reminders go out (moved to the previous working day on a rest day).
 ZEREN_REMINDER_DAYS = [int(d) for d in env_list("ZEREN_REMINDER_DAYS", ["14", "7", "3", "1"])]
+
+# Fonts of the GB/T 9704 PDFs (reporting/pdf.py), by role: title 小标宋, body 仿宋, heiti 黑体,
+# kaiti 楷体, songti 宋体 (page numbers). Each is a fontconfig family, with ":bold" for the bold
+# face, or the path of a font file (an organization's licensed 方正小标宋 / 仿宋_GB2312). The free
+# defaults come from Debian (fonts-noto-cjk, fonts-arphic-ukai); the environment variable
+# ZEREN_PDF_FONTS, a JSON object, overrides some or all roles.
+ZEREN_PDF_FONTS = {
+    "title": "Noto Serif CJK SC:bold",
+    "body": "Noto Serif CJK SC",
+    "heiti": "Noto Sans CJK SC",
+    "kaiti": "AR PL UKai CN",
+    "songti": "Noto Serif CJK SC",
+}
+try:
+    _pdf_fonts = json.loads(env_str("ZEREN_PDF_FONTS", "{}"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"环境变量 ZEREN_PDF_FONTS 不是合法的 JSON：{exc}") from exc
+if not isinstance(_pdf_fonts, dict) or set(_pdf_fonts) - set(ZEREN_PDF_FONTS):
+    raise ImproperlyConfigured(
+        f"环境变量 ZEREN_PDF_FONTS 必须是 JSON 对象，键为 {', '.join(ZEREN_PDF_FONTS)}。"
+    )
+ZEREN_PDF_FONTS.update(_pdf_fonts)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The container's health check probes plain HTTP on 127.0.0.1.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Only behind a TLS-terminating proxy that sets (overwrites) X-Forwarded-Proto: a client that
+    # reaches gunicorn directly could otherwise claim HTTPS.
+    if env_bool("TRUST_X_FORWARDED_PROTO", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# SAMEORIGIN, not DENY: Zeren's own pages frame its PDF previews (same origin); other sites cannot.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]  # "X_FRAME_OPTIONS is not DENY": deliberate, see above
 
 LOGGING = {
     "version": 1,

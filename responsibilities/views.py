@@ -59,7 +59,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = {"roots": selectors.organization_roots(request.user)}
-    if request.user.is_staff:
+    if request.user.is_superuser:
         context["calendar_missing"] = calendar_missing_for_next_year()
     return render(request, "responsibilities/home.html", context)
 

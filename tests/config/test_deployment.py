@@ -24,7 +24,7 @@ from django.core.wsgi import get_wsgi_application
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 APP_SERVICES = ("migrate", "web", "worker", "beat")
-REQUIRED_SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+REQUIRED_SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "ZEREN_BASE_URL", "TRUST_X_FORWARDED_PROTO")
 
 
 @pytest.fixture(scope="module")

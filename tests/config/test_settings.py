@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "zeren.example,www.zeren.example",
     "DATABASE_URL": "postgres://zeren:pw@db.zeren.example:5432/zeren",
     "REDIS_URL": "redis://redis.zeren.example:6379/0",
+    "ZEREN_BASE_URL": "https://zeren.example",
 }
 
 SHOW_SETTINGS = """
@@ -29,7 +31,14 @@ print(json.dumps({
     "DEBUG": s.DEBUG, "SECRET_KEY": s.SECRET_KEY, "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
     "ENGINE": s.DATABASES["default"]["ENGINE"], "HOST": s.DATABASES["default"].get("HOST"),
     "BROKER": s.CELERY_BROKER_URL, "EMAIL_BACKEND": s.EMAIL_BACKEND,
-    "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE,
+    "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE, "ZEREN_BASE_URL": s.ZEREN_BASE_URL,
+    "SESSION_COOKIE_AGE": s.SESSION_COOKIE_AGE,
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE": s.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+    "SECURE_HSTS_SECONDS": s.SECURE_HSTS_SECONDS,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": s.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "SECURE_SSL_REDIRECT": s.SECURE_SSL_REDIRECT, "SECURE_REDIRECT_EXEMPT": s.SECURE_REDIRECT_EXEMPT,
+    "SECURE_PROXY_SSL_HEADER": s.SECURE_PROXY_SSL_HEADER,
+    "PASSWORD_VALIDATORS": [v["NAME"].rsplit(".", 1)[1] for v in s.AUTH_PASSWORD_VALIDATORS],
 }))
 """
 
@@ -48,7 +57,7 @@ def start_django(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPro
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "ZEREN_BASE_URL"])
 def test_production_refuses_to_start_without(missing, tmp_path):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = start_django(env, tmp_path)
@@ -75,6 +84,56 @@ def test_production_starts_with_its_secrets_and_runs_safely(tmp_path):
     assert shown["BROKER"] == PRODUCTION_ENV["REDIS_URL"]
     assert shown["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["SESSION_COOKIE_SECURE"] is True
+    assert shown["ZEREN_BASE_URL"] == "https://zeren.example"
+    assert shown["SESSION_COOKIE_AGE"] == 8 * 3600
+    assert shown["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
+    assert shown["SECURE_HSTS_SECONDS"] == 31536000
+    assert shown["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert shown["SECURE_SSL_REDIRECT"] is True
+    assert shown["SECURE_REDIRECT_EXEMPT"] == ["^healthz$"]  # the container's plain-HTTP health check
+    # X-Forwarded-Proto is a client's word unless a proxy in front is declared to set it.
+    assert shown["SECURE_PROXY_SSL_HEADER"] is None
+    assert "NumericPasswordValidator" in shown["PASSWORD_VALIDATORS"]
+
+
+def test_production_trusts_x_forwarded_proto_only_when_told_to(tmp_path):
+    result = start_django({**PRODUCTION_ENV, "TRUST_X_FORWARDED_PROTO": "true", "SECURE_HSTS_SECONDS": "0",
+                           "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true", "SESSION_COOKIE_AGE": "3600"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert shown["SECURE_HSTS_SECONDS"] == 0
+    assert shown["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert shown["SESSION_COOKIE_AGE"] == 3600
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 31])
+def test_production_refuses_a_short_secret_key(key, tmp_path):
+    result = start_django({**PRODUCTION_ENV, "SECRET_KEY": key}, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"环境变量 SECRET_KEY 过短（{len(key)} 个字符）" in result.stderr
+
+
+def test_production_refuses_a_base_url_that_is_not_an_address(tmp_path):
+    result = start_django({**PRODUCTION_ENV, "ZEREN_BASE_URL": "zeren.example"}, tmp_path)
+    assert result.returncode != 0
+    assert "环境变量 ZEREN_BASE_URL 应为以 https:// 或 http:// 开头的完整地址" in result.stderr
+
+
+def test_production_passes_the_deploy_checks(tmp_path):
+    """`manage.py check --deploy` with a 50-character key: only the HSTS choices left to the operator remain."""
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "k7-Qz9vR2mXw4LpT8sYb1NcFh6JdGa3UoEiV5rKy0WtZnBqHxM"}
+    clean_env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings",
+                 "ZEREN_VAR_DIR": str(tmp_path / "var"), **env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=BASE_DIR,
+        env=clean_env, capture_output=True, text=True, timeout=120,
+    )
+    assert "System check identified" in result.stdout + result.stderr, result.stderr
+    reported = set(re.findall(r"\((security\.\w+)\)", result.stdout + result.stderr))
+    # W005 (HSTS for subdomains) and W021 (HSTS preload) depend on the whole domain: the operator's call.
+    assert reported <= {"security.W005", "security.W021"}, result.stdout + result.stderr
 
 
 def test_embedded_default_starts_with_nothing_set(tmp_path):
@@ -93,3 +152,28 @@ def test_chinese_first_in_china_time():
     assert settings.USE_I18N is True
     assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
     assert "config.middleware.ChosenLanguageMiddleware" in settings.MIDDLEWARE
+
+
+def test_uploads_are_limited_before_a_view_sees_them():
+    # The limiter first: it stops a file past UPLOAD_MAX_BYTES before Django's handlers store it.
+    assert settings.FILE_UPLOAD_HANDLERS == [
+        "responsibilities.uploads.LimitedUploadHandler",
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 20
+
+
+@pytest.mark.django_db
+def test_a_request_with_more_than_twenty_files_is_refused(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile(f"f{i}.pdf", b"%PDF-1.7\n") for i in range(21)]
+    assert client.post("/accounts/login/", {"username": "x", "password": "y", "f": files}).status_code == 400
+    files = [SimpleUploadedFile(f"f{i}.pdf", b"%PDF-1.7\n") for i in range(20)]
+    assert client.post("/accounts/login/", {"username": "x", "password": "y", "f": files}).status_code == 200
+
+
+def test_sessions_end_with_the_browser_and_after_eight_hours():
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
