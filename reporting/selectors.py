@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reporting.models import Report, ReportKind, ReportVersion, Submission
 from responsibilities.models import Department, Obligation, Organization, RoleAssignment, WorkSystem
@@ -144,14 +145,14 @@ BOARD_LATE = "late"  # 已报送（逾期）
 BOARD_RECEIVED = "received"  # 已签收
 BOARD_RETURNED = "returned"  # 已退回
 BOARD_REPORTED = (BOARD_ON_TIME, BOARD_LATE, BOARD_RECEIVED)
-BOARD_LABELS = {
-    BOARD_MISSING: "未起草",
-    BOARD_DRAFT: "草稿",
-    BOARD_SIGNED: "已签发",
-    BOARD_ON_TIME: "已报送（按时）",
-    BOARD_LATE: "已报送（逾期）",
-    BOARD_RECEIVED: "已签收",
-    BOARD_RETURNED: "已退回",
+BOARD_LABELS = {  # lazy: the board shows them in the user's language, documents in Chinese
+    BOARD_MISSING: gettext_lazy("未起草"),
+    BOARD_DRAFT: gettext_lazy("草稿"),
+    BOARD_SIGNED: gettext_lazy("已签发"),
+    BOARD_ON_TIME: gettext_lazy("已报送（按时）"),
+    BOARD_LATE: gettext_lazy("已报送（逾期）"),
+    BOARD_RECEIVED: gettext_lazy("已签收"),
+    BOARD_RETURNED: gettext_lazy("已退回"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import secrets
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reporting import selectors
@@ -35,6 +36,19 @@ from responsibilities.models import (
 )
 from responsibilities.periods import Period
 from responsibilities.permissions import Capability, can
+
+
+def _in_document_language(func):
+    """Official text (titles, bodies, notes, notices to others) is written in the documents' language,
+    Chinese, whichever interface language the person who triggers it happens to use."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
 
 MAX_BLOCKS = 400
 MAX_TEXT = 5000
@@ -103,6 +117,7 @@ def _clean_blocks(blocks: list[dict]) -> list[dict]:
     return cleaned
 
 
+@_in_document_language
 @transaction.atomic
 def report_create(*, organization: Organization, kind: str, period: Period | None, actor, title: str = "") -> Report:
     """A new report with its first draft version: defaults from the tree, statistics from the data."""
@@ -129,6 +144,7 @@ def _locked_report(report: Report) -> Report:
     return Report.objects.select_for_update().select_related("organization").get(pk=report.pk)
 
 
+@_in_document_language
 @transaction.atomic
 def report_version_save(
     *, report: Report, actor, title: str, addressee: str, copy_to: str, blocks: list[dict],
@@ -157,6 +173,7 @@ def report_version_save(
     return version
 
 
+@_in_document_language
 def report_refresh_facts(*, report: Report, actor) -> ReportVersion:
     """Recompute the statistics from the data and replace the statistics paragraphs (a new version)."""
     if not report.period:
@@ -182,6 +199,7 @@ def report_refresh_facts(*, report: Report, actor) -> ReportVersion:
 # -- the document and its PDF ------------------------------------------------------------------
 
 
+@_in_document_language
 def version_document(version: ReportVersion, *, draft: bool | None = None) -> Document:
     report = version.report
     organization = report.organization
@@ -262,6 +280,7 @@ def document_number(organization: Organization, year: int, seq: int) -> str:
     return f"{organization.short_name or organization.name}〔{year}〕{seq}号"
 
 
+@_in_document_language
 @transaction.atomic
 def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> ReportVersion:
     """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once."""
@@ -324,6 +343,7 @@ def _matching_obligation(report: Report) -> Obligation | None:
     )
 
 
+@_in_document_language
 @transaction.atomic
 def report_submit(*, report: Report, actor, now: datetime.datetime | None = None) -> Submission:
     """Send the signed latest version to the upper organization; it completes the matching obligation."""
@@ -371,6 +391,7 @@ def _handle(submission: Submission, actor) -> Submission:
     return submission
 
 
+@_in_document_language
 @transaction.atomic
 def submission_receive(*, submission: Submission, actor) -> Submission:
     """签收: the upper organization acknowledges receipt."""
@@ -388,6 +409,7 @@ def submission_receive(*, submission: Submission, actor) -> Submission:
     return submission
 
 
+@_in_document_language
 @transaction.atomic
 def submission_return(*, submission: Submission, actor, reason: str) -> Submission:
     """退回: the report goes back to its author as a new draft version; its obligation is open again."""
@@ -463,6 +485,7 @@ def _remind_recipients(organizations: list[Organization], day: datetime.date) ->
     return recipients
 
 
+@_in_document_language
 @transaction.atomic
 def board_remind(
     *, upper: Organization, period: Period, kind: str, actor, now: datetime.datetime | None = None
@@ -575,6 +598,7 @@ def summary_blocks(board: selectors.Board, summed: list[dict]) -> list[dict]:
     return blocks
 
 
+@_in_document_language
 @transaction.atomic
 def summary_report_create(*, organization: Organization, period: Period, actor) -> Report:
     """The propaganda department's 汇总报告 draft, generated from the subordinates' half-yearly reports.
