@@ -7,7 +7,7 @@ escaped wherever it is shown.
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,8 @@ from reporting.models import Report, ReportKind, Submission
 from responsibilities.forms import DateInput
 from responsibilities.models import Organization, Person
 from responsibilities.periods import Period, PeriodKind
-from responsibilities.permissions import Capability, scope_paths
+from responsibilities.permissions import Capability
+from responsibilities.selectors import organization_choices
 
 LEVEL_CHOICES = [
     (Level.PARAGRAPH.value, _("正文段落")),
@@ -27,32 +28,6 @@ LEVEL_CHOICES = [
     (Level.H3.value, _("三级标题 1.")),
     (Level.H4.value, _("四级标题 （1）")),
 ]
-ORG_CHOICE_LEVELS = 2  # a scope root and two levels below it in the select; others come via ?org=
-ORG_CHOICE_LIMIT = 300
-
-
-def organization_choices(user, capability: str, *, include: Organization | None = None) -> list[tuple[int, str]]:
-    """Organizations where `user` holds `capability`, a scope root and two levels below, indented."""
-    paths = scope_paths(user, capability)
-    step = Organization.steplen
-    if paths is None:
-        condition = Q(depth__lte=1 + ORG_CHOICE_LEVELS)
-    else:
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(path__startswith=path, depth__lte=len(path) // step + ORG_CHOICE_LEVELS)
-    orgs = list(
-        Organization.objects.filter(condition).order_by("path").values_list("pk", "path", "depth", "name")[
-            :ORG_CHOICE_LIMIT
-        ]
-    )
-    if include is not None and include.pk not in {pk for pk, *_rest in orgs}:
-        orgs.append((include.pk, include.path, include.depth, include.name))
-        orgs.sort(key=lambda row: row[1])
-    top = min((depth for _pk, _path, depth, _name in orgs), default=1)
-    return [(pk, "\u3000" * (depth - top) + name) for pk, _path, depth, name in orgs]
-
-
 # -- the list --------------------------------------------------------------------------------------
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.ledgers import DutyStatus, LedgerKind, LedgerParams, organization_choices
+from responsibilities.ledgers import DutyStatus, LedgerKind, LedgerParams
 from responsibilities.models import Obligation, Organization
 from responsibilities.periods import Period
-from responsibilities.selectors import organizations_visible
+from responsibilities.selectors import organization_choices, organizations_visible
 
 OBLIGATION_STATUSES = frozenset(Obligation.Status.values)
 DUTY_STATUSES = frozenset(DutyStatus.values)

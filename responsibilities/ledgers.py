@@ -51,7 +51,7 @@ from responsibilities.models import (
     Responsible,
 )
 from responsibilities.periods import Period
-from responsibilities.permissions import Capability, can, scope_paths, visible
+from responsibilities.permissions import Capability, can, visible
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,6 @@ JOB_KEEP_DAYS = 7
 # stops waiting, and a new delivery of the task may claim it again.
 JOB_TIMEOUT = datetime.timedelta(minutes=30)
 # Organizations offered in the form's select: each scope root and two levels below it.
-CHOICE_LEVELS = 2
-CHOICE_LIMIT = 300
 
 
 class LedgerKind(models.TextChoices):
@@ -422,32 +420,6 @@ def write_workbook(
 def ledger_open(*, user, params: LedgerParams, organization: Organization) -> Ledger:
     """The ledger of `organization`'s subtree; the caller has checked the user may view it."""
     return Ledger(user=user, params=params, organization=organization)
-
-
-def organization_choices(user, *, include: Organization | None = None) -> list[tuple[int, str]]:
-    """Organizations for the form's select: each scope root and two levels below, indented.
-
-    The whole scope may hold thousands of organizations; any of them can still be
-    exported by coming from its page (`?org=<pk>`), which adds it to the list.
-    """
-    paths = scope_paths(user, Capability.VIEW)
-    step = Organization.steplen
-    if paths is None:
-        condition = Q(depth__lte=1 + CHOICE_LEVELS)
-    else:
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(path__startswith=path, depth__lte=len(path) // step + CHOICE_LEVELS)
-    orgs = list(
-        Organization.objects.filter(condition).order_by("path").values_list("pk", "path", "depth", "name")[
-            :CHOICE_LIMIT
-        ]
-    )
-    if include is not None and include.pk not in {pk for pk, *_rest in orgs}:
-        orgs.append((include.pk, include.path, include.depth, include.name))
-        orgs.sort(key=lambda row: row[1])
-    top = min((depth for _pk, _path, depth, _name in orgs), default=1)
-    return [(pk, "\u3000" * (depth - top) + name) for pk, _path, depth, name in orgs]
 
 
 def recent_jobs(user, *, limit: int = 10) -> models.QuerySet[ExportJob]:

@@ -788,3 +788,37 @@ def chart_data(user, scope: Organization | Sequence[Organization], year: int) ->
             "done_late": [late[org.path]["done_late"] if org.path in late else 0 for org in rows],
         },
     }
+
+
+# -- organization selects ----------------------------------------------------------------------
+
+CHOICE_LEVELS = 2  # a scope root and two levels below it in a select; others come via ?org=<pk>
+CHOICE_LIMIT = 300
+
+
+def organization_choices(
+    user, capability: str = Capability.VIEW, *, include: Organization | None = None
+) -> list[tuple[int, str]]:
+    """Organizations for a form's select: where `user` holds `capability`, each scope root and
+    two levels below it, indented. A scope may hold thousands of organizations; any other one
+    is reached from its own page (`?org=<pk>`), which adds it here as `include`."""
+    from django.db.models import Q
+
+    paths = scope_paths(user, capability)
+    step = Organization.steplen
+    if paths is None:
+        condition = Q(depth__lte=1 + CHOICE_LEVELS)
+    else:
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(path__startswith=path, depth__lte=len(path) // step + CHOICE_LEVELS)
+    orgs = list(
+        Organization.objects.filter(condition).order_by("path").values_list("pk", "path", "depth", "name")[
+            :CHOICE_LIMIT
+        ]
+    )
+    if include is not None and include.pk not in {pk for pk, *_rest in orgs}:
+        orgs.append((include.pk, include.path, include.depth, include.name))
+        orgs.sort(key=lambda row: row[1])
+    top = min((depth for _pk, _path, depth, _name in orgs), default=1)
+    return [(pk, "\u3000" * (depth - top) + name) for pk, _path, depth, name in orgs]
