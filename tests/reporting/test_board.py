@@ -224,7 +224,7 @@ def test_a_returned_report_is_signed_again_and_resubmitted(county, city_staff):
     second = submitted(county, at(D(2026, 6, 16), 15))
 
     assert second.version.doc_number == "A县委〔2026〕2号"
-    assert selectors.board(county.org.get_parent(), H1, ReportKind.HALF_YEAR).entries[0].status == "on_time"
+    assert selectors.board(Organization.objects.get_parent(county.org), H1, ReportKind.HALF_YEAR).entries[0].status == "on_time"
     assert obligation(county).status == Obligation.Status.DONE
 
 
