@@ -45,6 +45,7 @@ from responsibilities.periods import (
     deadline_for,
     reminder_days,
 )
+from responsibilities.templatetags.zeren import display_name
 
 log = logging.getLogger(__name__)
 
@@ -511,7 +512,7 @@ def send_pending_emails(limit: int = 200) -> int:
     messages = [
         mail.EmailMessage(
             subject=f"[责任制台账] {n.title}",
-            body=f"{n.recipient.get_full_name() or n.recipient.username}：\n\n{n.title}\n\n{n.body}\n\n"
+            body=f"{display_name(n.recipient)}：\n\n{n.title}\n\n{n.body}\n\n"
             f"查看详情：{base}{n.url}\n\n——责任制台账（系统自动发送，请勿回复）",
             to=[n.recipient.email],
         )

@@ -506,3 +506,12 @@ def test_the_same_person_cannot_be_registered_twice_in_the_same_role(tree):
     with pytest.raises(ValidationError, match="请勿重复登记"):
         make_assignment(person=person, role="member", start=D(2026, 3, 1))
     make_assignment(person=person, role="publicity", start=D(2026, 3, 1))  # another role is fine
+
+
+def test_names_are_shown_family_name_first(db):
+    from responsibilities.templatetags.zeren import display_name
+
+    user = make_user("wxy")
+    user.last_name, user.first_name = "王", "晓燕"
+    assert display_name(user) == "王晓燕"
+    assert display_name(make_user("nobody")) == "nobody"
