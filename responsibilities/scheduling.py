@@ -147,6 +147,18 @@ def cascaded_offsets(orgs: dict[str, int]) -> dict[str, int]:
     return offsets
 
 
+def next_reminder(due: datetime.date | None, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When the reminder sweep should next look at an obligation due on `due` (None: never again)."""
+    if due is None:
+        return None
+    now = now or timezone.now()
+    days = reminder_days(due, list(settings.ZEREN_REMINDER_DAYS), work_calendar())
+    if due_moment(due) <= now or not days:
+        return None
+    future = [local_moment(day, REMINDER_HOUR) for _offset, day in days if local_moment(day, REMINDER_HOUR) > now]
+    return future[0] if future else None
+
+
 # -- generation -------------------------------------------------------------------
 
 

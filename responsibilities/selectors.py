@@ -184,7 +184,12 @@ def my_open_obligations(user):
     """
     from django.db.models import Case, IntegerField, Q, Value, When
 
-    from responsibilities.models import RESPONSIBLE_ROLES, Obligation, OrganizationUserPermission
+    from responsibilities.models import (
+        RESPONSIBLE_ROLES,
+        Obligation,
+        OrganizationGroupPermission,
+        OrganizationUserPermission,
+    )
 
     today = timezone.localdate()
     condition = Q(pk__in=[])
@@ -196,7 +201,10 @@ def my_open_obligations(user):
     staff_orgs = OrganizationUserPermission.objects.filter(
         user=user, permission__codename="manage"
     ).values("content_object_id")
-    condition |= Q(organization__in=staff_orgs)
+    group_staff_orgs = OrganizationGroupPermission.objects.filter(
+        group__user=user, permission__codename="manage"
+    ).values("content_object_id")
+    condition |= Q(organization__in=staff_orgs) | Q(organization__in=group_staff_orgs)
     return (
         obligations_visible(user)
         .open()

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibilities import selectors
+from responsibilities import scheduling, selectors
 from responsibilities.models import (
     Department,
     DutyItem,
@@ -299,7 +299,9 @@ def obligation_reopen(*, obligation: Obligation, actor, reason: str) -> Obligati
     obligation.completed_at = None
     obligation.completed_by = None
     obligation.waived_reason = ""
-    obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason"])
+    # Still before the deadline: the remaining reminders go out again.
+    obligation.next_reminder_at = None if late else scheduling.next_reminder(obligation.due_date)
+    obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
     _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason.strip(), previous=previous)
     return obligation
 

@@ -447,3 +447,35 @@ def test_a_zip_with_a_hostile_central_directory_is_not_an_office_document(client
     assert response.status_code == 400
     assert "内容与扩展名不符" in response.content.decode()
     assert not EvidenceFile.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_a_task_reopened_before_its_deadline_gets_its_reminders_again(q3, team, county_a_staff):
+    ob = q3("analysis")  # due 2026-09-30: the 14-, 7-, 3- and 1-day reminders are all ahead
+    meeting(ob, county_a_staff, team)
+    ob.refresh_from_db()
+    assert ob.next_reminder_at is None
+    services.obligation_reopen(obligation=ob, actor=county_a_staff, reason="会议记录不完整")
+    ob.refresh_from_db()
+    assert ob.next_reminder_at == scheduling.local_moment(D(2026, 9, 16), scheduling.REMINDER_HOUR)
+
+
+def test_evidence_downloads_are_not_cached(client, q3, county_a_staff):
+    ob = q3("briefing", period="2026")
+    (stored,) = services.obligation_add_files(obligation=ob, actor=county_a_staff,
+                                              uploads=[SimpleUploadedFile("a.pdf", PDF)], complete=False)
+    client.force_login(county_a_staff)
+    assert client.get(f"/evidence/{stored.pk}/download/")["Cache-Control"] == "private, no-store"
+
+
+def test_staff_granted_through_a_group_see_their_organizations_tasks(client, tree, q3):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    group = Group.objects.create(name="A县委宣传部")
+    assign_perm("responsibilities.manage", group, tree.county_a)
+    assign_perm("responsibilities.view", group, tree.county_a)
+    member = make_user("group_member")
+    member.groups.add(group)
+    client.force_login(member)
+    assert "分析研判制度" in client.get("/work/").content.decode()
