@@ -129,3 +129,13 @@ def test_choosing_english_in_the_language_menu_sticks():
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     content = client.get("/accounts/login/").content.decode()
     assert "Username" in content and "Password" in content
+
+
+@pytest.mark.django_db
+def test_a_request_in_english_does_not_leave_the_thread_in_english():
+    from django.utils import translation
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+    assert translation.get_language() == settings.LANGUAGE_CODE
