@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportKind
+from responsibilities.forms import period_from
 from responsibilities.periods import Period, PeriodKind
 
 # Periodic kinds reported upward by every subordinate (a 重大情况 report has no period; a 通报 goes down).
@@ -35,16 +36,9 @@ class BoardFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("报告类型"), choices=BOARD_KINDS)
 
     def clean_period(self) -> Period:
-        code = self.cleaned_data["period"].strip()
-        try:
-            period = Period.parse(code)
-            period.start, period.end  # noqa: B018 (a year such as 0000 has no dates)
-        except ValueError:
-            raise ValidationError(
-                _("无法识别的期间“%(code)s”。请填写半年（如 2026H1）或年份（如 2026）。"),
-                code="invalid_period", params={"code": code},
-            ) from None
-        return period
+        return period_from(
+            self.cleaned_data["period"].strip(), _("无法识别的期间“%(code)s”。请填写半年（如 2026H1）或年份（如 2026）。")
+        )
 
     @property
     def query(self) -> str:

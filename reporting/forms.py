@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting import services
 from reporting.document import Level
 from reporting.models import Report, ReportKind, Submission
-from responsibilities.forms import DateInput
+from responsibilities.forms import DateInput, period_from
 from responsibilities.models import Organization, Person
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.permissions import Capability
@@ -40,14 +40,7 @@ class ReportFilterForm(forms.Form):
 
     def clean_period(self) -> str:
         code = self.cleaned_data["period"].strip().upper()
-        if not code:
-            return ""
-        try:
-            return Period.parse(code).code
-        except ValueError:
-            raise forms.ValidationError(
-                _("无法识别的期间“%(code)s”：请填写年份（如 2026）或半年（如 2026H1）。"), params={"code": code}
-            ) from None
+        return code and period_from(code, _("无法识别的期间“%(code)s”：请填写年份（如 2026）或半年（如 2026H1）。")).code
 
 
 class SubmissionFilterForm(forms.Form):

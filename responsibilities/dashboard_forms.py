@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.forms import period_from
 from responsibilities.models import Organization, WorkSystem
 from responsibilities.periods import Period
 from responsibilities.selectors import StatusBucket
@@ -34,17 +34,10 @@ class MatrixFilterForm(forms.Form):
     )
 
     def clean_period(self) -> Period:
-        code = self.cleaned_data["period"].strip()
-        try:
-            period = Period.parse(code)
-            period.start, period.end  # noqa: B018 (a year such as 0000 has no dates)
-        except ValueError:
-            raise ValidationError(
-                _("无法识别的期间“%(code)s”。请填写年份（如 2026）、半年（2026H1）、季度（2026Q3）或月份（2026-07）。"),
-                code="invalid_period",
-                params={"code": code},
-            ) from None
-        return period
+        return period_from(
+            self.cleaned_data["period"].strip(),
+            _("无法识别的期间“%(code)s”。请填写年份（如 2026）、半年（2026H1）、季度（2026Q3）或月份（2026-07）。"),
+        )
 
     @property
     def filters(self) -> dict:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Organization, Person, RoleAssignment
+from responsibilities.periods import Period
 
 
 class DateInput(forms.DateInput):
@@ -61,3 +62,11 @@ class OrganizationMoveForm(forms.Form):
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = parents
+
+
+def period_from(code: str, message) -> Period:
+    """A period code typed into a filter; `message` (with %(code)s) says which codes that form takes."""
+    try:
+        return Period.parse(code)
+    except ValueError:
+        raise forms.ValidationError(message, code="invalid_period", params={"code": code}) from None

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.forms import period_from
 from responsibilities.ledgers import DutyStatus, LedgerKind, LedgerParams
 from responsibilities.models import Obligation, Organization
-from responsibilities.periods import Period
 from responsibilities.selectors import organization_choices, organizations_visible
 
 OBLIGATION_STATUSES = frozenset(Obligation.Status.values)
@@ -52,15 +52,9 @@ class LedgerForm(forms.Form):
 
     def clean_period(self) -> str:
         code = self.cleaned_data["period"].strip().upper()
-        if not code:
-            return ""
-        try:
-            return Period.parse(code).code
-        except ValueError:
-            raise forms.ValidationError(
-                _("无法识别的期间“%(code)s”：请填写年份（如 2026）或期间代码（如 2026H1、2026Q3、2026-07）。"),
-                params={"code": code},
-            ) from None
+        return code and period_from(
+            code, _("无法识别的期间“%(code)s”：请填写年份（如 2026）或期间代码（如 2026H1、2026Q3、2026-07）。")
+        ).code
 
     def clean(self):
         data = super().clean()
