@@ -54,9 +54,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from responsibilities import demo, scheduling
+    from responsibilities.demo import organizations as demo
     from responsibilities.models import Notification, Obligation, Organization
     from responsibilities.periods import Period, PeriodKind
+    from responsibilities.scheduling import services as scheduling
 
     call_command("migrate", verbosity=0)
     _report, seed_s = timed(demo.seed_bulk, args.orgs)
@@ -107,7 +108,7 @@ def matrix_figures(year: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from responsibilities import selectors
+    from responsibilities.dashboards import selectors
     from responsibilities.models import Organization
     from responsibilities.periods import Period
 

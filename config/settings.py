@@ -157,7 +157,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # The first handler stops receiving a file once it passes UPLOAD_MAX_BYTES (responsibilities/uploads.py);
 # Django's own handlers after it keep small files in memory and write larger ones to a temporary file.
 FILE_UPLOAD_HANDLERS = [
-    "responsibilities.uploads.LimitedUploadHandler",
+    "responsibilities.work.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -5,8 +5,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from config import healthz as config_healthz
 from config.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
-from responsibilities import views as responsibilities_views
+from responsibilities.org import views as org_views
 
 
 def _superuser_only(request) -> bool:
@@ -21,8 +22,8 @@ admin.site.site_title = _("责任制台账")
 admin.site.index_title = _("系统管理")
 
 urlpatterns = [
-    path("", responsibilities_views.home, name="home"),
-    path("healthz", responsibilities_views.healthz, name="healthz"),
+    path("", org_views.home, name="home"),
+    path("healthz", config_healthz.healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -9,3 +9,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from reporting import checks  # noqa: F401  (registers the PDF font and subsetter checks)
+        from reporting.demo import on_demo_city_seeded
+        from responsibilities.demo.organizations import demo_city_seeded
+
+        demo_city_seeded.connect(on_demo_city_seeded, dispatch_uid="reporting.demo")

@@ -1,6 +1,6 @@
 """Demo data for formal reports: a plausible 2026H1 reporting state in the demo city.
 
-Called by `responsibilities.demo.seed_demo` after the year's work. Every report goes through
+Run by `seed_demo` after the year's work, through the `demo_city_seeded` signal. Every report goes through
 the services — drafted, signed by the secretary in office on the signing day (back-dated
 with the services' `now=`), submitted, received or returned — so numbers, PDFs, hashes,
 obligations and notifications are what the product would have made of it.
@@ -18,13 +18,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from reporting import selectors, services
 from reporting.models import Report, ReportKind, Submission
-from responsibilities import permissions, scheduling
+from reporting.reports import selectors
+from reporting.reports import services as reports_services
+from reporting.submissions import services as submissions_services
+from responsibilities import permissions
 from responsibilities.models import Organization, RoleAssignment
+from responsibilities.org.selectors import holder_on
 from responsibilities.periods import Period
 from responsibilities.permissions import Capability
-from responsibilities.selectors import holder_on
+from responsibilities.scheduling import services as scheduling
 
 PERIOD = Period.parse("2026H1")
 D = datetime.date
@@ -102,25 +105,36 @@ def seed_reports(root: Organization) -> dict[str, int]:
                                                 period=PERIOD.code).exists():
             continue
         author = _signer_account(org, step.signed_on or D(2026, 6, 1))
-        report = services.report_create(organization=org, kind=ReportKind.HALF_YEAR, period=PERIOD, actor=author)
+        report = reports_services.report_create(organization=org, kind=ReportKind.HALF_YEAR, period=PERIOD, actor=author)
         counts["drafted"] += 1
         if step.state == "draft":
             continue
-        services.report_sign(version=selectors.latest_version(report), actor=author, now=_at(step.signed_on, 17))
+        reports_services.report_sign(version=selectors.latest_version(report), actor=author, now=_at(step.signed_on, 17))
         counts["signed"] += 1
         if step.state == "signed":
             continue
-        submission = services.report_submit(report=report, actor=author, now=step.submitted_at)
+        submission = reports_services.report_submit(report=report, actor=author, now=step.submitted_at)
         counts["submitted"] += 1
         if step.state == "submitted":
             continue
         parent = Organization.objects.get_parent(org)
         receiver = User.objects.get(username=RECEIVERS.get(parent.name, DEFAULT_RECEIVER))
         if step.state == "received":
-            services.submission_receive(submission=submission, actor=receiver)
+            submissions_services.submission_receive(submission=submission, actor=receiver)
         else:
-            services.submission_return(submission=submission, actor=receiver, reason=step.return_reason)
+            submissions_services.submission_return(submission=submission, actor=receiver, reason=step.return_reason)
         counts[step.state] += 1
         # The services stamp the present; the demo's receipt and return happened in June.
         Submission.objects.filter(pk=submission.pk).update(handled_at=_at(step.handled_on, 10))
     return counts
+
+
+def on_demo_city_seeded(sender, *, root: Organization, **kwargs) -> list[str]:
+    """Receiver of `responsibilities.demo.organizations.demo_city_seeded`: the lines for seed_demo's output."""
+    counts = seed_reports(root)
+    if not any(counts.values()):
+        return []
+    return [
+        f"{PERIOD.label}专题报告：起草 {counts['drafted']} 份，签发 {counts['signed']} 份，"
+        f"报送 {counts['submitted']} 份，签收 {counts['received']} 份，退回 {counts['returned']} 份。"
+    ]

@@ -8,8 +8,12 @@ renderer be tested on its own.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from enum import IntEnum
+
+from django.conf import settings
+from django.utils import translation
 
 
 class Level(IntEnum):
@@ -46,3 +50,14 @@ class Document:
     delegation_note: str = ""  # e.g. "（受书记委托签发）" when a deputy signed under delegation
     draft: bool = False  # watermark the preview of an unsigned draft
     extra: dict = field(default_factory=dict)
+
+def in_document_language(func):
+    """Official text (titles, bodies, notes, notices to others) is written in the documents' language,
+    Chinese, whichever interface language the person who triggers it happens to use."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -23,6 +23,14 @@ class ReportKind(models.TextChoices):
     NOTICE = "notice", _("通报")
 
 
+# The work system (WorkSystem.code) whose obligation a signed report of each kind completes.
+COMPLETES = {
+    ReportKind.HALF_YEAR: "party_report",
+    ReportKind.SUMMARY: "summary_report",
+    ReportKind.INSPECTION: "inspection",
+    ReportKind.MAJOR: "major_report",
+}
+
 class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -82,7 +90,7 @@ class ReportVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("保存人")
     )
     created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
-    # Sign-off (签发): all set together, once, by reporting.services.report_sign.
+    # Sign-off (签发): all set together, once, by reporting.reports.services.report_sign.
     signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

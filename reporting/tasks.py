@@ -13,6 +13,7 @@ import hashlib
 from celery import shared_task
 
 from reporting.document import Block, Document, Level
+from reporting.ledgers import services as ledgers
 
 DATE_FIELDS = ("date", "printed_on")
 
@@ -57,3 +58,8 @@ def render_pdf_task(payload: dict) -> dict:
 
     pdf = render_pdf(document_from_payload(payload))
     return {"bytes": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest()}
+
+
+@shared_task(name="reporting.export_ledger")
+def export_ledger(job_id: int) -> None:
+    ledgers.export_run(job_id=job_id)

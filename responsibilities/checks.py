@@ -6,7 +6,7 @@ from django.db import DatabaseError
 
 @register(Tags.database)
 def work_calendar_covers_next_year(app_configs, **kwargs):
-    from responsibilities.scheduling import calendar_missing_for_next_year
+    from responsibilities.scheduling.services import calendar_missing_for_next_year
 
     try:
         year = calendar_missing_for_next_year()

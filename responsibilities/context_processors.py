@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from responsibilities.models import Person
 from responsibilities.permissions import Capability, has_any
-from responsibilities.selectors import unread_count
+from responsibilities.work.selectors import unread_count
 
 
 def _describe(user) -> dict:

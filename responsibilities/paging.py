@@ -5,6 +5,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 MAX_PAGE = 100_000  # beyond any real list; larger numbers would overflow the database's OFFSET
+PER_PAGE = 30  # rows on a page of a paginated list
+MAX_LEVEL = 20  # deepest indentation of a tree row expanded in place (the matrix, the board)
+
+
+def level_from(request) -> int:
+    """`?level=` of a tree row being expanded: only presentation, so any bad value falls back to 0."""
+    raw = request.GET.get("level", "0")
+    if not (raw.isascii() and raw.isdigit()):
+        return 0
+    return min(int(raw), MAX_LEVEL)
 
 
 class CheapPage:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from responsibilities import scheduling
+from responsibilities.scheduling import services as scheduling
 
 
 @shared_task(name="responsibilities.tick_generate")
@@ -25,9 +25,3 @@ def tick_overdue() -> int:
 def tick_email() -> int:
     return scheduling.send_pending_emails()
 
-
-@shared_task(name="responsibilities.export_ledger")
-def export_ledger(job_id: int) -> None:
-    from responsibilities import ledgers
-
-    ledgers.export_run(job_id=job_id)

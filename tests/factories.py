@@ -7,8 +7,9 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from responsibilities import permissions, services
+from responsibilities import permissions
 from responsibilities.models import Organization, Person, RoleAssignment
+from responsibilities.org import services
 
 _seq = itertools.count(1)
 

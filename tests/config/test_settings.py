@@ -157,7 +157,7 @@ def test_chinese_first_in_china_time():
 def test_uploads_are_limited_before_a_view_sees_them():
     # The limiter first: it stops a file past UPLOAD_MAX_BYTES before Django's handlers store it.
     assert settings.FILE_UPLOAD_HANDLERS == [
-        "responsibilities.uploads.LimitedUploadHandler",
+        "responsibilities.work.uploads.LimitedUploadHandler",
         "django.core.files.uploadhandler.MemoryFileUploadHandler",
         "django.core.files.uploadhandler.TemporaryFileUploadHandler",
     ]

@@ -19,8 +19,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from responsibilities import services
 from responsibilities.models import Department, Person, RoleAssignment
+from responsibilities.org import services
 from tests.factories import make_assignment, make_person, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

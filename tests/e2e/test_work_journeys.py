@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from responsibilities import scheduling
 from responsibilities.models import Obligation
 from responsibilities.periods import Period, PeriodKind
+from responsibilities.scheduling import services as scheduling
 from tests.e2e.test_journeys import log_in
 from tests.factories import ensure_seed_data, make_org
 

@@ -24,10 +24,12 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from reporting import services as reporting_services
+from reporting.ledgers import services as ledgers
+from reporting.ledgers.services import LedgerParams
 from reporting.models import Delegation, Report, ReportKind, ReportVersion, Submission
-from responsibilities import ledgers, permissions, services
-from responsibilities.ledgers import LedgerParams
+from reporting.reports import services as reporting_services
+from responsibilities import permissions
+from responsibilities.duties import services as duties_services
 from responsibilities.models import (
     DutyItem,
     EvidenceFile,
@@ -39,7 +41,9 @@ from responsibilities.models import (
     RoleAssignment,
     WorkSystem,
 )
+from responsibilities.org import services as org_services
 from responsibilities.periods import Period
+from responsibilities.work import services as work_services
 
 D = datetime.date
 
@@ -91,7 +95,7 @@ def _user(username: str, grants: list[tuple[str, Organization]] = (), *, superus
 
 
 def _org(name: str, parent: Organization | None = None, kind: str = "committee") -> Organization:
-    return services.organization_create(name=name, kind=kind, parent=parent)
+    return org_services.organization_create(name=name, kind=kind, parent=parent)
 
 
 def _pdf(token: str) -> SimpleUploadedFile:
@@ -133,16 +137,16 @@ def _build_world() -> World:
     evidence: dict[str, EvidenceFile] = {}
     briefing = WorkSystem.objects.get(code="briefing")  # seeded by migration; evidence = documents
     for key, org in orgs.items():
-        person = services.person_create(name=f"{org.name}委员甲", organization=org, title="委员")
+        person = org_services.person_create(name=f"{org.name}委员甲", organization=org, title="委员")
         people[key] = person
-        assignments[key] = services.role_assign(
+        assignments[key] = org_services.role_assign(
             person=person, organization=org, role=RoleAssignment.Role.MEMBER, start_date=D(2025, 1, 1)
         )
         obligations[key] = Obligation.objects.create(
             organization=org, work_system=briefing, period="2026H1", period_start=D(2026, 1, 1),
             period_end=D(2026, 6, 30), due_date=D(2026, 7, 15), responsible=briefing.responsible,
         )
-        [evidence[key]] = services.obligation_add_files(
+        [evidence[key]] = work_services.obligation_add_files(
             obligation=obligations[key], actor=None, uploads=[_pdf(f"evidence-of-{key}")], complete=False
         )
 
@@ -159,14 +163,14 @@ def _build_world() -> World:
         "city_inspector": _user("city_inspector", [("inspect", city)]),
         "sibling_user": _user("sibling_user", [("view", county_b), ("manage", county_b)]),
     }
-    secretary = services.person_create(
+    secretary = org_services.person_create(
         name="周书记", organization=county_a, title="县委书记", user=users["county_a_secretary"]
     )
-    services.role_assign(
+    org_services.role_assign(
         person=secretary, organization=county_a, role=RoleAssignment.Role.SECRETARY, start_date=D(2024, 1, 1)
     )
     duties = {
-        key: services.duty_item_create(
+        key: duties_services.duty_item_create(
             organization=org, content=f"{org.name}落实意识形态工作责任制", responsible="secretary",
             verification="会议记录与报告", actor=None,
         )
@@ -468,13 +472,13 @@ CASES: dict[str, ObjectCase | PageCase] = {
     ),
     "responsibilities:charts": ObjectCase(_org_query("responsibilities:charts"), VIEW_PAGE, _org_name),
     # 台账 exports: the form for an organization in scope; jobs and files belong to their owner alone.
-    "responsibilities:ledgers": ObjectCase(_org_query("responsibilities:ledgers"), VIEW_PAGE, _org_name),
-    "responsibilities:ledger_export": PageCase(_everyone(400, anonymous=302), method="post"),
-    "responsibilities:ledger_job": PageCase(OWNER_ONLY, url=_job_url("responsibilities:ledger_job")),
-    "responsibilities:ledger_job_progress": PageCase(
-        OWNER_ONLY, url=_job_url("responsibilities:ledger_job_progress")
+    "reporting:ledgers": ObjectCase(_org_query("reporting:ledgers"), VIEW_PAGE, _org_name),
+    "reporting:ledger_export": PageCase(_everyone(400, anonymous=302), method="post"),
+    "reporting:ledger_job": PageCase(OWNER_ONLY, url=_job_url("reporting:ledger_job")),
+    "reporting:ledger_job_progress": PageCase(
+        OWNER_ONLY, url=_job_url("reporting:ledger_job_progress")
     ),
-    "responsibilities:ledger_download": PageCase(OWNER_ONLY, url=_job_url("responsibilities:ledger_download")),
+    "reporting:ledger_download": PageCase(OWNER_ONLY, url=_job_url("reporting:ledger_download")),
     # Reports: read in scope; drafted and submitted with draft_report; signed with sign_report.
     "reporting:report_list": ObjectCase(_org_query("reporting:report_list"), VIEW_PAGE, _org_name),
     "reporting:report_create": ObjectCase(_org_query("reporting:report_create"), DRAFT_PAGE, _org_name),
@@ -638,7 +642,7 @@ def _post_waive(w: World, obj: str) -> dict:
 
 
 def _post_reopen(w: World, obj: str) -> dict:
-    services.obligation_waive(obligation=w.obligations[obj], actor=None, reason="误免除")
+    work_services.obligation_waive(obligation=w.obligations[obj], actor=None, reason="误免除")
     return {"reason": "免除有误，重新办理"}
 
 
@@ -855,7 +859,7 @@ def test_move_form_offers_only_parents_the_user_administers(world):
 
 def test_person_page_does_not_name_organizations_outside_the_viewers_scope(world):
     person = world.people["own"]
-    services.role_assign(person=person, organization=world.orgs["parent"],
+    org_services.role_assign(person=person, organization=world.orgs["parent"],
                          role=RoleAssignment.Role.MEMBER, start_date=D(2025, 1, 1))
     url = reverse("responsibilities:person_detail", args=[person.pk])
 

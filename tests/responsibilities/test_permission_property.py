@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from responsibilities import permissions, services
+from responsibilities import permissions
 from responsibilities.models import Organization
+from responsibilities.org import services
 from responsibilities.permissions import Capability
 
 CAPABILITIES = list(Capability.values)

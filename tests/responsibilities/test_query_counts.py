@@ -22,9 +22,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from responsibilities import scheduling, services
+from responsibilities.duties import services as duties_services
 from responsibilities.models import Department, Organization, RoleAssignment
+from responsibilities.org import services as org_services
 from responsibilities.periods import Period, PeriodKind
+from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_org, make_person, make_user
 
 MAX_QUERIES = 12
@@ -63,7 +65,7 @@ def _build_county() -> tuple[Organization, Organization, dict]:
     county = make_org("A县委", parent=city)
     make_org("B县委", parent=city)
     for kind in Department.Kind.values:
-        services.department_ensure(organization=county, kind=kind)
+        org_services.department_ensure(organization=county, kind=kind)
     start = datetime.date(2024, 1, 1)
     secretary_user = make_user("county_secretary", grants=[("view", county), ("sign_report", county)])
     secretary = make_person("周书记", organization=county, user=secretary_user, title="县委书记")
@@ -106,7 +108,7 @@ def _generate_year() -> None:
 
 def _duties(county: Organization) -> None:
     for n in range(5):
-        services.duty_item_create(organization=county, content=f"责任事项{n}", responsible="secretary",
+        duties_services.duty_item_create(organization=county, content=f"责任事项{n}", responsible="secretary",
                                   verification="会议记录", actor=None)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting import selectors
+from reporting.verify import selectors
 
 CHUNK = 1024 * 1024
 

@@ -7,7 +7,7 @@ refuses production and prints what happened.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from responsibilities import demo
+from responsibilities.demo import organizations as demo
 
 
 class Command(BaseCommand):

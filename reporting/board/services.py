@@ -1,0 +1,191 @@
+"""Writes of the submission board: reminding the laggards and drafting the region summary (汇总报告)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reporting.board import selectors
+from reporting.document import Level, in_document_language
+from reporting.models import (
+    Report,
+    ReportKind,
+)
+from reporting.reports import selectors as reports_selectors
+from reporting.reports.services import report_create, report_version_save
+from responsibilities.models import (
+    Notification,
+    Organization,
+    OrganizationUserPermission,
+    RoleAssignment,
+)
+from responsibilities.periods import Period
+from responsibilities.permissions import Capability
+
+# -- the submission board: reminding the laggards ----------------------------------------------
+
+
+def _remind_recipients(organizations: list[Organization], day: datetime.date) -> dict[int, set[int]]:
+    """Per organization id: its own staff (manage granted on it directly) and its secretary's linked user."""
+    recipients: dict[int, set[int]] = {org.pk: set() for org in organizations}
+    staff = OrganizationUserPermission.objects.filter(
+        content_object__in=organizations, permission__codename=Capability.MANAGE, user__is_active=True
+    ).values_list("content_object_id", "user_id")
+    secretaries = (
+        RoleAssignment.objects.filter(
+            organization__in=organizations, role=RoleAssignment.Role.SECRETARY,
+            person__user__isnull=False, person__user__is_active=True,
+        )
+        .active_on(day)
+        .values_list("organization_id", "person__user_id")
+    )
+    for org_id, user_id in [*staff, *secretaries]:
+        recipients[org_id].add(user_id)
+    return recipients
+
+
+@in_document_language
+@transaction.atomic
+def board_remind(
+    *, upper: Organization, period: Period, kind: str, actor, now: datetime.datetime | None = None
+) -> tuple[int, int]:
+    """Remind every laggard below `upper` (未起草, 草稿, 已签发 but not sent, 已退回) to report.
+
+    An in-app message to the laggard's staff and secretary; the e-mail copy leaves through the
+    outbox (responsibilities.scheduling.services.send_pending_emails). At most once per laggard and
+    recipient per day, so a double click or a second colleague clicking sends nothing more.
+    Returns (organizations reminded, messages created).
+    """
+    now = now or timezone.now()
+    # Two reminders for the same board at once queue here instead of both finding "not yet today".
+    Organization.objects.select_for_update().filter(pk=upper.pk).first()
+    laggards = selectors.board(upper, period, kind).laggards
+    recipients = _remind_recipients([entry.organization for entry in laggards], timezone.localdate(now))
+    kind_label = ReportKind(kind).label
+    planned: list[Notification] = []
+    for entry in laggards:
+        org = entry.organization
+        due = entry.obligation.due_date if entry.obligation and entry.obligation.due_date else None
+        if entry.report is not None:
+            url = reverse("reporting:report_detail", args=[entry.report.pk])
+        elif entry.obligation is not None:
+            url = reverse("responsibilities:obligation_detail", args=[entry.obligation.pk])
+        else:
+            url = ""
+        title = _("【催报】请尽快报送%(kind)s（%(period)s，%(org)s）") % {
+            "period": period.label, "kind": kind_label, "org": org.name}
+        body = _("%(upper)s提醒：贵单位%(period)s%(kind)s当前状态为“%(status)s”，报送期限%(due)s。"
+                 "请尽快起草、由第一责任人签发后报送。") % {
+            "upper": upper.name, "period": period.label, "kind": kind_label, "status": entry.label,
+            "due": f"{due.year}年{due.month}月{due.day}日" if due else _("以上级通知为准")}
+        planned += [
+            Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url,
+                         created_at=now)
+            for uid in sorted(recipients[org.pk])
+        ]
+    start_of_day = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time()))
+    already = set(
+        Notification.objects.filter(
+            kind=Notification.Kind.MESSAGE, created_at__gte=start_of_day,
+            recipient_id__in={n.recipient_id for n in planned}, title__in={n.title for n in planned},
+        ).values_list("recipient_id", "title")
+    )
+    fresh = [n for n in planned if (n.recipient_id, n.title) not in already]
+    Notification.objects.bulk_create(fresh)
+    return len({n.title for n in fresh}), len(fresh)
+
+
+# -- the region summary (汇总报告) -----------------------------------------------------------------
+
+
+def _summary_line(index: int, entry: selectors.BoardEntry) -> str:
+    name = entry.organization.name
+    sub = entry.submission
+    when = (_("按时") if sub.on_time else _("逾期")) if sub else ""
+    if entry.status == selectors.BOARD_RECEIVED:
+        text = _("%(org)s：已签收（%(when)s，%(no)s）") % {"org": name, "when": when, "no": sub.version.doc_number}
+    elif entry.status in (selectors.BOARD_ON_TIME, selectors.BOARD_LATE):
+        text = _("%(org)s：已报送，待签收（%(when)s，%(no)s）") % {
+            "org": name, "when": when, "no": sub.version.doc_number}
+    elif entry.status == selectors.BOARD_SIGNED:
+        text = _("%(org)s：已签发，未报送") % {"org": name}
+    elif entry.status == selectors.BOARD_RETURNED:
+        text = _("%(org)s：已退回，待重新报送") % {"org": name}
+    elif entry.status == selectors.BOARD_DRAFT:
+        text = _("%(org)s：草稿，未报送") % {"org": name}
+    else:
+        text = _("%(org)s：未起草") % {"org": name}
+    return f"{index}. {text}"
+
+
+def summary_blocks(board: selectors.Board, summed: list[dict]) -> list[dict]:
+    """The summary's body: who reported how, the region's figures, who has not reported."""
+    reported, missing = board.reported, board.laggards
+    on_time = sum(1 for e in reported if e.submission and e.submission.on_time)
+    received = sum(1 for e in reported if e.status == selectors.BOARD_RECEIVED)
+    p = Level.PARAGRAPH
+    blocks = [
+        {"level": p, "text": _(
+            "根据意识形态工作责任制关于党委（党组）报告制度的要求，%(org)s所属 %(n)s 个下级党组织应报送"
+            "%(period)s意识形态工作专题报告。截至目前，已报送 %(reported)s 个（其中按时 %(on_time)s 个、"
+            "逾期 %(late)s 个，已签收 %(received)s 个），未报送 %(missing)s 个。现将有关情况汇总报告如下。"
+        ) % {"org": board.upper.name, "n": len(board.entries), "period": board.period.label,
+             "reported": len(reported), "on_time": on_time, "late": len(reported) - on_time,
+             "received": received, "missing": len(missing)}},
+        {"level": Level.H1, "text": _("下级党组织报告情况")},
+        *({"level": p, "text": _summary_line(i, e)} for i, e in enumerate(board.entries, start=1)),
+        {"level": Level.H1, "text": _("全域主要数据")},
+    ]
+    if summed:
+        blocks.append({"level": p, "text": _("以下数据根据已报送的 %(n)s 份报告所载统计汇总：") % {"n": len(reported)}})
+        blocks += [{"level": p, "text": line} for line in reports_selectors.facts_paragraphs({"systems": summed})]
+    else:
+        blocks.append({"level": p, "text": _("尚无下级党组织报送本期报告，暂无汇总数据。")})
+    blocks.append({"level": Level.H1, "text": _("未报送单位")})
+    if missing:
+        names = "、".join(_("%(org)s（%(status)s）") % {"org": e.organization.name, "status": e.label} for e in missing)
+        blocks.append({"level": p, "text": _("截至目前尚未报送的单位共 %(n)s 个：%(names)s。") % {
+            "n": len(missing), "names": names}})
+    else:
+        blocks.append({"level": p, "text": _("所属下级党组织均已报送本期报告。")})
+    blocks += [
+        {"level": Level.H1, "text": _("存在的问题")},
+        {"level": p, "text": _("（请结合各单位报告，列明本地区存在的主要问题。）")},
+        {"level": Level.H1, "text": _("下一步工作打算")},
+        {"level": p, "text": _("（请列明下一步的工作措施，以及对未按时报送单位的督促安排。）")},
+    ]
+    return blocks
+
+
+@in_document_language
+@transaction.atomic
+def summary_report_create(*, organization: Organization, period: Period, actor) -> Report:
+    """The propaganda department's 汇总报告 draft, generated from the subordinates' half-yearly reports.
+
+    The key figures are the sums of the statistics stated in the signed versions the subordinates
+    submitted (received or awaiting receipt); the draft is then edited, signed and submitted
+    like any other report.
+    """
+    board = selectors.board(organization, period, ReportKind.HALF_YEAR)
+    if not board.entries:
+        raise ValidationError(_("%(org)s 没有下级组织，无需汇总。") % {"org": organization.name})
+    report = report_create(organization=organization, kind=ReportKind.SUMMARY, period=period, actor=actor)
+    first = reports_selectors.latest_version(report)
+    summed = selectors.summed_facts([e.submission.version.facts for e in board.reported])
+    counts = {status: n for status, _label, n in board.counts if n}
+    facts = {
+        "period": period.code, "period_label": period.label, "systems": summed,
+        "subordinates": len(board.entries), "subordinate_reports": counts,
+        "summarised": [e.submission.version_id for e in board.reported],
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    report_version_save(
+        report=report, actor=actor, title=first.title, addressee=first.addressee, copy_to=first.copy_to,
+        blocks=summary_blocks(board, summed), attachments=[], note=_("根据下级报告生成汇总"), facts=facts,
+    )
+    return report

@@ -1,0 +1,205 @@
+"""Forms of the report pages: new report, the structured editor, filters, version comparison, sign-off."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reporting.document import Level
+from reporting.models import Report, ReportKind
+from reporting.reports import services
+from responsibilities.forms import period_from
+from responsibilities.models import Organization
+from responsibilities.org.selectors import organization_choices
+from responsibilities.periods import Period, PeriodKind
+from responsibilities.permissions import Capability
+
+LEVEL_CHOICES = [
+    (Level.PARAGRAPH.value, _("正文段落")),
+    (Level.H1.value, _("一级标题 一、")),
+    (Level.H2.value, _("二级标题 （一）")),
+    (Level.H3.value, _("三级标题 1.")),
+    (Level.H4.value, _("四级标题 （1）")),
+]
+# -- the list --------------------------------------------------------------------------------------
+
+
+class ReportFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("报告类型"), required=False, choices=[("", _("全部类型")), *ReportKind.choices])
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *Report.Status.choices]
+    )
+    period = forms.CharField(label=_("期间"), required=False, max_length=10, help_text=_("如 2026H1、2026"))
+
+    def clean_period(self) -> str:
+        code = self.cleaned_data["period"].strip().upper()
+        return code and period_from(code, _("无法识别的期间“%(code)s”：请填写年份（如 2026）或半年（如 2026H1）。")).code
+
+
+# -- a new report ----------------------------------------------------------------------------------
+
+
+class ReportCreateForm(forms.Form):
+    organization = forms.IntegerField(
+        label=_("发文组织"), widget=forms.Select,
+        error_messages={"required": _("请选择组织。"), "invalid": _("请选择组织。")},
+    )
+    kind = forms.ChoiceField(label=_("报告类型"), choices=ReportKind.choices, initial=ReportKind.HALF_YEAR)
+    period = forms.CharField(
+        label=_("报告期间"), required=False, max_length=10,
+        help_text=_("半年专题汇报填半年（如 2026H1）；督查报告、汇总报告、通报填年度（如 2026）；重大情况专题报告不填。"),
+    )
+    title = forms.CharField(
+        label=_("标题"), required=False, max_length=200, help_text=_("留空则按报告类型自动生成。")
+    )
+
+    def __init__(self, *args, user, organization: Organization | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = organization_choices(user, Capability.DRAFT_REPORT, include=organization)
+        self.fields["organization"].widget.choices = [("", _("— 请选择 —")), *choices]
+        if not self.is_bound:
+            if organization is not None:
+                self.initial.setdefault("organization", organization.pk)
+            elif choices:
+                self.initial.setdefault("organization", choices[0][0])
+            self.initial.setdefault("period", Period.containing(PeriodKind.HALF, timezone.localdate()).code)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        code = (data.get("period") or "").strip().upper()
+        data["period"] = None
+        if not kind:
+            return data
+        if kind == ReportKind.MAJOR:
+            if code:
+                self.add_error("period", _("重大情况专题报告不按期间报送，请不填报告期间。"))
+            return data
+        if not code:
+            self.add_error("period", _("请填写报告期间。"))
+            return data
+        try:
+            period = Period.parse(code)
+            period.start  # noqa: B018 (a year such as 0000 has no dates)
+        except ValueError:
+            self.add_error("period", _("无法识别的期间“%(code)s”。") % {"code": code})
+            return data
+        wanted = PeriodKind.HALF if kind == ReportKind.HALF_YEAR else PeriodKind.YEAR
+        if period.kind != wanted:
+            self.add_error(
+                "period",
+                _("半年专题汇报的期间应为半年，如 2026H1 或 2026H2。") if wanted == PeriodKind.HALF
+                else _("该类报告的期间应为年度，如 2026。"),
+            )
+            return data
+        data["period"] = period
+        return data
+
+
+# -- the structured editor -------------------------------------------------------------------------
+
+
+class ReportEditForm(forms.Form):
+    """The version's fields; the body blocks travel alongside as parallel lists (see `posted_blocks`)."""
+
+    title = forms.CharField(label=_("标题"), max_length=200, error_messages={"required": _("标题不能为空。")})
+    addressee = forms.CharField(
+        label=_("主送机关"), max_length=200, error_messages={"required": _("主送机关不能为空。")}
+    )
+    copy_to = forms.CharField(label=_("抄送"), max_length=300, required=False)
+    attachments = forms.CharField(
+        label=_("附件"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个附件名称，按顺序编号。"),
+    )
+    note = forms.CharField(label=_("修改说明"), max_length=300, required=False)
+
+    @staticmethod
+    def initial_for(version) -> dict:
+        return {
+            "title": version.title,
+            "addressee": version.addressee,
+            "copy_to": version.copy_to,
+            "attachments": "\n".join(version.attachments),
+        }
+
+    def attachment_list(self) -> list[str]:
+        text = self.cleaned_data.get("attachments") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def blocks_of(version) -> list[dict]:
+    return [
+        {"level": int(b["level"]), "text": b["text"], "facts": bool(b.get("facts"))} for b in version.blocks
+    ]
+
+
+def posted_blocks(data: QueryDict) -> tuple[list[dict], list[str]]:
+    """The body as posted: three parallel lists (level, text, facts flag), one entry per block.
+
+    Returns the blocks (an unknown level falls back to a paragraph so the page can show it again)
+    and the errors found.
+    """
+    levels, texts, facts = data.getlist("block_level"), data.getlist("block_text"), data.getlist("block_facts")
+    errors: list[str] = []
+    blocks: list[dict] = []
+    if not (len(levels) == len(texts) == len(facts)):
+        errors.append(str(_("正文提交不完整，请重新编辑。")))
+    for index, text in enumerate(texts[: services.MAX_BLOCKS + 1]):
+        raw = levels[index] if index < len(levels) else ""
+        try:
+            level = Level(int(raw)).value
+        except (TypeError, ValueError):
+            errors.append(str(_("第 %(n)s 段的层级无效。") % {"n": index + 1}))
+            level = Level.PARAGRAPH.value
+        flagged = index < len(facts) and facts[index] == "1"
+        blocks.append({"level": level, "text": text.replace("\r\n", "\n"), "facts": flagged})
+    return blocks, errors
+
+
+def comparable(blocks: list[dict]) -> list[tuple[int, str]]:
+    """The body as the service would store it: empty blocks dropped, text stripped."""
+    return [(int(b["level"]), b["text"].replace("\r\n", "\n").strip()) for b in blocks if b["text"].strip()]
+
+
+def apply_op(blocks: list[dict], op: str) -> list[dict]:
+    """Add / remove / move a block without saving: `add:3` inserts after block 3, `up:3`, `down:3`,
+    `remove:3`; `add:-1` inserts at the top."""
+    action, _sep, raw = op.partition(":")
+    try:
+        index = int(raw)
+    except ValueError:
+        return blocks
+    blocks = list(blocks)
+    if action == "add" and -1 <= index < max(len(blocks), 1) and len(blocks) < services.MAX_BLOCKS:
+        blocks.insert(index + 1, {"level": Level.PARAGRAPH.value, "text": "", "facts": False})
+    elif action == "remove" and 0 <= index < len(blocks):
+        del blocks[index]
+    elif action == "up" and 0 < index < len(blocks):
+        blocks[index - 1], blocks[index] = blocks[index], blocks[index - 1]
+    elif action == "down" and 0 <= index < len(blocks) - 1:
+        blocks[index], blocks[index + 1] = blocks[index + 1], blocks[index]
+    return blocks
+
+
+# -- versions, sign-off, submission, delegations ---------------------------------------------------
+
+
+class VersionCompareForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("旧版本"), coerce=int)
+    b = forms.TypedChoiceField(label=_("新版本"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("第 %(n)s 版") % {"n": n}) for n in reversed(numbers)]
+        for name in ("a", "b"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = _("没有该版本。")
+
+
+class SignForm(forms.Form):
+    """The version number the signer saw: a newer save in between is refused, never signed unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": _("请从签发确认页面签发。"), "invalid": _("请从签发确认页面签发。")})

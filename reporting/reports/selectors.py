@@ -1,0 +1,130 @@
+"""Reads for reports: what a user may see, versions, addressees and the facts drawn from the data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from reporting.board.selectors import BOARD_REPORTED, board_rows
+from reporting.document import Block, Level
+from reporting.models import Report, ReportKind, ReportVersion
+from reporting.pdf import attachment_lines, numbered_blocks
+from responsibilities.models import Department, Obligation, Organization
+from responsibilities.periods import Period
+from responsibilities.permissions import Capability, visible
+
+MEETING_SYSTEMS = ("special_study", "analysis", "theory_study", "joint_meeting")
+
+
+def reports_visible(user, capability: str = Capability.VIEW) -> QuerySet[Report]:
+    return visible(user, capability, Report.objects.select_related("organization"), via="organization")
+
+
+def latest_version(report: Report) -> ReportVersion | None:
+    return report.versions.order_by("-number").first()
+
+
+def issuer_mark(organization: Organization) -> str:
+    name = organization.name
+    return name if name.startswith("中共") else f"中共{name}"
+
+
+def default_addressee(organization: Organization) -> tuple[str, str]:
+    """(主送, 抄送) for a report going upward: the upper committee, copied to its propaganda department."""
+    parent = Organization.objects.get_parent(organization)
+    if parent is None:
+        return "", ""
+    department = Department.objects.filter(organization=parent, kind=Department.Kind.PROPAGANDA).first()
+    return issuer_mark(parent), department.name if department else ""
+
+
+@dataclass(frozen=True)
+class SystemFact:
+    code: str
+    name: str
+    required: int  # obligations of the period
+    done: int
+    late: int
+    overdue: int
+    open: int
+    waived: int
+    meetings: int  # meetings recorded (for meeting systems)
+    dates: tuple[str, ...]  # completion dates, Y-m-d
+
+
+def report_facts(organization: Organization, period: Period) -> dict:
+    """The numbers a report states about its own organization and its subordinates in `period`."""
+    obligations = Obligation.objects.filter(
+        organization=organization, period_start__gte=period.start, period_end__lte=period.end
+    ).select_related("work_system").annotate(meeting_count=Count("meetings"))
+    systems: dict[str, dict] = {}
+    for ob in obligations.order_by("work_system__sort_order", "period_start"):
+        entry = systems.setdefault(
+            ob.work_system.code,
+            {"code": ob.work_system.code, "name": ob.work_system.name, "required": 0, "done": 0, "late": 0,
+             "overdue": 0, "open": 0, "waived": 0, "meetings": 0, "dates": []},
+        )
+        entry["required"] += 1
+        entry["meetings"] += ob.meeting_count
+        if ob.status in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
+            entry["done"] += 1
+            entry["late"] += ob.status == Obligation.Status.DONE_LATE
+            if ob.completed_at:
+                entry["dates"].append(f"{timezone.localtime(ob.completed_at):%Y-%m-%d}")
+        elif ob.status == Obligation.Status.OVERDUE:
+            entry["overdue"] += 1
+        elif ob.status == Obligation.Status.WAIVED:
+            entry["waived"] += 1
+        else:
+            entry["open"] += 1
+    children = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
+    board = Counter(status for _org, status in board_rows(organization, period, ReportKind.HALF_YEAR))
+    return {
+        "period": period.code,
+        "period_label": period.label,
+        "systems": list(systems.values()),
+        "subordinates": children.count(),
+        "subordinate_reports": dict(board),
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def facts_paragraphs(facts: dict) -> list[str]:
+    """The statistics section's text, written from the facts (the author may edit it afterwards)."""
+    lines = []
+    for s in facts.get("systems", []):
+        text = f"{s['name']}：应完成 {s['required']} 项，已完成 {s['done']} 项"
+        if s["late"]:
+            text += f"（其中逾期完成 {s['late']} 项）"
+        if s["overdue"]:
+            text += f"，逾期未完成 {s['overdue']} 项"
+        if s["waived"]:
+            text += f"，经批准免除 {s['waived']} 项"
+        if s["open"]:
+            text += f"，尚在办理 {s['open']} 项"
+        if s["code"] in MEETING_SYSTEMS and s["meetings"]:
+            text += f"；共召开（组织）会议 {s['meetings']} 次"
+        lines.append(text + "。")
+    if facts.get("subordinates"):
+        reports = facts.get("subordinate_reports", {})
+        done = sum(n for status, n in reports.items() if status in BOARD_REPORTED)
+        lines.append(
+            f"下级党组织 {facts['subordinates']} 个，已报送本期专题报告 {done} 个，未报送 {facts['subordinates'] - done} 个。"
+        )
+    return lines
+
+@dataclass(frozen=True)
+class Rendered:
+    """A version as the page shows it: headings numbered like the PDF, text left plain (escaped later)."""
+
+    version: ReportVersion
+    blocks: list
+    attachments: list[str]
+
+
+def rendered(version: ReportVersion) -> Rendered:
+    blocks = tuple(Block(Level(int(b["level"])), b["text"]) for b in version.blocks)
+    return Rendered(version, numbered_blocks(blocks), attachment_lines(tuple(version.attachments)))

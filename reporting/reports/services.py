@@ -1,0 +1,334 @@
+"""Writes for reports: drafting, versions, the 第一责任人's sign-off (签发) and submission upward (报送)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reporting.delegations.services import _signing_capacity
+from reporting.document import Block, Document, Level, in_document_language
+from reporting.models import (
+    COMPLETES,
+    DocumentCounter,
+    Report,
+    ReportKind,
+    ReportVersion,
+    Submission,
+)
+from reporting.reports import selectors
+from responsibilities.models import (
+    Notification,
+    Obligation,
+    ObligationEvent,
+    Organization,
+    OrganizationUserPermission,
+)
+from responsibilities.periods import Period
+
+MAX_BLOCKS = 400
+MAX_TEXT = 5000
+
+
+# -- drafting ------------------------------------------------------------------------------------
+
+
+def _default_title(organization: Organization, kind: str, period: Period | None) -> str:
+    label = period.label if period else ""
+    return {
+        ReportKind.HALF_YEAR: f"{organization.name}关于{label}意识形态工作情况的报告",
+        ReportKind.SUMMARY: f"关于{label}全域意识形态工作情况的汇总报告",
+        ReportKind.INSPECTION: f"{organization.name}关于{label}意识形态工作专项督查情况的报告",
+        ReportKind.MAJOR: f"{organization.name}关于重大情况的专题报告",
+        ReportKind.NOTICE: f"关于{label}意识形态工作检查考核结果的通报",
+    }[kind]
+
+
+def _facts_blocks(facts: dict) -> list[dict]:
+    return [{"level": Level.PARAGRAPH, "text": line, "facts": True} for line in selectors.facts_paragraphs(facts)]
+
+
+def _default_blocks(kind: str, facts: dict) -> list[dict]:
+    heading = {"level": Level.H1}
+    return [
+        {**heading, "text": "基本情况"},
+        {"level": Level.PARAGRAPH, "text": "（请简述本期意识形态工作总体情况。）"},
+        {"level": Level.H2, "text": "工作制度落实情况"},
+        *_facts_blocks(facts),
+        {**heading, "text": "存在的问题"},
+        {"level": Level.PARAGRAPH, "text": "（请列明存在的主要问题及原因。）"},
+        {**heading, "text": "下一步工作打算"},
+        {"level": Level.PARAGRAPH, "text": "（请列明下一步的工作措施。）"},
+    ] if kind != ReportKind.MAJOR else [
+        {**heading, "text": "基本情况"},
+        {"level": Level.PARAGRAPH, "text": "（请说明事件的时间、地点、经过和影响。）"},
+        {**heading, "text": "处置措施"},
+        {"level": Level.PARAGRAPH, "text": "（请说明已采取的处置措施和下一步安排。）"},
+    ]
+
+
+def _clean_blocks(blocks: list[dict]) -> list[dict]:
+    """Validate a structured body: plain text at one of five levels, never HTML from the user."""
+    if not blocks:
+        raise ValidationError(_("正文不能为空。"))
+    if len(blocks) > MAX_BLOCKS:
+        raise ValidationError(_("正文段落过多（最多 %(n)s 段）。") % {"n": MAX_BLOCKS})
+    cleaned = []
+    for index, block in enumerate(blocks, start=1):
+        try:
+            level = Level(int(block.get("level", 0)))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_("第 %(n)s 段的层级无效。") % {"n": index}) from exc
+        text = str(block.get("text", "")).replace("\r\n", "\n").strip()
+        if not text:
+            continue
+        if len(text) > MAX_TEXT:
+            raise ValidationError(_("第 %(n)s 段过长（最多 %(max)s 字）。") % {"n": index, "max": MAX_TEXT})
+        entry = {"level": int(level), "text": text}
+        if block.get("facts"):
+            entry["facts"] = True
+        cleaned.append(entry)
+    if not cleaned:
+        raise ValidationError(_("正文不能为空。"))
+    return cleaned
+
+
+@in_document_language
+@transaction.atomic
+def report_create(*, organization: Organization, kind: str, period: Period | None, actor, title: str = "") -> Report:
+    """A new report with its first draft version: defaults from the tree, statistics from the data."""
+    if kind not in ReportKind.values:
+        raise ValidationError(_("未知的报告类型。"))
+    if kind != ReportKind.MAJOR and period is None:
+        raise ValidationError(_("请选择报告期间。"))
+    code = period.code if period else ""
+    if code and Report.objects.filter(organization=organization, kind=kind, period=code).exists():
+        raise ValidationError(_("%(org)s 已有%(label)s的该类报告，请在原报告上修改。") % {
+            "org": organization.name, "label": period.label})
+    report = Report.objects.create(organization=organization, kind=kind, period=code, created_by=actor)
+    facts = selectors.report_facts(organization, period) if period else {}
+    addressee, copy_to = selectors.default_addressee(organization)
+    ReportVersion.objects.create(
+        report=report, number=1, title=title.strip() or _default_title(organization, kind, period),
+        addressee=addressee or organization.name, copy_to=copy_to,
+        blocks=_default_blocks(kind, facts), facts=facts, created_by=actor, note=_("新建草稿"),
+    )
+    return report
+
+
+def _locked_report(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("organization").get(pk=report.pk)
+
+
+@in_document_language
+@transaction.atomic
+def report_version_save(
+    *, report: Report, actor, title: str, addressee: str, copy_to: str, blocks: list[dict],
+    attachments: list[str], note: str = "", facts: dict | None = None,
+) -> ReportVersion:
+    """Every save is a new version. A signed version is never changed: editing after signing starts a
+    new version that needs a new signature."""
+    report = _locked_report(report)
+    if report.status in (Report.Status.SUBMITTED, Report.Status.RECEIVED):
+        raise ValidationError(_("报告已报送上级，不能再修改；如需修改，请由上级退回。"))
+    title, addressee = title.strip(), addressee.strip()
+    if not title:
+        raise ValidationError(_("标题不能为空。"))
+    if not addressee:
+        raise ValidationError(_("主送机关不能为空。"))
+    latest = selectors.latest_version(report)
+    version = ReportVersion.objects.create(
+        report=report, number=latest.number + 1, title=title[:200], addressee=addressee[:200],
+        copy_to=copy_to.strip()[:300], blocks=_clean_blocks(blocks),
+        attachments=[a.strip()[:200] for a in attachments if a.strip()][:50],
+        facts=latest.facts if facts is None else facts, note=note.strip()[:300], created_by=actor,
+    )
+    if report.status != Report.Status.DRAFT:
+        report.status = Report.Status.DRAFT
+    report.save(update_fields=["status", "updated_at"])
+    return version
+
+
+@in_document_language
+def report_refresh_facts(*, report: Report, actor) -> ReportVersion:
+    """Recompute the statistics from the data and replace the statistics paragraphs (a new version)."""
+    if not report.period:
+        raise ValidationError(_("该报告没有报告期间，无需统计数据。"))
+    latest = selectors.latest_version(report)
+    facts = selectors.report_facts(report.organization, Period.parse(report.period))
+    blocks, inserted = [], False
+    for block in latest.blocks:
+        if block.get("facts"):
+            if not inserted:
+                blocks += _facts_blocks(facts)
+                inserted = True
+            continue
+        blocks.append(block)
+    if not inserted:
+        blocks += _facts_blocks(facts)
+    return report_version_save(
+        report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
+        blocks=blocks, attachments=latest.attachments, note=_("更新统计数据"), facts=facts,
+    )
+
+
+# -- the document and its PDF ------------------------------------------------------------------
+
+
+@in_document_language
+def version_document(version: ReportVersion, *, draft: bool | None = None) -> Document:
+    report = version.report
+    organization = report.organization
+    signed = version.is_signed
+    return Document(
+        issuer_mark=selectors.issuer_mark(organization),
+        number=version.doc_number,
+        upward=report.kind != ReportKind.NOTICE,
+        signer=version.signer.name if version.signer else "",
+        title=version.title,
+        addressee=version.addressee,
+        blocks=tuple(Block(Level(b["level"]), b["text"]) for b in version.blocks),
+        attachments=tuple(version.attachments),
+        signing_organ=selectors.issuer_mark(organization),
+        date=timezone.localtime(version.signed_at).date() if signed else timezone.localdate(),
+        copy_to=version.copy_to,
+        printer=f"{organization.name}办公室",
+        printed_on=timezone.localtime(version.signed_at).date() if signed else timezone.localdate(),
+        delegation_note=(
+            _("（%(name)s受委托签发）") % {"name": version.signer.name} if version.delegation_id and version.signer else ""
+        ),
+        draft=(not signed) if draft is None else draft,
+    )
+
+
+def pdf_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def signed_pdf_path(version: ReportVersion) -> Path:
+    return pdf_dir() / version.pdf_name
+
+
+def _next_number(organization: Organization, year: int) -> int:
+    counter, _created = DocumentCounter.objects.get_or_create(organization=organization, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def document_number(organization: Organization, year: int, seq: int) -> str:
+    """`{prefix}〔2026〕12号`: no zero padding; the prefix is the organization's short name."""
+    return f"{organization.short_name or organization.name}〔{year}〕{seq}号"
+
+
+@in_document_language
+@transaction.atomic
+def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> ReportVersion:
+    """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once."""
+    from reporting.pdf import render_pdf
+
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    version = ReportVersion.objects.select_for_update().select_related("report__organization").get(pk=version.pk)
+    report = _locked_report(version.report)
+    if version.is_signed:
+        raise ValidationError(_("该版本已于 %(at)s 签发，不能重复签发。") % {
+            "at": f"{timezone.localtime(version.signed_at):%Y-%m-%d %H:%M}"})
+    latest = selectors.latest_version(report)
+    if latest.pk != version.pk:
+        raise ValidationError(_("只能签发最新版本（第 %(n)s 版）。") % {"n": latest.number})
+    if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        raise ValidationError(_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()})
+    person, delegation = _signing_capacity(version, actor, day)
+    organization = report.organization
+    seq = _next_number(organization, day.year)
+    version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
+    version.doc_number = document_number(organization, day.year, seq)
+    version.signer, version.delegation, version.signed_by, version.signed_at = person, delegation, actor, now
+    pdf = render_pdf(version_document(version, draft=False))
+    version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    version.pdf_name = f"{secrets.token_hex(16)}.pdf"
+    signed_pdf_path(version).write_bytes(pdf)
+    version.save()
+    report.status = Report.Status.SIGNED
+    report.save(update_fields=["status", "updated_at"])
+    return version
+
+
+# -- submission upward ---------------------------------------------------------------------------
+
+
+def _staff_of(organization: Organization) -> list[int]:
+    return list(
+        OrganizationUserPermission.objects.filter(
+            content_object=organization, permission__codename="manage", user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _message(user_ids, title: str, body: str, url: str) -> None:
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url)
+         for uid in sorted(set(user_ids))]
+    )
+
+
+def _matching_obligation(report: Report) -> Obligation | None:
+    code = COMPLETES.get(report.kind)
+    if not code or not report.period:
+        return None
+    return (
+        Obligation.objects.select_for_update()
+        .filter(organization=report.organization, work_system__code=code, period=report.period)
+        .first()
+    )
+
+
+@in_document_language
+@transaction.atomic
+def report_submit(*, report: Report, actor, now: datetime.datetime | None = None) -> Submission:
+    """Send the signed latest version to the upper organization; it completes the matching obligation."""
+    now = now or timezone.now()
+    report = _locked_report(report)
+    version = selectors.latest_version(report)
+    if not version.is_signed or report.status != Report.Status.SIGNED:
+        raise ValidationError(_("报告须先由第一责任人签发，才能报送。"))
+    upper = Organization.objects.get_parent(report.organization)
+    if upper is None:
+        raise ValidationError(_("%(org)s 没有上级组织，无法报送。") % {"org": report.organization.name})
+    obligation = _matching_obligation(report)
+    on_time = obligation is None or obligation.due_at is None or now < obligation.due_at
+    submission = Submission.objects.create(
+        report=report, version=version, to_organization=upper, submitted_at=now, submitted_by=actor,
+        deadline=obligation.due_date if obligation else None, on_time=on_time,
+    )
+    report.status = Report.Status.SUBMITTED
+    report.save(update_fields=["status", "updated_at"])
+    if obligation is not None and obligation.is_open:
+        obligation.status = Obligation.Status.DONE if on_time else Obligation.Status.DONE_LATE
+        obligation.completed_at, obligation.completed_by, obligation.next_reminder_at = now, actor, None
+        obligation.save(update_fields=["status", "completed_at", "completed_by", "next_reminder_at"])
+        ObligationEvent.objects.create(
+            obligation=obligation, kind=ObligationEvent.Kind.COMPLETED, actor=actor, at=now,
+            data={"status": obligation.status, "report": report.pk, "version": version.pk,
+                  "doc_number": version.doc_number, "sha256": version.pdf_sha256},
+        )
+    _message(
+        _staff_of(upper), _("【报告】%(org)s报送了%(title)s") % {"org": report.organization.name, "title": version.title},
+        _("发文字号：%(no)s\n报送时间：%(at)s（%(when)s）") % {
+            "no": version.doc_number, "at": f"{timezone.localtime(now):%Y-%m-%d %H:%M}",
+            "when": _("按时") if on_time else _("逾期")},
+        reverse("reporting:submission_detail", args=[submission.pk]),
+    )
+    return submission

@@ -1,0 +1,430 @@
+"""Formal reports: list, new report, the structured editor, versions and their differences, sign-off,
+submission and the PDFs."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reporting.delegations import services as delegations_services
+from reporting.models import Delegation, Report, ReportVersion
+from reporting.reports import selectors, services
+from reporting.reports.forms import (
+    LEVEL_CHOICES,
+    ReportCreateForm,
+    ReportEditForm,
+    ReportFilterForm,
+    SignForm,
+    VersionCompareForm,
+    apply_op,
+    blocks_of,
+    comparable,
+    posted_blocks,
+)
+from responsibilities.models import Organization, Person
+from responsibilities.paging import PER_PAGE, CheapPage
+from responsibilities.permissions import Capability, can, get_for, has_any
+
+LOCKED = (Report.Status.SUBMITTED, Report.Status.RECEIVED)  # in the upper organization's hands
+SIGNABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
+
+
+def _reports() -> QuerySet[Report]:
+    return Report.objects.select_related("organization", "created_by")
+
+
+def _versions() -> QuerySet[ReportVersion]:
+    return ReportVersion.objects.select_related(
+        "report__organization", "created_by", "signer", "signed_by", "delegation__delegate"
+    )
+
+
+def _organization(request: HttpRequest, value: str | None, capability: str) -> Organization | None:
+    """The organization a request names, checked like its own page: 404 outside the user's view,
+    403 when visible without `capability`."""
+    value = (value or "").strip()
+    if not value.isdigit():
+        return None
+    return get_for(request.user, capability, Organization.objects.all(), pk=int(value))
+
+
+def _latest(report: Report) -> ReportVersion:
+    return _versions().filter(report=report).order_by("-number").first()
+
+
+# -- the document as a page and as plain text ------------------------------------------------------
+
+
+
+
+def plain_lines(version: ReportVersion) -> list[str]:
+    """The text compared between versions: title, addressees, numbered body lines, attachments."""
+    doc = selectors.rendered(version)
+    lines = [
+        _("标题：%(s)s") % {"s": version.title},
+        _("主送：%(s)s") % {"s": version.addressee},
+        _("抄送：%(s)s") % {"s": version.copy_to},
+        "",
+    ]
+    for block in doc.blocks:
+        first, *rest = block.text.split("\n")
+        lines.append(f"{block.number}{first}")
+        lines.extend(rest)
+    for index, name in enumerate(doc.attachments):
+        lines.append((_("附件：") if index == 0 else "\u3000\u3000\u3000") + name)
+    return lines
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    kind: str  # equal / replace / delete / insert / gap
+    left_no: int | None = None
+    left: tuple[tuple[bool, str], ...] = ()  # (changed, text) segments
+    right_no: int | None = None
+    right: tuple[tuple[bool, str], ...] = ()
+
+
+def _segments(a: str, b: str) -> tuple[tuple, tuple]:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.ratio() < 0.5:  # mostly rewritten: scattered shared characters would only confuse
+        return ((True, a),), ((True, b),)
+    left, right = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            left.append((False, a[i1:i2]))
+            right.append((False, b[j1:j2]))
+        else:
+            if i2 > i1:
+                left.append((True, a[i1:i2]))
+            if j2 > j1:
+                right.append((True, b[j1:j2]))
+    return tuple(left), tuple(right)
+
+
+def diff_rows(old: list[str], new: list[str], context: int = 3) -> list[DiffRow]:
+    """Side by side, changed lines with `context` lines around them; changed characters marked."""
+    rows: list[DiffRow] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for group_index, group in enumerate(matcher.get_grouped_opcodes(context)):
+        if group_index:
+            rows.append(DiffRow("gap"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                rows += [DiffRow("equal", i + 1, ((False, old[i]),), j + 1, ((False, new[j]),))
+                         for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+                continue
+            for i, j in itertools.zip_longest(range(i1, i2), range(j1, j2)):
+                if i is not None and j is not None:
+                    left, right = _segments(old[i], new[j])
+                    rows.append(DiffRow("replace", i + 1, left, j + 1, right))
+                elif i is not None:
+                    rows.append(DiffRow("delete", i + 1, ((True, old[i]),)))
+                else:
+                    rows.append(DiffRow("insert", right_no=j + 1, right=((True, new[j]),)))
+    return rows
+
+
+# -- reports ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request, request.GET.get("org"), Capability.VIEW)
+    form = ReportFilterForm(request.GET)
+    reports = selectors.reports_visible(request.user)
+    if organization is not None:
+        reports = reports.filter(organization__path__startswith=organization.path)
+    status = 200
+    if form.is_valid():
+        for field in ("kind", "status", "period"):
+            if form.cleaned_data[field]:
+                reports = reports.filter(**{field: form.cleaned_data[field]})
+    else:
+        reports, status = reports.none(), 400
+    latest = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("-number")
+    reports = reports.annotate(
+        latest_title=Subquery(latest.values("title")[:1]), latest_number=Subquery(latest.values("number")[:1])
+    )
+    context = {
+        "organization": organization,
+        "form": form,
+        "page": Paginator(reports, PER_PAGE).get_page(request.GET.get("page")),
+        "may_create": has_any(request.user, Capability.DRAFT_REPORT)
+        and (organization is None or can(request.user, Capability.DRAFT_REPORT, organization)),
+    }
+    return render(request, "reporting/reports/report_list.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest) -> HttpResponse:
+    value = request.POST.get("organization") if request.method == "POST" else request.GET.get("org")
+    organization = _organization(request, value, Capability.DRAFT_REPORT)
+    if organization is None and not has_any(request.user, Capability.DRAFT_REPORT):
+        raise PermissionDenied(_("您没有起草报告的权限。"))
+    form = ReportCreateForm(request.POST or None, user=request.user, organization=organization)
+    if request.method == "POST" and form.is_valid() and organization is not None:
+        data = form.cleaned_data
+        try:
+            report = services.report_create(
+                organization=organization, kind=data["kind"], period=data["period"], actor=request.user,
+                title=data["title"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已新建报告草稿（第 1 版），请编辑正文。"))
+            return redirect("reporting:report_edit", pk=report.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "reporting/reports/report_create.html", {"form": form, "organization": organization},
+                  status=status)
+
+
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for(request.user, Capability.VIEW, _reports(), pk=pk)
+    latest = _latest(report)
+    user = request.user
+    may_draft = can(user, Capability.DRAFT_REPORT, report)
+    context = {
+        "report": report,
+        "doc": selectors.rendered(latest),
+        "latest": latest,
+        "versions": CheapPage(_versions().filter(report=report).order_by("-number"), request.GET.get("page"),
+                              per_page=PER_PAGE),
+        "submissions": report.submissions.select_related("to_organization", "submitted_by", "handled_by",
+                                                         "version"),
+        "may_edit": may_draft and report.status not in LOCKED,
+        "may_sign": can(user, Capability.SIGN_REPORT, report) and not latest.is_signed
+        and report.status in SIGNABLE,
+        "may_submit": may_draft and report.status == Report.Status.SIGNED,
+    }
+    return render(request, "reporting/reports/report_detail.html", context)
+
+
+def _editor(request: HttpRequest, report: Report, latest: ReportVersion, form: ReportEditForm,
+            blocks: list[dict], *, status: int = 200) -> HttpResponse:
+    context = {
+        **_blocks_context(report, blocks),
+        "report": report,
+        "latest": latest,
+        "form": form,
+        "head_fields": [form["title"], form["addressee"], form["copy_to"]],
+        "tail_fields": [form["attachments"], form["note"]],
+        "locked": report.status in LOCKED,
+    }
+    return render(request, "reporting/reports/report_edit.html", context, status=status)
+
+
+def _blocks_context(report: Report, blocks: list[dict]) -> dict:
+    return {
+        "blocks": blocks,
+        "level_choices": LEVEL_CHOICES,
+        "max_blocks": services.MAX_BLOCKS,
+        "edit_url": reverse("reporting:report_edit", args=[report.pk]),
+    }
+
+
+def _unchanged(form: ReportEditForm, blocks: list[dict], latest: ReportVersion) -> bool:
+    data = form.cleaned_data
+    return (
+        data["title"].strip() == latest.title
+        and data["addressee"].strip() == latest.addressee
+        and data["copy_to"].strip() == latest.copy_to
+        and form.attachment_list() == list(latest.attachments)
+        and comparable(blocks) == comparable(blocks_of(latest))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The structured editor. Buttons that add, remove or move a block post the whole form and get
+    it back re-rendered (only the block list under htmx); 保存 makes a new version."""
+    report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
+    latest = _latest(report)
+    if request.method == "GET":
+        return _editor(request, report, latest, ReportEditForm(initial=ReportEditForm.initial_for(latest)),
+                       blocks_of(latest))
+
+    blocks, block_errors = posted_blocks(request.POST)
+    op = request.POST.get("op", "save")
+    if op not in ("save", "refresh"):
+        blocks = apply_op(blocks, op)
+        if request.htmx:
+            return render(request, "reporting/reports/_blocks.html", _blocks_context(report, blocks))
+        # Not saved yet: the fields come back as typed, without complaining about what is unfinished.
+        form = ReportEditForm(initial={name: request.POST.get(name, "") for name in ReportEditForm.base_fields})
+        return _editor(request, report, latest, form, blocks)
+
+    form = ReportEditForm(request.POST)
+    valid = form.is_valid()
+    for error in block_errors:
+        form.add_error(None, error)
+    if valid and not block_errors:
+        data = form.cleaned_data
+        try:
+            if op == "refresh":
+                if not _unchanged(form, blocks, latest):
+                    raise ValidationError(_("请先保存您的修改，再刷新统计数据（刷新以已保存的最新版本为基础）。"))
+                version = services.report_refresh_facts(report=report, actor=request.user)
+            else:
+                version = services.report_version_save(
+                    report=report, actor=request.user, title=data["title"], addressee=data["addressee"],
+                    copy_to=data["copy_to"], blocks=blocks, attachments=form.attachment_list(), note=data["note"],
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if op == "refresh":
+                messages.success(request, _("已按最新数据刷新统计，保存为第 %(n)s 版。") % {"n": version.number})
+                return redirect("reporting:report_edit", pk=report.pk)
+            messages.success(request, _("已保存为第 %(n)s 版。") % {"n": version.number})
+            return redirect("reporting:report_detail", pk=report.pk)
+    return _editor(request, report, latest, form, blocks, status=400)
+
+
+@require_GET
+def report_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for(request.user, Capability.VIEW, _reports(), pk=pk)
+    numbers = list(report.versions.order_by("number").values_list("number", flat=True))
+    if "a" in request.GET or "b" in request.GET:
+        form = VersionCompareForm(request.GET, numbers=numbers)
+    else:
+        form = VersionCompareForm({"a": numbers[-2] if len(numbers) > 1 else numbers[-1], "b": numbers[-1]},
+                                  numbers=numbers)
+    context = {
+        "report": report,
+        "form": form,
+        "versions": CheapPage(_versions().filter(report=report).order_by("-number"), request.GET.get("page"),
+                              per_page=PER_PAGE),
+    }
+    status = 200
+    if form.is_valid():
+        old, new = (
+            _versions().get(report=report, number=form.cleaned_data[name]) for name in ("a", "b")
+        )
+        context.update(old=old, new=new, rows=diff_rows(plain_lines(old), plain_lines(new)))
+    else:
+        status = 400
+    return render(request, "reporting/reports/report_versions.html", context, status=status)
+
+
+def _signing_check(report: Report, version: ReportVersion, user) -> tuple[list[str], Person | None, Delegation | None]:
+    """Why the service would refuse to sign now (nothing when it would sign), and in what capacity."""
+    if version.is_signed:
+        return [_("最新版本（第 %(n)s 版）已签发。") % {"n": version.number}], None, None
+    if report.status not in SIGNABLE:
+        return [_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()}], None, None
+    try:
+        person, delegation = delegations_services.signing_capacity(version=version, actor=user)
+    except ValidationError as exc:
+        return exc.messages, None, None
+    return [], person, delegation
+
+
+@require_http_methods(["GET", "POST"])
+def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the final text and who signs it, in what capacity. POST: sign the version that was shown."""
+    report = get_for(request.user, Capability.SIGN_REPORT, _reports(), pk=pk)
+    latest = _latest(report)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = SignForm(request.POST)
+        if form.is_valid():
+            version = report.versions.filter(number=form.cleaned_data["version"]).first()
+            try:
+                if version is None:
+                    raise ValidationError(_("没有该版本。"))
+                signed = services.report_sign(version=version, actor=request.user)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("已签发，发文字号 %(no)s。") % {"no": signed.doc_number})
+                return redirect("reporting:report_detail", pk=report.pk)
+        else:
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+    refusals, person, delegation = _signing_check(report, latest, request.user)
+    context = {
+        "report": report,
+        "latest": latest,
+        "doc": selectors.rendered(latest),
+        "errors": errors,
+        "refusals": [] if errors else refusals,
+        "person": person,
+        "delegation": delegation,
+        "today": timezone.localdate(),
+    }
+    return render(request, "reporting/reports/report_sign.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what goes where. POST: submit the signed latest version to the upper organization."""
+    report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
+    latest = _latest(report)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            submission = services.report_submit(report=report, actor=request.user)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("已报送至%(org)s（%(when)s）。") % {
+                "org": submission.to_organization.name, "when": _("按时") if submission.on_time else _("逾期")})
+            return redirect("reporting:report_detail", pk=report.pk)
+    refusals = []
+    if report.status in LOCKED:
+        refusals.append(_("报告已报送，等待上级处理。"))
+    elif not latest.is_signed or report.status != Report.Status.SIGNED:
+        refusals.append(_("报告须先由第一责任人签发，才能报送。"))
+    context = {
+        "report": report,
+        "latest": latest,
+        "upper": Organization.objects.get_parent(report.organization),
+        "errors": errors,
+        "refusals": [] if errors else refusals,
+    }
+    return render(request, "reporting/reports/report_submit.html", context, status=400 if errors else 200)
+
+
+def _pdf_filename(version: ReportVersion) -> str:
+    if version.is_signed:
+        base = version.doc_number
+    else:
+        base = _("%(title)s（草稿第%(n)s版）") % {"title": version.title[:60], "n": version.number}
+    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in base) + ".pdf"
+
+
+@require_GET
+def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A signed version's stored PDF, byte for byte; an unsigned one rendered now with the draft mark.
+    Inline by default, so the browser shows it; `?download=1` saves it."""
+    version = get_for(request.user, Capability.VIEW, _versions(), report_id=pk, number=number)
+    download = request.GET.get("download") == "1"
+    filename = _pdf_filename(version)
+    if version.is_signed:
+        try:
+            handle = open(services.signed_pdf_path(version), "rb")  # noqa: SIM115 (FileResponse closes it)
+        except FileNotFoundError as exc:
+            raise Http404(_("签发文件缺失，请联系系统管理员。")) from exc
+        response = FileResponse(handle, as_attachment=download, filename=filename, content_type="application/pdf")
+    else:
+        from reporting.pdf import render_pdf  # WeasyPrint loads only when a preview is rendered
+
+        response = HttpResponse(render_pdf(services.version_document(version)), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(download, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response

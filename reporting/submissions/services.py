@@ -1,0 +1,91 @@
+"""Writes of the receiving end: 签收 (receipt) and 退回 (return with a reason) of submitted reports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reporting.document import in_document_language
+from reporting.models import (
+    Report,
+    ReportVersion,
+    Submission,
+)
+from reporting.reports import selectors
+from reporting.reports.services import (
+    _locked_report,
+    _matching_obligation,
+    _message,
+)
+from responsibilities.models import (
+    Obligation,
+    ObligationEvent,
+)
+from responsibilities.permissions import Capability, can
+
+
+def _handle(submission: Submission, actor) -> Submission:
+    submission = Submission.objects.select_for_update().select_related("report__organization").get(pk=submission.pk)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(_("该报告已%(s)s，不能重复处理。") % {"s": submission.get_status_display()})
+    if not can(actor, Capability.MANAGE, submission.to_organization):
+        raise ValidationError(_("您没有处理报送给%(org)s的报告的权限。") % {"org": submission.to_organization.name})
+    return submission
+
+
+@in_document_language
+@transaction.atomic
+def submission_receive(*, submission: Submission, actor) -> Submission:
+    """签收: the upper organization acknowledges receipt."""
+    submission = _handle(submission, actor)
+    submission.status, submission.handled_at, submission.handled_by = Submission.Status.RECEIVED, timezone.now(), actor
+    submission.save(update_fields=["status", "handled_at", "handled_by"])
+    report = _locked_report(submission.report)
+    report.status = Report.Status.RECEIVED
+    report.save(update_fields=["status", "updated_at"])
+    _message(
+        [report.created_by_id] if report.created_by_id else [],
+        _("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name, "title": submission.version.title},
+        "", reverse("reporting:report_detail", args=[report.pk]),
+    )
+    return submission
+
+
+@in_document_language
+@transaction.atomic
+def submission_return(*, submission: Submission, actor, reason: str) -> Submission:
+    """退回: the report goes back to its author as a new draft version; its obligation is open again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("退回必须填写理由。"))
+    submission = _handle(submission, actor)
+    now = timezone.now()
+    submission.status, submission.handled_at, submission.handled_by = Submission.Status.RETURNED, now, actor
+    submission.return_reason = reason[:500]
+    submission.save(update_fields=["status", "handled_at", "handled_by", "return_reason"])
+    report = _locked_report(submission.report)
+    signed = submission.version
+    ReportVersion.objects.create(
+        report=report, number=selectors.latest_version(report).number + 1, title=signed.title,
+        addressee=signed.addressee, copy_to=signed.copy_to, blocks=signed.blocks, attachments=signed.attachments,
+        facts=signed.facts, created_by=actor, note=_("上级退回：%(reason)s") % {"reason": reason[:200]},
+    )
+    report.status = Report.Status.RETURNED
+    report.save(update_fields=["status", "updated_at"])
+    obligation = _matching_obligation(report)
+    if obligation is not None and not obligation.is_open:
+        late = obligation.due_at is not None and now >= obligation.due_at
+        obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
+        obligation.completed_at = obligation.completed_by = None
+        obligation.save(update_fields=["status", "completed_at", "completed_by"])
+        ObligationEvent.objects.create(obligation=obligation, kind=ObligationEvent.Kind.REOPENED, actor=actor,
+                                       reason=_("报告被上级退回：%(reason)s") % {"reason": reason[:300]})
+    _message(
+        [report.created_by_id] if report.created_by_id else [],
+        _("【报告退回】%(to)s退回了%(title)s") % {"to": submission.to_organization.name, "title": signed.title},
+        _("退回理由：%(reason)s") % {"reason": reason}, reverse("reporting:report_detail", args=[report.pk]),
+    )
+    return submission

@@ -1,0 +1,79 @@
+"""Filters of the dashboards: period, organization kind, status, work system, year."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.dashboards.selectors import StatusBucket
+from responsibilities.forms import period_from
+from responsibilities.models import Organization, WorkSystem
+from responsibilities.periods import Period
+
+
+def with_default_period(data: QueryDict) -> QueryDict:
+    """The query with `period` defaulted to the current year, so the form shows what it uses."""
+    data = data.copy()
+    if not data.get("period", "").strip():
+        data["period"] = str(timezone.localdate().year)
+    return data
+
+
+class MatrixFilterForm(forms.Form):
+    period = forms.CharField(
+        label=_("期间"), max_length=10,
+        help_text=_("年份（2026）、半年（2026H1）、季度（2026Q3）或月份（2026-07）"),
+    )
+    kind = forms.ChoiceField(
+        label=_("组织类型"), required=False, choices=[("", _("全部类型")), *Organization.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *StatusBucket.choices]
+    )
+
+    def clean_period(self) -> Period:
+        return period_from(
+            self.cleaned_data["period"].strip(),
+            _("无法识别的期间“%(code)s”。请填写年份（如 2026）、半年（2026H1）、季度（2026Q3）或月份（2026-07）。"),
+        )
+
+    @property
+    def filters(self) -> dict:
+        """The cleaned filters as keyword arguments for the selectors."""
+        data = self.cleaned_data
+        return {"period": data["period"], "kind": data["kind"], "status": data["status"]}
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The filters as they travel in links (rows to expand, cells to drill down)."""
+        data = self.cleaned_data
+        return {
+            key: value
+            for key, value in (("period", data["period"].code), ("kind", data["kind"]), ("status", data["status"]))
+            if value
+        }
+
+
+class ObligationFilterForm(MatrixFilterForm):
+    system = forms.ModelChoiceField(
+        label=_("工作制度"), required=False, to_field_name="code", empty_label=_("全部工作制度"),
+        queryset=WorkSystem.objects.order_by("sort_order", "code"),
+    )
+    own = forms.BooleanField(label=_("仅本级"), required=False)
+
+    @property
+    def filters(self) -> dict:
+        return {**super().filters, "system": self.cleaned_data["system"], "own": self.cleaned_data["own"]}
+
+
+class ChartsFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
+def with_default_year(data: QueryDict) -> QueryDict:
+    data = data.copy()
+    if not data.get("year", "").strip():
+        data["year"] = str(timezone.localdate().year)
+    return data

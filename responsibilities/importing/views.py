@@ -1,0 +1,55 @@
+"""Excel import of organizations and leadership teams: the template and the upload page.
+
+Each view: access check (through `permissions`) → form → one service call → redirect or render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from responsibilities.importing import services, workbook
+from responsibilities.permissions import Capability, has_any
+
+
+def _require_administer_somewhere(user) -> None:
+    # Each row is checked against its own organization; the page needs the capability somewhere.
+    if not has_any(user, Capability.ADMINISTER):
+        raise PermissionDenied(_("您没有系统管理权限。"))
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_administer_somewhere(request.user)
+    response = HttpResponse(workbook.template_build(), content_type=workbook.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="组织与班子成员导入模板.xlsx"
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_administer_somewhere(request.user)
+    context: dict = {"max_mb": workbook.IMPORT_MAX_BYTES // 1024 // 1024, "file_errors": [], "problems": []}
+    if request.method == "POST":
+        try:
+            book = workbook.upload_open(request.FILES.get("file"))
+        except ValidationError as exc:
+            context["file_errors"] = exc.messages
+        else:
+            outcome = services.workbook_import(workbook=book, actor=request.user)
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("导入成功：新建组织 %(orgs)d 个、人员 %(people)d 名、任职 %(roles)d 条。")
+                    % {"orgs": outcome.organizations, "people": outcome.people, "roles": outcome.assignments},
+                )
+                return redirect("responsibilities:import")
+            context["problems"] = outcome.problems
+    return render(request, "responsibilities/importing/import.html", context)

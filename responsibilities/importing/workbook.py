@@ -1,0 +1,429 @@
+"""The import workbook: the downloadable template, opening an upload safely, reading its rows."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from responsibilities.models import Organization, RoleAssignment
+
+log = logging.getLogger(__name__)
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# A small compressed file can inflate enormously; a real import never comes near this.
+IMPORT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+IMPORT_MAX_ROWS = 5000
+# The largest 排序 the database column holds (a 32-bit integer on PostgreSQL).
+SORT_ORDER_MAX = 2147483647
+# What zipfile raises on a damaged or hostile archive: a bad central directory, a name that is not
+# the UTF-8 its flag claims, an unsupported "version needed to extract", a truncated member.
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError, OSError)
+# Read-only workbooks parse each sheet lazily, while it is being planned: a truncated or malformed
+# sheet (XML syntax, a damaged compressed member, a missing part) fails there, not when opened.
+SHEET_ERRORS = (*ZIP_ERRORS, SyntaxError, zlib.error, KeyError)
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ORG_SHEET = "组织"
+TEAM_SHEET = "班子成员"
+HELP_SHEET = "说明"
+PATH_SEPARATORS = re.compile(r"[/／]")
+
+
+@dataclass(frozen=True)
+class Column:
+    letter: str
+    header: str
+    required: bool
+    help: str
+    example: object = ""
+    width: int = 16
+
+
+def _kind_labels() -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in Organization.Kind.choices}
+
+
+def _role_aliases() -> dict[str, str]:
+    """Full label, the part before the bracket and the part inside it: 第一责任人（书记）/第一责任人/书记."""
+    aliases: dict[str, str] = {}
+    with translation.override("zh-hans"):
+        for value, label in RoleAssignment.Role.choices:
+            label = str(label)
+            aliases[label] = value
+            head, _sep, rest = label.partition("（")
+            aliases.setdefault(head, value)
+            if rest:
+                aliases.setdefault(rest.rstrip("）"), value)
+    return aliases
+
+
+def _role_labels() -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in RoleAssignment.Role.choices}
+
+
+ORG_COLUMNS = (
+    Column(
+        "A", "组织路径", True,
+        gettext_lazy(
+            "从顶级组织写起，各级名称用“/”分隔。最后一段是要新建的组织名称，前面各段是它的上级组织："
+            "上级须已在系统中，或在本表前面的行中新建。"
+        ),
+        "X市委/A县委/一镇党委", 36,
+    ),
+    Column("B", "简称", False, gettext_lazy("用于发文字号，例如“X县委”；最多 50 个字。"), "一镇党委", 16),
+    Column("C", "类型", True, gettext_lazy("填写其一：党委、党组、党工委、党总支、党支部。"), "党委", 12),
+    Column("D", "排序", False, gettext_lazy("非负整数，数字小的排在前面；留空为 0。"), 1, 10),
+)
+
+TEAM_COLUMNS = (
+    Column("A", "姓名", True, gettext_lazy("任职人员姓名。同一组织中已登记的同名人员将沿用原记录。"), "王明", 12),
+    Column("B", "职务", False, gettext_lazy("例如“镇党委书记”；仅在新建人员时使用。"), "镇党委书记", 20),
+    Column(
+        "C", "组织路径", True,
+        gettext_lazy("任职所在组织的完整路径，写法同“组织”表；可以是本文件“组织”表中新建的组织。"),
+        "X市委/A县委/一镇党委", 36,
+    ),
+    Column(
+        "D", "角色", True,
+        gettext_lazy(
+            "填写全称或括号前的简称：第一责任人（书记）、直接责任人（分管领导）、班子成员（一岗双责）、"
+            "宣传委员、领导小组组长、领导小组副组长、领导小组成员、领导小组办公室主任、联络员。"
+        ),
+        "第一责任人", 22,
+    ),
+    Column(
+        "E", "起始日期", True,
+        gettext_lazy("Excel 日期，或文本 2026-03-01、2026/3/1。"),
+        datetime.date(2026, 1, 1), 14,
+    ),
+    Column(
+        "F", "结束日期", False,
+        gettext_lazy("最后任职日（含当日），不得早于起始日期；留空表示至今。"),
+        "", 14,
+    ),
+    Column("G", "分管领域", False, gettext_lazy("一岗双责：分管的部门、单位或包抓村（社区）。"), "全面工作", 30),
+)
+
+SHEETS: dict[str, tuple[Column, ...]] = {ORG_SHEET: ORG_COLUMNS, TEAM_SHEET: TEAM_COLUMNS}
+
+
+# ---------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with the file: where it is (sheet, row, column) and what it is."""
+
+    sheet: str
+    message: str
+    row: int | None = None
+    column: Column | None = None
+
+    @property
+    def location(self) -> str:
+        if self.row is None:
+            return ""
+        if self.column is None:
+            return _("第%(row)d行") % {"row": self.row}
+        return _("第%(row)d行 %(letter)s列（%(header)s）") % {
+            "row": self.row,
+            "letter": self.column.letter,
+            "header": self.column.header,
+        }
+
+    def __str__(self) -> str:
+        if not self.location:
+            return _("%(sheet)s：%(message)s") % {"sheet": self.sheet, "message": self.message}
+        return _("%(sheet)s %(location)s：%(message)s") % {
+            "sheet": self.sheet,
+            "location": self.location,
+            "message": self.message,
+        }
+
+    @property
+    def sort_key(self) -> tuple:
+        sheet_order = list(SHEETS).index(self.sheet) if self.sheet in SHEETS else -1
+        return (sheet_order, self.row or 0, self.column.letter if self.column else "")
+
+
+@dataclass
+class ImportOutcome:
+    organizations: int = 0
+    people: int = 0
+    assignments: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# ---------------------------------------------------------------------------
+# The template
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="B42318")
+HELP_HEADER_FILL = PatternFill("solid", fgColor="F2F4F7")
+THIN = Side(style="thin", color="D0D5DD")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_header(cells, *, fill: PatternFill = HEADER_FILL, font: Font = HEADER_FONT) -> None:
+    for cell in cells:
+        cell.font = font
+        cell.fill = fill
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+
+
+def _write_example(ws, row: int, columns: tuple[Column, ...]) -> None:
+    for i, col in enumerate(columns):
+        cell = ws.cell(row=row, column=i + 1, value=col.example or None)
+        cell.border = BORDER
+        if isinstance(col.example, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+
+
+def template_build() -> bytes:
+    """The import template: a 说明 sheet, then empty 组织 and 班子成员 sheets with styled headers."""
+    wb = Workbook()
+    help_ws = wb.active
+    help_ws.title = HELP_SHEET
+    _build_help_sheet(help_ws)
+
+    for sheet, columns in SHEETS.items():
+        ws = wb.create_sheet(sheet)
+        ws.append([col.header for col in columns])
+        _style_header(ws[1])
+        ws.freeze_panes = "A2"
+        for col in columns:
+            ws.column_dimensions[col.letter].width = col.width
+            note = _("必填。") if col.required else _("选填。")
+            ws[f"{col.letter}1"].comment = Comment(f"{note}{col.help}", "Zeren", width=320, height=120)
+        last = IMPORT_MAX_ROWS + 1
+        if sheet == ORG_SHEET:
+            lists = {"C": ",".join(_kind_labels())}
+        else:
+            lists = {"D": ",".join(_role_labels().values())}
+        for letter, choices in lists.items():
+            # A dropdown that suggests the labels; short forms typed by hand stay allowed.
+            validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+            validation.showErrorMessage = False
+            validation.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(validation)
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _build_help_sheet(ws) -> None:
+    # Shared by the column tables and the example rows below them.
+    for letter, width in zip("ABCDEFG", (24, 16, 24, 22, 14, 14, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([_("组织与班子成员导入模板 · 填写说明")])
+    ws["A1"].font = Font(bold=True, size=14)
+    steps = [
+        _("1. 在“组织”表中逐行填写要新建的组织；上级组织写在下级之前。"),
+        _("2. 在“班子成员”表中逐行填写任职：人员、所在组织、角色和起止日期。"),
+        _("3. 两张表都可以只填其中一张；第1行表头请勿修改，本“说明”表不会被导入。"),
+        _("4. 上传后系统先校验整个文件：有任何错误都不会导入任何数据，并列出每个错误所在的工作表、行号和列。"),
+        _("5. 同一组织同一时间只能有一名第一责任人和一名领导小组组长；只能导入您有系统管理权限范围内的组织。"),
+    ]
+    for step in steps:
+        ws.append([step])
+    row = ws.max_row + 2
+    for sheet, columns in SHEETS.items():
+        ws.cell(row=row, column=1, value=_("工作表“%(sheet)s”") % {"sheet": sheet}).font = Font(bold=True, size=12)
+        row += 1
+        for i, header in enumerate((_("列"), _("列名"), _("是否必填"), _("填写说明"))):
+            ws.cell(row=row, column=i + 1, value=header)
+        _style_header(ws[row][:4], fill=HELP_HEADER_FILL, font=Font(bold=True))
+        for col in columns:
+            row += 1
+            values = (col.letter, col.header, _("必填") if col.required else _("选填"), str(col.help))
+            for i, value in enumerate(values):
+                cell = ws.cell(row=row, column=i + 1, value=value)
+                cell.border = BORDER
+                cell.alignment = WRAP
+            ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=7)
+            # Merged cells do not grow with wrapped text; about 30 characters fit on a line.
+            ws.row_dimensions[row].height = 16 * max(1, -(-len(values[3]) // 30))
+        row += 2
+        ws.cell(row=row, column=1, value=_("示例行（可复制到“%(sheet)s”表）：") % {"sheet": sheet}).font = Font(
+            bold=True
+        )
+        row += 1
+        for i, col in enumerate(columns):
+            ws.cell(row=row, column=i + 1, value=col.header)
+        _style_header(ws[row][: len(columns)])
+        row += 1
+        _write_example(ws, row, columns)
+        row += 3
+
+
+# ---------------------------------------------------------------------------
+# Opening an upload
+
+
+def _corrupt() -> str:
+    return _("无法读取该文件：文件已损坏或不是 Excel 工作簿（.xlsx）。")
+
+
+def upload_open(upload: UploadedFile | None) -> Workbook:
+    """Accept only a real .xlsx workbook of reasonable size; raise ValidationError with a Chinese reason."""
+    if upload is None:
+        raise ValidationError(_("请选择要上传的 Excel 文件。"), code="missing")
+    if upload.size == 0:
+        raise ValidationError(_("上传的文件是空的。"), code="empty")
+    if upload.size > IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
+            % {"size": upload.size / 1024 / 1024, "limit": IMPORT_MAX_BYTES // 1024 // 1024},
+            code="size",
+        )
+    data = upload.read(IMPORT_MAX_BYTES + 1)
+    if data.startswith(OLE2_MAGIC):
+        raise ValidationError(
+            _("这是旧版 Excel（.xls）文件。请在 Excel 中“另存为” .xlsx 格式后再上传。"), code="xls"
+        )
+    not_xlsx = ValidationError(
+        _("文件不是 Excel 工作簿（.xlsx）。请下载模板填写后上传；不支持 .xls、.csv 或改了扩展名的文件。"),
+        code="type",
+    )
+    if not (upload.name or "").lower().endswith(".xlsx") or not data.startswith(XLSX_MAGIC):
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except ZIP_ERRORS as exc:
+        raise not_xlsx from exc
+    if inflated > IMPORT_MAX_UNCOMPRESSED_BYTES:
+        raise ValidationError(_("文件解压后过大，无法导入。"), code="size")
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001  (any parse failure of an untrusted file means "not a workbook")
+        raise ValidationError(_corrupt(), code="corrupt") from exc
+
+
+# ---------------------------------------------------------------------------
+# Reading cells
+
+
+class CellError(Exception):
+    """A cell value that cannot be used; the message is the user-facing reason."""
+
+
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return f"{value:%Y-%m-%d}"
+    return str(value).strip()
+
+
+def parse_date(value: object) -> datetime.date:
+    """A real Excel date, a serial number, or text such as 2026-03-01 / 2026/3/1 / 2026年3月1日."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell that lost its date format still holds Excel's serial day number.
+        if 1 <= value <= 73050:  # 1900-01-01 … 2099-12-31
+            return from_excel(value).date()
+        raise CellError(_("无法识别的日期“%(value)s”") % {"value": _text(value)})
+    text = _text(value)
+    match = DATE_TEXT.match(text)
+    if match:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    raise CellError(
+        _("无法识别的日期“%(value)s”，请填写 Excel 日期或 2026-03-01 格式") % {"value": text}
+    )
+
+
+def parse_path(text: str) -> tuple[str, ...]:
+    segments = tuple(part.strip() for part in PATH_SEPARATORS.split(text))
+    if any(not part for part in segments):
+        raise CellError(_("组织路径“%(path)s”中有空的层级") % {"path": text})
+    return segments
+
+
+def _join(names: tuple[str, ...]) -> str:
+    return "/".join(names)
+
+
+def _max_length(model, field_name: str) -> int:
+    return model._meta.get_field(field_name).max_length
+
+
+@dataclass
+class SheetRow:
+    sheet: str
+    number: int
+    values: dict[str, object]  # column letter → raw cell value
+
+
+def _sheet_rows(workbook: Workbook, sheet: str, problems: list[ImportProblem]) -> Iterator[SheetRow]:
+    """Non-empty data rows of one sheet, after checking its header row."""
+    columns = SHEETS[sheet]
+    ws = workbook[sheet]
+    # Some generators write a wrong <dimension>; without this, read-only mode trusts it and cuts rows.
+    ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    for i, col in enumerate(columns):
+        found = _text(header[i]) if i < len(header) else ""
+        if found.rstrip("*＊") != col.header:
+            problems.append(ImportProblem(
+                sheet, _("表头应为“%(expected)s”，实际为“%(found)s”；请使用下载的模板")
+                % {"expected": col.header, "found": found},
+                row=1, column=col,
+            ))
+    if any(p.sheet == sheet and p.row == 1 for p in problems):
+        return
+    count = 0
+    for number, raw in enumerate(rows, start=2):
+        values = {col.letter: (raw[i] if i < len(raw) else None) for i, col in enumerate(columns)}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        count += 1
+        if count > IMPORT_MAX_ROWS:
+            problems.append(ImportProblem(
+                sheet, _("数据行超过 %(limit)d 行，请拆分成多个文件导入") % {"limit": IMPORT_MAX_ROWS}
+            ))
+            return
+        yield SheetRow(sheet, number, values)

@@ -1,0 +1,161 @@
+"""Writes of the work: completing obligations with evidence, reopening, waiving; notifications read."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from responsibilities.models import (
+    EvidenceFile,
+    EvidenceKind,
+    MeetingRecord,
+    Notification,
+    Obligation,
+    ObligationEvent,
+    Person,
+)
+from responsibilities.scheduling import services as scheduling
+
+# ---------------------------------------------------------------------------------
+# Obligations: completing with evidence, re-opening, waiving
+# ---------------------------------------------------------------------------------
+
+
+def _locked(obligation: Obligation) -> Obligation:
+    return Obligation.objects.select_for_update().select_related("work_system", "organization").get(pk=obligation.pk)
+
+
+def _record(obligation: Obligation, kind: str, actor, reason: str = "", **data) -> ObligationEvent:
+    return ObligationEvent.objects.create(obligation=obligation, kind=kind, actor=actor, reason=reason, data=data)
+
+
+def _finish(obligation: Obligation, actor, now: datetime.datetime, **data) -> None:
+    late = obligation.due_at is not None and now >= obligation.due_at
+    obligation.status = Obligation.Status.DONE_LATE if late else Obligation.Status.DONE
+    obligation.completed_at = now
+    obligation.completed_by = actor
+    obligation.next_reminder_at = None
+    obligation.save(update_fields=["status", "completed_at", "completed_by", "next_reminder_at"])
+    _record(obligation, ObligationEvent.Kind.COMPLETED, actor, status=obligation.status, **data)
+
+
+@transaction.atomic
+def obligation_add_meeting(
+    *,
+    obligation: Obligation,
+    actor,
+    held_on: datetime.date,
+    place: str,
+    chair: Person,
+    attendees: list[Person],
+    topic: str,
+    discussion: str,
+    decisions: str = "",
+    other_attendees: str = "",
+) -> MeetingRecord:
+    """Record a meeting or study; the obligation is completed once the required number is recorded."""
+    obligation = _locked(obligation)
+    if obligation.work_system.evidence != EvidenceKind.MEETING:
+        raise ValidationError(_("该项工作需要上传文件材料，不能以会议记录作为佐证。"))
+    if not obligation.is_open:
+        raise ValidationError(_("该任务已%(status)s，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
+    if held_on > timezone.localdate():
+        raise ValidationError(_("会议日期不能晚于今天。"))
+    if held_on < obligation.period_start - datetime.timedelta(days=31):
+        raise ValidationError(_("会议日期早于本期（%(label)s）开始太久，请核对。") % {"label": obligation.period})
+    for text, label in ((place, _("地点")), (topic, _("议题")), (discussion, _("讨论情况"))):
+        if not text.strip():
+            raise ValidationError(_("%(field)s不能为空。") % {"field": label})
+    if not attendees and not other_attendees.strip():
+        raise ValidationError(_("请至少选择一名参会人员。"))
+    if obligation.meetings.filter(held_on=held_on, topic=topic.strip()).exists():
+        raise ValidationError(_("该会议（%(date)s，%(topic)s）已登记，请勿重复提交。") % {
+            "date": f"{held_on:%Y-%m-%d}", "topic": topic.strip()})
+    meeting = MeetingRecord.objects.create(
+        obligation=obligation, held_on=held_on, place=place.strip(), chair=chair, topic=topic.strip(),
+        discussion=discussion.strip(), decisions=decisions.strip(), other_attendees=other_attendees.strip(),
+        created_by=actor,
+    )
+    meeting.attendees.set(attendees)
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, meeting=meeting.pk, topic=meeting.topic)
+    if obligation.meetings.count() >= obligation.required_count:
+        _finish(obligation, actor, timezone.now(), meetings=obligation.meetings.count())
+    return meeting
+
+
+@transaction.atomic
+def obligation_add_files(*, obligation: Obligation, actor, uploads: list, complete: bool = True) -> list[EvidenceFile]:
+    """Attach files (validated, stored outside the web root); optionally complete the obligation."""
+    from responsibilities.work.uploads import store_upload
+
+    obligation = _locked(obligation)
+    if not obligation.is_open:
+        raise ValidationError(_("该任务已%(status)s，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
+    if not uploads:
+        raise ValidationError(_("请选择要上传的文件。"))
+    if obligation.work_system.evidence == EvidenceKind.MEETING and complete:
+        raise ValidationError(_("该项工作以会议记录为佐证，请填写会议记录；文件可作为附件补充。"))
+    if obligation.work_system.evidence == EvidenceKind.REPORT and complete:
+        # Only a report signed by the 第一责任人 and submitted upward completes it (reporting.reports.services).
+        raise ValidationError(_("该项工作须以第一责任人签发并报送上级的报告完成，不能以上传文件代替。"))
+    stored = [store_upload(upload) for upload in uploads]
+    files = [
+        EvidenceFile.objects.create(
+            obligation=obligation, original_name=s.original_name, stored_name=s.stored_name,
+            content_type=s.content_type, size=s.size, sha256=s.sha256, uploaded_by=actor,
+        )
+        for s in stored
+    ]
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, files=[f.pk for f in files],
+            sha256=[f.sha256 for f in files])
+    if complete:
+        _finish(obligation, actor, timezone.now(), files=[f.pk for f in files])
+    return files
+
+
+@transaction.atomic
+def obligation_reopen(*, obligation: Obligation, actor, reason: str) -> Obligation:
+    obligation = _locked(obligation)
+    if obligation.is_open:
+        raise ValidationError(_("该任务尚未完成或免除，无需重新打开。"))
+    if not reason.strip():
+        raise ValidationError(_("重新打开必须填写理由。"))
+    late = obligation.due_at is not None and timezone.now() >= obligation.due_at
+    previous = obligation.status
+    obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
+    obligation.completed_at = None
+    obligation.completed_by = None
+    obligation.waived_reason = ""
+    # Still before the deadline: the remaining reminders go out again.
+    obligation.next_reminder_at = None if late else scheduling.next_reminder(obligation.due_date)
+    obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
+    _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason.strip(), previous=previous)
+    return obligation
+
+
+@transaction.atomic
+def obligation_waive(*, obligation: Obligation, actor, reason: str) -> Obligation:
+    obligation = _locked(obligation)
+    if not obligation.is_open:
+        raise ValidationError(_("只有待办或逾期的任务可以免除。"))
+    if not reason.strip():
+        raise ValidationError(_("免除必须填写理由。"))
+    obligation.status = Obligation.Status.WAIVED
+    obligation.waived_reason = reason.strip()
+    obligation.completed_at = timezone.now()
+    obligation.completed_by = actor
+    obligation.next_reminder_at = None
+    obligation.save(update_fields=["status", "waived_reason", "completed_at", "completed_by", "next_reminder_at"])
+    _record(obligation, ObligationEvent.Kind.WAIVED, actor, reason.strip())
+    return obligation
+
+
+def notification_mark_read(*, user, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

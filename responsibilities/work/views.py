@@ -1,0 +1,179 @@
+"""我的工作, obligations with their evidence, evidence downloads and the notification inbox."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from responsibilities.models import (
+    EvidenceFile,
+    EvidenceKind,
+    Obligation,
+    Organization,
+    Person,
+    RoleAssignment,
+)
+from responsibilities.permissions import Capability, can, get_for
+from responsibilities.work import selectors, services
+from responsibilities.work.forms import FilesForm, MeetingForm, ReasonForm
+from responsibilities.work.uploads import stored_path
+
+log = logging.getLogger(__name__)
+
+
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_open_obligations(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "responsibilities/work/my_work.html", {"page": page, "today": timezone.localdate()})
+
+
+def _team(obligation: Obligation):
+    """Everyone holding a role in the obligation's organization today (an ended role elsewhere is no matter)."""
+    holding = RoleAssignment.objects.filter(organization=obligation.organization_id).active_on(timezone.localdate())
+    return Person.objects.filter(pk__in=holding.values("person_id")).order_by("name")
+
+
+def _waive_scope(obligation: Obligation):
+    """Waiving is decided one level up: an organization's own staff cannot waive their own work."""
+    return Organization.objects.get_parent(obligation.organization) or obligation.organization
+
+
+def _obligation_context(request, obligation: Obligation, **forms) -> dict:
+    may_manage = can(request.user, Capability.MANAGE, obligation)
+    evidence = obligation.work_system.evidence
+    context = {
+        "ob": obligation,
+        "may_manage": may_manage,
+        "meetings": obligation.meetings.select_related("chair").prefetch_related("attendees"),
+        "files": obligation.files.all(),
+        "events": obligation.events.select_related("actor"),
+        "evidence_kind": evidence,
+    }
+    if may_manage and obligation.is_open:
+        if evidence == EvidenceKind.MEETING:
+            context["meeting_form"] = forms.get("meeting_form") or MeetingForm(
+                people=_team(obligation), initial={"held_on": timezone.localdate()}
+            )
+        elif evidence == EvidenceKind.DOCUMENT:
+            context["files_form"] = forms.get("files_form") or FilesForm()
+        if can(request.user, Capability.MANAGE, _waive_scope(obligation)):
+            context["waive_form"] = forms.get("waive_form") or ReasonForm()
+    elif may_manage:
+        context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
+    return context
+
+
+def _back(request: HttpRequest, obligation: Obligation) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect("responsibilities:obligation_detail", pk=obligation.pk)
+
+
+@require_GET
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_for(request.user, Capability.VIEW, Obligation.objects.select_related("organization", "work_system"), pk=pk)
+    return render(request, "responsibilities/work/obligation_detail.html", _obligation_context(request, obligation))
+
+
+def _manageable(request: HttpRequest, pk: int) -> Obligation:
+    return get_for(request.user, Capability.MANAGE, Obligation.objects.select_related("organization", "work_system"), pk=pk)
+
+
+def _act(request: HttpRequest, pk: int, *, form_key: str, form, action, done: str, error_field: str | None):
+    """One obligation action: check the right, validate, call one service, then redirect or show the errors."""
+    obligation = _manageable(request, pk)
+    form = form(obligation)
+    if form.is_valid():
+        try:
+            action(obligation, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(error_field, exc)
+        else:
+            messages.success(request, done)
+            return _back(request, obligation)
+    context = _obligation_context(request, obligation, **{form_key: form})
+    return render(request, "responsibilities/work/obligation_detail.html", context, status=400)
+
+
+@require_POST
+def obligation_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, form_key="meeting_form", error_field=None, done=_("已登记会议记录。"),
+        form=lambda ob: MeetingForm(request.POST, people=_team(ob)),
+        action=lambda ob, data: services.obligation_add_meeting(obligation=ob, actor=request.user, **data),
+    )
+
+
+@require_POST
+def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, form_key="files_form", error_field="files", done=_("已上传佐证材料，任务已完成。"),
+        form=lambda ob: FilesForm(request.POST, request.FILES),
+        action=lambda ob, data: services.obligation_add_files(
+            obligation=ob, actor=request.user, uploads=data["files"]
+        ),
+    )
+
+
+@require_POST
+def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can(request.user, Capability.MANAGE, _waive_scope(_manageable(request, pk))):
+        raise PermissionDenied(_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"))
+    return _act(
+        request, pk, form_key="waive_form", error_field="reason", done=_("已免除该任务。"),
+        form=lambda ob: ReasonForm(request.POST),
+        action=lambda ob, data: services.obligation_waive(obligation=ob, actor=request.user, reason=data["reason"]),
+    )
+
+
+@require_POST
+def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, form_key="reopen_form", error_field="reason", done=_("已重新打开该任务。"),
+        form=lambda ob: ReasonForm(request.POST),
+        action=lambda ob, data: services.obligation_reopen(obligation=ob, actor=request.user, reason=data["reason"]),
+    )
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_for(request.user, Capability.VIEW, EvidenceFile.objects.select_related("obligation__organization"), pk=pk)
+    try:
+        file = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError as exc:
+        log.error("evidence file %s of obligation %s is missing", evidence.stored_name, evidence.obligation_id)
+        raise Http404(_("文件已不存在，请联系系统管理员。")) from exc
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"  # evidence must not linger in shared caches
+    return response
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "responsibilities/work/inbox.html", {"page": page})
+
+
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) < 19] or None
+    count = services.notification_mark_read(user=request.user, ids=ids)
+    messages.success(request, _("已标记 %(n)s 条为已读。") % {"n": count})
+    return redirect("responsibilities:inbox")
