@@ -1,17 +1,47 @@
-"""The app's routes, one feature package at a time (all named in the `responsibilities` namespace)."""
+"""The app's routes, grouped by feature package (each group's views live in that package)."""
 
-from responsibilities.dashboards import urls as dashboards
-from responsibilities.duties import urls as duties
-from responsibilities.importing import urls as importing
-from responsibilities.org import urls as org
-from responsibilities.work import urls as work
+from django.urls import path
+
+from responsibilities.dashboards import views as dashboard_views
+from responsibilities.duties import views as duty_views
+from responsibilities.importing import views as importing_views
+from responsibilities.org import views as org_views
+from responsibilities.work import views as work_views
 
 app_name = "responsibilities"
 
 urlpatterns = [
-    *org.urlpatterns,
-    *importing.urlpatterns,
-    *work.urlpatterns,
-    *duties.urlpatterns,
-    *dashboards.urlpatterns,
+    # The organization tree, organization and person pages, role assignments.
+    path("orgs/", org_views.organization_tree, name="organization_tree"),
+    path("orgs/<int:pk>/", org_views.organization_detail, name="organization_detail"),
+    path("orgs/<int:pk>/children/", org_views.organization_children, name="organization_children"),
+    path("orgs/<int:pk>/roles/add/", org_views.role_add, name="role_add"),
+    path("orgs/<int:pk>/move/", org_views.organization_move, name="organization_move"),
+    path("roles/<int:pk>/end/", org_views.role_end, name="role_end"),
+    path("people/<int:pk>/", org_views.person_detail, name="person_detail"),
+    # Excel import of organizations and leadership teams.
+    path("import/", importing_views.import_upload, name="import"),
+    path("import/template.xlsx", importing_views.import_template, name="import_template"),
+    # 我的工作: tasks, their evidence, and the notification inbox.
+    path("work/", work_views.my_work, name="my_work"),
+    path("obligations/<int:pk>/", work_views.obligation_detail, name="obligation_detail"),
+    path("obligations/<int:pk>/meeting/", work_views.obligation_meeting, name="obligation_meeting"),
+    path("obligations/<int:pk>/files/", work_views.obligation_files, name="obligation_files"),
+    path("obligations/<int:pk>/waive/", work_views.obligation_waive, name="obligation_waive"),
+    path("obligations/<int:pk>/reopen/", work_views.obligation_reopen, name="obligation_reopen"),
+    path("evidence/<int:pk>/download/", work_views.evidence_download, name="evidence_download"),
+    path("inbox/", work_views.inbox, name="inbox"),
+    path("inbox/read/", work_views.inbox_mark_read, name="inbox_mark_read"),
+    # The responsibility list (责任清单): edit, retire, print, push to subordinates.
+    path("orgs/<int:pk>/duties/", duty_views.duty_list, name="duty_list"),
+    path("orgs/<int:pk>/duties/add/", duty_views.duty_add, name="duty_add"),
+    path("orgs/<int:pk>/duties/cascade/", duty_views.duty_cascade, name="duty_cascade"),
+    path("orgs/<int:pk>/duties/print/", duty_views.duty_print, name="duty_print"),
+    path("duties/<int:pk>/edit/", duty_views.duty_edit, name="duty_edit"),
+    path("duties/<int:pk>/retire/", duty_views.duty_retire, name="duty_retire"),
+    # Dashboards: the compliance matrix (合规矩阵) with its drill-down, and charts (统计图表).
+    path("dashboard/matrix/", dashboard_views.compliance_matrix, name="compliance_matrix"),
+    path("dashboard/matrix/rows/", dashboard_views.compliance_matrix_rows, name="compliance_matrix_rows"),
+    path("dashboard/obligations/", dashboard_views.obligation_list, name="obligation_list"),
+    path("dashboard/charts/", dashboard_views.charts, name="charts"),
 ]
