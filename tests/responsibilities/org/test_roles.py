@@ -510,7 +510,7 @@ def test_the_same_person_cannot_be_registered_twice_in_the_same_role(tree):
 
 
 def test_names_are_shown_family_name_first(db):
-    from responsibilities.templatetags.zeren import display_name
+    from responsibilities.text import display_name
 
     user = make_user("wxy")
     user.last_name, user.first_name = "王", "晓燕"
