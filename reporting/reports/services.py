@@ -30,8 +30,8 @@ from responsibilities.models import (
     Obligation,
     ObligationEvent,
     Organization,
-    OrganizationUserPermission,
 )
+from responsibilities.org.selectors import staff_of
 from responsibilities.periods import Period
 
 MAX_BLOCKS = 400
@@ -269,12 +269,9 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
 # -- submission upward ---------------------------------------------------------------------------
 
 
-def _staff_of(organization: Organization) -> list[int]:
-    return list(
-        OrganizationUserPermission.objects.filter(
-            content_object=organization, permission__codename="manage", user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+def _staff_of(organization: Organization) -> set[int]:
+    """The organization's staff (user and group grants): who is told of a submission to it."""
+    return staff_of([organization]).get(organization.pk, set())
 
 
 def _message(user_ids, title: str, body: str, url: str) -> None:
