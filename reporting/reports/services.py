@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reporting.delegations.services import _signing_capacity
+from reporting.delegations.services import signing_capacity
 from reporting.document import Block, Document, Level, in_document_language
 from reporting.models import (
     COMPLETES,
@@ -235,7 +235,11 @@ def document_number(organization: Organization, year: int, seq: int) -> str:
 @in_document_language
 @transaction.atomic
 def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> ReportVersion:
-    """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once."""
+    """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once.
+
+    Who may sign, and in what capacity, is `reporting.delegations.services.signing_capacity` on the
+    signing day; its ValidationError passes through.
+    """
     from reporting.pdf import render_pdf
 
     now = now or timezone.now()
@@ -250,8 +254,8 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
         raise ValidationError(_("只能签发最新版本（第 %(n)s 版）。") % {"n": latest.number})
     if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
         raise ValidationError(_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()})
-    person, delegation = _signing_capacity(version, actor, day)
     organization = report.organization
+    person, delegation = signing_capacity(organization=organization, actor=actor, day=day)
     seq = _next_number(organization, day.year)
     version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
     version.doc_number = document_number(organization, day.year, seq)
