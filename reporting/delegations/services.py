@@ -78,12 +78,10 @@ def may_delegate(user, organization: Organization, day: datetime.date) -> bool:
     return holder is not None and holder.user_id == user.pk
 
 
-def _refuse_unless_may_delegate(actor, organization: Organization, day: datetime.date, action: str) -> None:
+def _refuse_unless_may_delegate(actor, organization: Organization, day: datetime.date, message: str) -> None:
+    """`message` takes %(date)s and %(org)s."""
     if not may_delegate(actor, organization, day):
-        raise ValidationError(
-            _("只有%(date)s担任%(org)s第一责任人的同志（或系统管理员）可以%(action)s。")
-            % {"date": f"{day:%Y-%m-%d}", "org": organization.name, "action": action}
-        )
+        raise ValidationError(message % {"date": f"{day:%Y-%m-%d}", "org": organization.name})
 
 
 @transaction.atomic
@@ -100,7 +98,9 @@ def delegation_create(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    _refuse_unless_may_delegate(actor, organization, today, _("委托签发"))
+    _refuse_unless_may_delegate(
+        actor, organization, today, _("只有%(date)s担任%(org)s第一责任人的同志（或系统管理员）可以委托签发。")
+    )
     if delegate.user_id is not None and delegate.user_id == actor.pk:
         raise ValidationError(_("不能委托本人。"))
     holder = selectors.signer_for(organization, today)
@@ -133,7 +133,9 @@ def delegation_revoke(*, delegation: Delegation, actor, now: datetime.datetime |
     now = now or timezone.now()
     today = timezone.localdate(now)
     delegation = Delegation.objects.select_for_update().select_related("organization").get(pk=delegation.pk)
-    _refuse_unless_may_delegate(actor, delegation.organization, today, _("撤销签发委托"))
+    _refuse_unless_may_delegate(
+        actor, delegation.organization, today, _("只有%(date)s担任%(org)s第一责任人的同志（或系统管理员）可以撤销签发委托。")
+    )
     if delegation.is_revoked:
         raise ValidationError(
             _("该委托已于%(at)s撤销。") % {"at": f"{timezone.localtime(delegation.revoked_at):%Y-%m-%d %H:%M}"}
