@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import time_machine
-from django.contrib.auth.models import Group
-from guardian.shortcuts import assign_perm
 
 from reporting.board import services as board_services
 from reporting.models import ReportKind
@@ -16,27 +13,14 @@ from reporting.reports import services as reports_services
 from responsibilities.models import Notification
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
-from tests.factories import make_assignment, make_person, make_user
+from tests.factories import make_assignment, make_group_staff, make_person, make_user
 
 D = dt.date
 H1 = Period.parse("2026H1")
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return scheduling.local_moment(day, hour)
-
-
-def group_staff(username: str, organization) -> object:
-    group = Group.objects.create(name=f"{organization.name}宣传部")
-    assign_perm("responsibilities.manage", group, organization)
-    user = make_user(username)
-    user.groups.add(group)
-    return user
 
 
 def messages_to(user) -> list[str]:
@@ -44,7 +28,7 @@ def messages_to(user) -> list[str]:
 
 
 def test_a_submission_is_announced_to_the_upper_organizations_group_granted_staff(tree):
-    city_group_staff = group_staff("city_group_xcb", tree.city)
+    city_group_staff = make_group_staff("city_group_xcb", tree.city)
     secretary = make_user("a_shuji", grants=[("sign_report", tree.county_a)])
     make_assignment(person=make_person("A县委书记", organization=tree.county_a, user=secretary),
                     role="secretary", start=D(2024, 1, 1))
@@ -62,7 +46,7 @@ def test_a_submission_is_announced_to_the_upper_organizations_group_granted_staf
 
 
 def test_a_board_reminder_reaches_the_laggards_group_granted_staff(tree):
-    county_group_staff = group_staff("a_group_xcb", tree.county_a)
+    county_group_staff = make_group_staff("a_group_xcb", tree.county_a)
     city_staff = make_user("city_xcb", grants=[("manage", tree.city)])
     scheduling.obligations_generate(periods=[H1], now=at(D(2026, 1, 1)))
 

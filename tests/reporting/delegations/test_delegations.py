@@ -25,11 +25,6 @@ H1 = Period.parse("2026H1")
 TODAY = D(2026, 6, 1)  # the day the delegations here are recorded
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return scheduling.local_moment(day, hour)
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import Group
-from guardian.shortcuts import assign_perm
-
-from responsibilities import permissions
 from responsibilities.org.selectors import staff_of, staffed_organization_ids, team_on
-from tests.factories import make_assignment, make_person, make_user
+from tests.factories import make_assignment, make_group, make_person, make_user
 
 D = dt.date
-
-
-def grant_to_group(group_name: str, capability: str, organization) -> Group:
-    group = Group.objects.create(name=group_name)
-    assign_perm(f"responsibilities.{capability}", group, organization)
-    return group
 
 
 def test_staff_are_the_active_users_granted_manage_on_the_organization_directly_or_through_a_group(tree):
     direct = make_user("direct", grants=[("manage", tree.county_a)])
     member = make_user("member")
-    member.groups.add(grant_to_group("A县委宣传部", "manage", tree.county_a))
+    make_group("A县委宣传部", grants=[("manage", tree.county_a)], members=[member])
     left = make_user("left", grants=[("manage", tree.county_a)])
     left.is_active = False
     left.save()
@@ -34,8 +24,7 @@ def test_staff_are_the_active_users_granted_manage_on_the_organization_directly_
 
 def test_the_upper_organizations_staff_are_not_staff_of_the_organizations_below(tree):
     make_user("city", grants=[("manage", tree.city)])
-    city_group_member = make_user("city_group")
-    city_group_member.groups.add(grant_to_group("市委宣传部", "manage", tree.city))
+    make_group("市委宣传部", grants=[("manage", tree.city)], members=[make_user("city_group")])
     town = make_user("town", grants=[("manage", tree.town_a1)])
 
     assert staff_of([tree.county_a.pk, tree.town_a1.pk]) == {tree.town_a1.pk: {town.pk}}
@@ -43,7 +32,7 @@ def test_the_upper_organizations_staff_are_not_staff_of_the_organizations_below(
 
 def test_an_inactive_member_of_a_staff_group_is_not_staff(tree):
     gone = make_user("gone")
-    gone.groups.add(grant_to_group("A县委宣传部", "manage", tree.county_a))
+    make_group("A县委宣传部", grants=[("manage", tree.county_a)], members=[gone])
     gone.is_active = False
     gone.save()
 
@@ -52,8 +41,7 @@ def test_an_inactive_member_of_a_staff_group_is_not_staff(tree):
 
 def test_the_organizations_a_user_staffs_are_the_same_question_asked_the_other_way(tree):
     user = make_user("both", grants=[("manage", tree.county_b)])
-    user.groups.add(grant_to_group("A县委宣传部", "manage", tree.county_a))
-    permissions.forget_grants(user)
+    make_group("A县委宣传部", grants=[("manage", tree.county_a)], members=[user])
 
     assert staffed_organization_ids(user) == {tree.county_a.pk, tree.county_b.pk}
 

@@ -3,13 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
-from guardian.shortcuts import assign_perm
 
 from responsibilities.models import Notification, Obligation
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
-from tests.factories import make_user
+from tests.factories import make_group_staff, make_user
 
 D = dt.date
 Q3 = Period.parse("2026Q3")
@@ -17,14 +15,6 @@ Q3 = Period.parse("2026Q3")
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return scheduling.local_moment(day, hour)
-
-
-def group_staff(username: str, organization) -> object:
-    group = Group.objects.create(name=f"{organization.name}宣传部")
-    assign_perm("responsibilities.manage", group, organization)
-    user = make_user(username)
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def recipients(obligation: Obligation, kind: str) -> set[str]:
 
 
 def test_staff_granted_through_a_group_get_reminders(tree, county_analysis):
-    group_staff("a_group_staff", tree.county_a)
+    make_group_staff("a_group_staff", tree.county_a)
     make_user("a_direct_staff", grants=[("manage", tree.county_a)])
 
     scheduling.sweep_reminders(now=at(D(2026, 9, 16)))
@@ -48,7 +38,7 @@ def test_staff_granted_through_a_group_get_reminders(tree, county_analysis):
 
 
 def test_staff_granted_through_a_group_are_told_when_their_task_is_overdue(tree, county_analysis):
-    group_staff("a_group_staff", tree.county_a)
+    make_group_staff("a_group_staff", tree.county_a)
 
     scheduling.sweep_overdue(now=at(D(2026, 10, 1), 0))
 
@@ -56,8 +46,8 @@ def test_staff_granted_through_a_group_are_told_when_their_task_is_overdue(tree,
 
 
 def test_an_overdue_task_escalates_to_the_upper_organizations_group_granted_staff(tree, county_analysis):
-    group_staff("city_group_staff", tree.city)
-    group_staff("a_group_staff", tree.county_a)
+    make_group_staff("city_group_staff", tree.city)
+    make_group_staff("a_group_staff", tree.county_a)
 
     scheduling.sweep_overdue(now=at(D(2026, 10, 1), 0))
 
@@ -67,7 +57,7 @@ def test_an_overdue_task_escalates_to_the_upper_organizations_group_granted_staf
 
 
 def test_an_inactive_group_member_hears_nothing(tree, county_analysis):
-    gone = group_staff("gone", tree.county_a)
+    gone = make_group_staff("gone", tree.county_a)
     gone.is_active = False
     gone.save()
 
