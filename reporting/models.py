@@ -7,6 +7,8 @@ signing makes a new version that needs a new signature.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -157,8 +159,15 @@ class DocumentCounter(models.Model):
         return f"{self.organization_id} · {self.year} · {self.last}"
 
 
+class DelegationQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date) -> DelegationQuerySet:
+        """Delegations whose window holds `day` and that have not been revoked."""
+        return self.filter(start_date__lte=day, end_date__gte=day, revoked_at__isnull=True)
+
+
 class Delegation(models.Model):
-    """The secretary's written delegation: a deputy may sign for the organization in this window."""
+    """The secretary's written delegation: a deputy may sign for the organization in this window,
+    until it is revoked."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("组织")
@@ -173,6 +182,13 @@ class Delegation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登记人")
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("撤销人"),
+    )
+
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("签发委托")
@@ -188,6 +204,13 @@ class Delegation(models.Model):
     @property
     def permission_organization(self) -> Organization:
         return self.organization
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        return not self.is_revoked and self.start_date <= day <= self.end_date
 
 
 class Submission(models.Model):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("submissions/<int:pk>/return/", submission_views.submission_return, name="submission_return"),
     # The 第一责任人's delegations of the sign-off.
     path("orgs/<int:pk>/delegations/", delegation_views.delegation_list, name="delegation_list"),
+    path("delegations/<int:pk>/revoke/", delegation_views.delegation_revoke, name="delegation_revoke"),
     # The submission board (报送情况) and the region summary (汇总报告).
     path("reports/board/", board_views.board, name="board"),
     path("reports/board/rows/", board_views.board_rows, name="board_rows"),

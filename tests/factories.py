@@ -60,3 +60,24 @@ def ensure_seed_data() -> None:
         load_work_systems(WorkSystem)
     if not WorkCalendarDay.objects.exists():
         load_work_calendar(WorkCalendarDay)
+
+
+def make_group(name: str, *, grants: list[tuple[str, Organization]] = (), members: list = ()):
+    """A user group holding `grants` on organizations (guardian group permissions), with `members`."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    group = Group.objects.create(name=name)
+    for capability, org in grants:
+        assign_perm(f"responsibilities.{capability}", group, org)
+    for user in members:
+        user.groups.add(group)
+        permissions.forget_grants(user)
+    return group
+
+
+def make_group_staff(username: str, organization: Organization):
+    """A user who is staff of `organization` only through its propaganda department's group grant."""
+    user = make_user(username)
+    make_group(f"{organization.name}宣传部", grants=[("manage", organization)], members=[user])
+    return user

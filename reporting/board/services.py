@@ -21,32 +21,23 @@ from reporting.reports.services import report_create, report_version_save
 from responsibilities.models import (
     Notification,
     Organization,
-    OrganizationUserPermission,
     RoleAssignment,
 )
+from responsibilities.org.selectors import role_holder_users, staff_of
 from responsibilities.periods import Period
-from responsibilities.permissions import Capability
 
 # -- the submission board: reminding the laggards ----------------------------------------------
 
 
 def _remind_recipients(organizations: list[Organization], day: datetime.date) -> dict[int, set[int]]:
-    """Per organization id: its own staff (manage granted on it directly) and its secretary's linked user."""
-    recipients: dict[int, set[int]] = {org.pk: set() for org in organizations}
-    staff = OrganizationUserPermission.objects.filter(
-        content_object__in=organizations, permission__codename=Capability.MANAGE, user__is_active=True
-    ).values_list("content_object_id", "user_id")
-    secretaries = (
-        RoleAssignment.objects.filter(
-            organization__in=organizations, role=RoleAssignment.Role.SECRETARY,
-            person__user__isnull=False, person__user__is_active=True,
-        )
-        .active_on(day)
-        .values_list("organization_id", "person__user_id")
-    )
-    for org_id, user_id in [*staff, *secretaries]:
-        recipients[org_id].add(user_id)
-    return recipients
+    """Per organization id: its staff (`staff_of`) and its secretary's active linked user on `day`."""
+    ids = [org.pk for org in organizations]
+    staff = staff_of(ids)
+    secretaries = role_holder_users(ids, day)
+    return {
+        org_id: staff.get(org_id, set()) | secretaries.get((org_id, RoleAssignment.Role.SECRETARY), set())
+        for org_id in ids
+    }
 
 
 @in_document_language

@@ -1,43 +1,45 @@
-"""The 第一责任人's delegations of the sign-off: list and record."""
+"""The 第一责任人's delegations of the sign-off: list, record, revoke."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from reporting.delegations import services
+from reporting.delegations import selectors, services
 from reporting.delegations.forms import DelegationForm
-from responsibilities.models import Organization, Person, RoleAssignment
+from reporting.models import Delegation
+from responsibilities.models import Organization, Person
+from responsibilities.org.selectors import team_on
 from responsibilities.paging import PER_PAGE
-from responsibilities.permissions import Capability, can, get_for
+from responsibilities.permissions import Capability, get_for
 
 # -- delegations -----------------------------------------------------------------------------------
 
 
-def _leadership(organization: Organization) -> QuerySet[Person]:
+def _delegates(organization: Organization) -> QuerySet[Person]:
+    """Whom the sign-off may be delegated to today: the leadership team, less the 第一责任人 himself."""
     today = timezone.localdate()
-    current = RoleAssignment.objects.filter(organization=organization).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
-    return Person.objects.filter(pk__in=current.values("person_id")).order_by("name")
+    people = team_on(organization, today)
+    holder = selectors.signer_for(organization, today)
+    return people.exclude(pk=holder.pk) if holder is not None else people
 
 
 @require_http_methods(["GET", "POST"])
 def delegation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """The secretary's delegations of the sign-off; recorded by those who sign or administer here."""
-    capability = Capability.SIGN_REPORT if request.method == "POST" else Capability.VIEW
-    organization = get_for(request.user, capability, Organization.objects.all(), pk=pk)
-    may_add = can(request.user, Capability.SIGN_REPORT, organization)
-    form = None
-    if may_add:
-        form = DelegationForm(request.POST or None, people=_leadership(organization))
+    """The secretary's delegations of the sign-off, seen in scope; recorded by the 第一责任人 or an administrator."""
+    organization = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
+    today = timezone.localdate()
+    may_delegate = services.may_delegate(request.user, organization, today)
+    if request.method == "POST" and not may_delegate:
+        raise PermissionDenied(_("只有第一责任人（或系统管理员）可以委托签发。"))
+    form = DelegationForm(request.POST or None, people=_delegates(organization)) if may_delegate else None
     if request.method == "POST" and form.is_valid():
         try:
             services.delegation_create(organization=organization, actor=request.user, **form.cleaned_data)
@@ -46,12 +48,38 @@ def delegation_list(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已登记签发委托。"))
             return redirect("reporting:delegation_list", pk=organization.pk)
-    delegations = organization.delegations.select_related("delegate", "created_by").order_by("-start_date", "-pk")
+    delegations = organization.delegations.select_related("delegate", "created_by", "revoked_by").order_by(
+        "-start_date", "-pk"
+    )
     context = {
         "organization": organization,
         "form": form,
+        "may_revoke": may_delegate,
         "page": Paginator(delegations, PER_PAGE).get_page(request.GET.get("page")),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "reporting/delegations/delegation_list.html", context,
                   status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what is revoked, to confirm. POST: revoke it, back to the list (where a new one may be recorded)."""
+    delegation = get_for(
+        request.user, Capability.VIEW, Delegation.objects.select_related("organization", "delegate"), pk=pk
+    )
+    organization = delegation.organization
+    if not services.may_delegate(request.user, organization, timezone.localdate()):
+        raise PermissionDenied(_("只有第一责任人（或系统管理员）可以撤销签发委托。"))
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.delegation_revoke(delegation=delegation, actor=request.user)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("已撤销签发委托：%(name)s自即日起不能再代为签发。如需另行委托，可在下方登记。")
+                             % {"name": delegation.delegate.name})
+            return redirect("reporting:delegation_list", pk=organization.pk)
+    context = {"delegation": delegation, "organization": organization, "errors": errors}
+    return render(request, "reporting/delegations/delegation_revoke.html", context, status=400 if errors else 200)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reporting.delegations.services import _signing_capacity
+from reporting.delegations.services import signing_capacity
 from reporting.document import Block, Document, Level, in_document_language
 from reporting.models import (
     COMPLETES,
@@ -30,8 +30,8 @@ from responsibilities.models import (
     Obligation,
     ObligationEvent,
     Organization,
-    OrganizationUserPermission,
 )
+from responsibilities.org.selectors import staff_of
 from responsibilities.periods import Period
 
 MAX_BLOCKS = 400
@@ -235,7 +235,11 @@ def document_number(organization: Organization, year: int, seq: int) -> str:
 @in_document_language
 @transaction.atomic
 def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> ReportVersion:
-    """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once."""
+    """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once.
+
+    Who may sign, and in what capacity, is `reporting.delegations.services.signing_capacity` on the
+    signing day; its ValidationError passes through.
+    """
     from reporting.pdf import render_pdf
 
     now = now or timezone.now()
@@ -250,8 +254,8 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
         raise ValidationError(_("只能签发最新版本（第 %(n)s 版）。") % {"n": latest.number})
     if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
         raise ValidationError(_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()})
-    person, delegation = _signing_capacity(version, actor, day)
     organization = report.organization
+    person, delegation = signing_capacity(organization=organization, actor=actor, day=day)
     seq = _next_number(organization, day.year)
     version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
     version.doc_number = document_number(organization, day.year, seq)
@@ -269,12 +273,9 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
 # -- submission upward ---------------------------------------------------------------------------
 
 
-def _staff_of(organization: Organization) -> list[int]:
-    return list(
-        OrganizationUserPermission.objects.filter(
-            content_object=organization, permission__codename="manage", user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+def _staff_of(organization: Organization) -> set[int]:
+    """The organization's staff (user and group grants): who is told of a submission to it."""
+    return staff_of([organization]).get(organization.pk, set())
 
 
 def _message(user_ids, title: str, body: str, url: str) -> None:

@@ -328,7 +328,9 @@ def _signing_check(report: Report, version: ReportVersion, user) -> tuple[list[s
     if report.status not in SIGNABLE:
         return [_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()}], None, None
     try:
-        person, delegation = delegations_services.signing_capacity(version=version, actor=user)
+        person, delegation = delegations_services.signing_capacity(
+            organization=report.organization, actor=user, day=timezone.localdate()
+        )
     except ValidationError as exc:
         return exc.messages, None, None
     return [], person, delegation

@@ -32,6 +32,7 @@ from responsibilities.models import (
     WorkSystem,
     WorkSystemOverride,
 )
+from responsibilities.org.selectors import team_assignments_on
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.scheduling import services as scheduling
 from responsibilities.work.uploads import store_upload
@@ -105,9 +106,7 @@ def _overrides(root: Organization) -> int:
 
 
 def _team(org_id: int, day: datetime.date) -> tuple[Person | None, list[Person]]:
-    assignments = list(
-        RoleAssignment.objects.filter(organization_id=org_id).active_on(day).select_related("person")
-    )
+    assignments = list(team_assignments_on(org_id, day))
     chair = next((a.person for a in assignments if a.role == RoleAssignment.Role.SECRETARY), None)
     people = list({a.person_id: a.person for a in assignments}.values())
     return chair, people

@@ -11,6 +11,8 @@ import datetime
 # ---------------------------------------------------------------------------------
 # Kept together and self-contained (own imports) so the section can move into its own
 # module when this file grows past ~800 lines.
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet  # noqa: E402
@@ -20,6 +22,8 @@ from responsibilities.models import (  # noqa: E402
     RESPONSIBLE_ROLES,
     Department,
     Organization,
+    OrganizationGroupPermission,
+    OrganizationUserPermission,
     Person,
     RoleAssignment,
 )
@@ -57,14 +61,103 @@ def organization_ancestors(organization: Organization) -> QuerySet[Organization]
     return Organization.objects.filter(path__in=organization.ancestor_paths[:-1]).order_by("depth")
 
 
-def holders_on(organization: Organization, role: str, day: datetime.date) -> QuerySet[RoleAssignment]:
-    """Who held `role` in `organization` on `day` (accountability attaches to them)."""
+# -- who: the staff of an organization, and its leadership team on a day --------------------------
+#
+# Every feature that asks "who works for X" or "who was in X's team on D" asks here, so that
+# reminders, escalations, submission notices, board reminders, 我的工作, meeting attendees,
+# delegates and the sign-off all agree.
+
+STAFF_CAPABILITY = Capability.MANAGE
+
+
+def _staff_grants(*, organization_ids: Iterable[int] | None = None, user=None) -> QuerySet:
+    """(organization id, user id) rows of the staff grants, user grants and group grants in one query.
+
+    Each relation's conditions go into one filter() call so that the group's user is one join.
+    """
+    direct = {"permission__codename": STAFF_CAPABILITY, "user__is_active": True}
+    via_group = {"permission__codename": STAFF_CAPABILITY, "group__user__is_active": True}
+    if organization_ids is not None:
+        direct["content_object_id__in"] = via_group["content_object_id__in"] = list(organization_ids)
+    if user is not None:
+        direct["user"], via_group["group__user"] = user, user
     return (
-        RoleAssignment.objects.filter(organization=organization, role=role)
+        OrganizationUserPermission.objects.filter(**direct)
+        .values_list("content_object_id", "user_id")
+        .union(OrganizationGroupPermission.objects.filter(**via_group).values_list("content_object_id", "group__user"))
+    )
+
+
+def staff_of(organizations: Iterable[Organization | int]) -> dict[int, set[int]]:
+    """The working staff of each organization: {organization id: {user id, …}}, in one query.
+
+    Staff are the *active* users granted `manage` on the organization itself, directly or through
+    a group. A `manage` grant on an ancestor reaches this organization's pages (permissions.py),
+    but does not make its holder this organization's staff: the city's staff are told about a
+    county through escalation (the upper organization's staff), not as the county's own staff.
+    This is what 我的工作 shows a user (`staffed_organization_ids`). Organizations without staff
+    are left out of the result.
+    """
+    ids = {org if isinstance(org, int) else org.pk for org in organizations}
+    result: dict[int, set[int]] = defaultdict(set)
+    if not ids:
+        return {}
+    for org_id, user_id in _staff_grants(organization_ids=ids):
+        result[org_id].add(user_id)
+    return dict(result)
+
+
+def staffed_organization_ids(user) -> set[int]:
+    """The organizations `user` is staff of (see `staff_of`): the same question asked the other way."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {org_id for org_id, _user_id in _staff_grants(user=user)}
+
+
+def team_assignments_on(organization: Organization | int, day: datetime.date) -> QuerySet[RoleAssignment]:
+    """The leadership team (班子) and leading group of `organization` on `day`, as role assignments.
+
+    An assignment counts when its role has begun and not ended that day:
+    start_date <= day and (end_date is null or end_date >= day). Oldest first.
+    """
+    return (
+        RoleAssignment.objects.filter(organization=organization)
         .active_on(day)
         .select_related("person")
         .order_by("start_date", "pk")
     )
+
+
+def team_on(organization: Organization | int, day: datetime.date) -> QuerySet[Person]:
+    """The people in `organization`'s leadership team on `day` (see `team_assignments_on`), by name."""
+    return Person.objects.filter(
+        pk__in=team_assignments_on(organization, day).values("person_id")
+    ).order_by("name", "pk")
+
+
+def in_team_on(person: Person, organization: Organization | int, day: datetime.date) -> bool:
+    """Does `person` hold a role in `organization`'s leadership team on `day`?"""
+    return team_assignments_on(organization, day).filter(person=person).exists()
+
+
+def role_holder_users(organization_ids: Iterable[int], day: datetime.date) -> dict[tuple[int, str], set[int]]:
+    """The active user accounts of the role holders on `day`: {(organization id, role): {user id, …}}."""
+    result: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = (
+        RoleAssignment.objects.filter(
+            organization_id__in=list(organization_ids), person__user__isnull=False, person__user__is_active=True
+        )
+        .active_on(day)
+        .values_list("organization_id", "role", "person__user_id")
+    )
+    for org_id, role, user_id in rows:
+        result[(org_id, role)].add(user_id)
+    return dict(result)
+
+
+def holders_on(organization: Organization, role: str, day: datetime.date) -> QuerySet[RoleAssignment]:
+    """Who held `role` in `organization` on `day` (accountability attaches to them)."""
+    return team_assignments_on(organization, day).filter(role=role)
 
 
 def holder_on(organization: Organization, role: str, day: datetime.date) -> Person | None:
@@ -122,13 +215,7 @@ class LeadershipTeam:
 def leadership_team(organization: Organization, day: datetime.date | None = None) -> LeadershipTeam:
     day = day or timezone.localdate()
     team = LeadershipTeam(day=day)
-    assignments = (
-        RoleAssignment.objects.filter(organization=organization)
-        .active_on(day)
-        .select_related("person")
-        .order_by("start_date", "pk")
-    )
-    for assignment in assignments:
+    for assignment in team_assignments_on(organization, day):
         getattr(team, LeadershipTeam._BUCKETS[assignment.role]).append(assignment)
     return team
 

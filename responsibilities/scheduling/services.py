@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,12 +31,11 @@ from responsibilities.models import (
     Obligation,
     ObligationEvent,
     Organization,
-    OrganizationUserPermission,
-    RoleAssignment,
     WorkCalendarDay,
     WorkSystem,
     WorkSystemOverride,
 )
+from responsibilities.org.selectors import role_holder_users, staff_of
 from responsibilities.periods import (
     Period,
     PeriodKind,
@@ -310,30 +308,6 @@ def _ancestor_paths(path: str) -> list[str]:
 # -- recipients -------------------------------------------------------------------
 
 
-def _role_holder_users(org_ids: set[int], day: datetime.date) -> dict[tuple[int, str], set[int]]:
-    """User ids of linked persons per (organization, role) on `day`."""
-    result: dict[tuple[int, str], set[int]] = defaultdict(set)
-    rows = (
-        RoleAssignment.objects.filter(organization_id__in=org_ids, person__user__isnull=False)
-        .active_on(day)
-        .values_list("organization_id", "role", "person__user_id")
-    )
-    for org_id, role, user_id in rows:
-        result[(org_id, role)].add(user_id)
-    return result
-
-
-def _staff_users(org_ids: set[int]) -> dict[int, set[int]]:
-    """Users granted `manage` directly on each organization: its own working staff."""
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = OrganizationUserPermission.objects.filter(
-        content_object_id__in=org_ids, permission__codename="manage", user__is_active=True
-    ).values_list("content_object_id", "user_id")
-    for org_id, user_id in rows:
-        result[org_id].add(user_id)
-    return result
-
-
 def _upper_staff(org_paths: dict[int, str]) -> dict[int, set[int]]:
     """Per organization id: the staff of its upper organization, who are told when it is overdue."""
     step = Organization.steplen
@@ -341,7 +315,7 @@ def _upper_staff(org_paths: dict[int, str]) -> dict[int, set[int]]:
         Organization.objects.filter(path__in={path[:-step] for path in org_paths.values() if len(path) > step})
         .values_list("path", "pk")
     )
-    staff = _staff_users(set(parents.values()))
+    staff = staff_of(parents.values())
     return {
         org_id: staff[parents[path[:-step]]]
         for org_id, path in org_paths.items()
@@ -384,8 +358,8 @@ def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False
             if staff.get(org_id):
                 result[ob_id] = staff[org_id]
         return result
-    holders = _role_holder_users(org_ids, day)
-    staff = _staff_users(org_ids)
+    holders = role_holder_users(org_ids, day)
+    staff = staff_of(org_ids)
     for ob_id, org_id, responsible in claimed:
         users = set(staff.get(org_id, ()))
         for role in RESPONSIBLE_ROLES[responsible]:

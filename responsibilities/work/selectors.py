@@ -15,6 +15,7 @@ from responsibilities.models import (  # noqa: E402
     Obligation,
     RoleAssignment,
 )
+from responsibilities.org.selectors import staffed_organization_ids
 from responsibilities.permissions import Capability, visible
 
 # -- obligations ----------------------------------------------------------------------
@@ -32,17 +33,12 @@ def obligations_visible(user, capability: str = Capability.VIEW):
 
 
 def my_open_obligations(user):
-    """Open obligations where the user is responsible: a role holder for it, or staff of the organization.
+    """Open obligations where the user is responsible: a role holder for it, or staff of the organization
+    (`responsibilities.org.selectors.staff_of`: the same people the scheduler reminds).
 
     Overdue first, then by deadline.
     """
     from django.db.models import Case, IntegerField, Value, When
-
-    from responsibilities.models import (
-        Obligation,
-        OrganizationGroupPermission,
-        OrganizationUserPermission,
-    )
 
     today = timezone.localdate()
     condition = Q(pk__in=[])
@@ -51,13 +47,7 @@ def my_open_obligations(user):
         for responsible, roles in RESPONSIBLE_ROLES.items():
             orgs = RoleAssignment.objects.filter(person=person, role__in=roles).active_on(today)
             condition |= Q(responsible=responsible, organization__in=orgs.values("organization_id"))
-    staff_orgs = OrganizationUserPermission.objects.filter(
-        user=user, permission__codename="manage"
-    ).values("content_object_id")
-    group_staff_orgs = OrganizationGroupPermission.objects.filter(
-        group__user=user, permission__codename="manage"
-    ).values("content_object_id")
-    condition |= Q(organization__in=staff_orgs) | Q(organization__in=group_staff_orgs)
+    condition |= Q(organization_id__in=staffed_organization_ids(user))
     return (
         obligations_visible(user)
         .open()

@@ -19,9 +19,8 @@ from responsibilities.models import (
     EvidenceKind,
     Obligation,
     Organization,
-    Person,
-    RoleAssignment,
 )
+from responsibilities.org.selectors import team_on
 from responsibilities.permissions import Capability, can, get_for
 from responsibilities.work import selectors, services
 from responsibilities.work.forms import FilesForm, MeetingForm, ReasonForm
@@ -37,9 +36,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 def _team(obligation: Obligation):
-    """Everyone holding a role in the obligation's organization today (an ended role elsewhere is no matter)."""
-    holding = RoleAssignment.objects.filter(organization=obligation.organization_id).active_on(timezone.localdate())
-    return Person.objects.filter(pk__in=holding.values("person_id")).order_by("name")
+    """The people offered as chair and attendees: the organization's leadership team today."""
+    return team_on(obligation.organization_id, timezone.localdate())
 
 
 def _waive_scope(obligation: Obligation):

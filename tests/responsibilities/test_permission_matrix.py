@@ -80,6 +80,7 @@ class World:
     uploads: Path | None = None  # where the evidence files of this world are stored
     reports: dict[str, Report] = field(default_factory=dict)  # a draft half-year report per organization
     submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
+    delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
 
 
 def _user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
@@ -189,9 +190,14 @@ def _build_world() -> World:
         for key, org in orgs.items()
     }
     submissions = {key: _submitted_report(org, key) for key, org in orgs.items()}
+    delegations = {  # written directly: only county A has a 第一责任人 to record one
+        key: Delegation.objects.create(organization=org, delegate=people[key], start_date=D(2099, 6, 1),
+                                       end_date=D(2099, 6, 30), reason="书记外出学习")
+        for key, org in orgs.items()
+    }
     return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
                  evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
-                 reports=reports, submissions=submissions)
+                 reports=reports, submissions=submissions, delegations=delegations)
 
 
 # Every test here runs in its own savepoint (pytest-django's transaction per test); the marker
@@ -261,6 +267,9 @@ SIGN_PAGE = {
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 403, 404),
 }
+# Delegating the sign-off, or revoking a delegation: the 第一责任人 of the organization (county A's
+# secretary in county A only, not in its town) or an administrator.
+DELEGATE_PAGE = {**SIGN_PAGE, "county_a_secretary": (200, 403, 404, 404)}
 # 签收 / 退回: manage on the receiving organization. The objects are the submissions *from* own (A → city),
 # child (A's town → A), sibling (B → city) and parent (city → province); senders see theirs read-only.
 RECEIVE_PAGE = {
@@ -489,6 +498,9 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), DRAFT_PAGE, _org_name),
     "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
     "reporting:delegation_list": ObjectCase(_org_url("reporting:delegation_list"), VIEW_PAGE, _org_name),
+    "reporting:delegation_revoke": ObjectCase(
+        lambda w, obj: reverse("reporting:delegation_revoke", args=[w.delegations[obj].pk]), DELEGATE_PAGE, _org_name
+    ),
     # The receiving end: the inbox is everyone's own; a submission is seen by sender and receiver alike.
     "reporting:submission_inbox": PageCase(LOGGED_IN_PAGE),
     "reporting:submission_detail": ObjectCase(
@@ -619,7 +631,7 @@ def _state() -> tuple:
         sorted(Report.objects.values_list("pk", "status")),
         sorted(ReportVersion.objects.values_list("pk", "number", "title", "doc_number")),
         sorted(Submission.objects.values_list("pk", "status", "return_reason")),
-        sorted(Delegation.objects.values_list("pk", "organization_id", "delegate_id")),
+        sorted(Delegation.objects.values_list("pk", "organization_id", "delegate_id", "revoked_at")),
     )
 
 
@@ -685,6 +697,7 @@ WRITES: dict[str, tuple[Callable[[World, str], dict], str]] = {
     "reporting:report_create": (_post_new_report, "/reports/"),
     "reporting:report_edit": (_post_report_edit, "/reports/"),
     "reporting:submission_return": (_post_return, "/submissions/"),
+    "reporting:delegation_revoke": (_post_nothing, "/orgs/"),
 }
 
 
@@ -744,9 +757,9 @@ def test_only_the_secretary_signs_and_only_where_the_service_allows(world, perso
 
 @pytest.mark.parametrize(("persona", "obj"), [(p, o) for p in PERSONAS for o in OBJECTS])
 def test_delegations_are_recorded_where_the_sign_off_is(world, persona, obj):
-    """Listing follows the view matrix; recording one needs sign_report (or administer) there."""
-    expected = _allowed_as(SIGN_PAGE, 302)[persona][OBJECTS.index(obj)]
-    data = {"delegate": world.people[obj].pk, "start_date": "2026-06-01", "end_date": "2026-06-30",
+    """Listing follows the view matrix; recording one is for the 第一责任人 there (or an administrator)."""
+    expected = _allowed_as(DELEGATE_PAGE, 302)[persona][OBJECTS.index(obj)]
+    data = {"delegate": world.people[obj].pk, "start_date": "2099-06-01", "end_date": "2099-06-30",
             "reason": "书记外出学习"}
     before = _state()
 
@@ -754,7 +767,7 @@ def test_delegations_are_recorded_where_the_sign_off_is(world, persona, obj):
 
     assert response.status_code == expected, _text(response)[:2000]
     if expected == 302 and persona != "anonymous":
-        assert Delegation.objects.filter(organization=world.orgs[obj], delegate=world.people[obj]).exists()
+        assert Delegation.objects.filter(organization=world.orgs[obj], delegate=world.people[obj]).count() == 2
     else:
         assert _state() == before
 

@@ -139,7 +139,7 @@ def deputy(county):
     make_assignment(person=person, organization=county.org, role="direct", start=D(2024, 1, 1))
     delegation = delegations_services.delegation_create(
         organization=county.org, delegate=person, start_date=D(2026, 6, 1), end_date=D(2026, 6, 10),
-        reason="书记参加省委党校学习", actor=county.drafter,
+        reason="书记参加省委党校学习", actor=county.secretary, now=at(D(2026, 5, 20)),
     )
     return user, person, delegation
 
@@ -163,9 +163,10 @@ def test_a_deputy_signs_inside_the_delegation_window_and_the_document_says_so(co
 
 def test_a_delegation_needs_a_member_of_the_team(county):
     outsider = make_person("外单位人员", organization=county.org)
-    with pytest.raises(ValidationError, match="受托人须为A县委领导班子成员"):
+    with pytest.raises(ValidationError, match="受托人须为2026-05-20在任的A县委领导班子成员"):
         delegations_services.delegation_create(organization=county.org, delegate=outsider, start_date=D(2026, 6, 1),
-                                   end_date=D(2026, 6, 10), reason="出差", actor=None)
+                                               end_date=D(2026, 6, 10), reason="出差", actor=county.secretary,
+                                               now=at(D(2026, 5, 20)))
 
 
 # --- frozen versions ----------------------------------------------------------------------------

@@ -441,7 +441,8 @@ def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_wind
 def test_the_deputy_cannot_sign_outside_the_delegation_window(county, deputy):
     deputy_user, deputy_person = deputy
     delegations_services.delegation_create(organization=county.org, delegate=deputy_person, start_date=D(2026, 5, 1),
-                               end_date=D(2026, 6, 14), reason="书记外出", actor=county.secretary)
+                                           end_date=D(2026, 6, 14), reason="书记外出", actor=county.secretary,
+                                           now=dt.datetime(2026, 5, 1, 2, tzinfo=dt.UTC))
     report = new_report(county)
 
     response = as_user(deputy_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})

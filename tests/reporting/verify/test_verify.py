@@ -98,7 +98,8 @@ def test_a_delegated_signature_names_the_delegate_and_the_window(tree, signed_ve
     deputy = make_person("赵副书记", organization=county, user=deputy_user)
     make_assignment(person=deputy, organization=county, role="direct", start=D(2024, 1, 1))
     delegations_services.delegation_create(organization=county, delegate=deputy, start_date=D(2026, 7, 1),
-                               end_date=D(2026, 7, 10), reason="书记外出学习", actor=None)
+                                           end_date=D(2026, 7, 10), reason="书记外出学习",
+                                           actor=signed_version.signed_by, now=scheduling.local_moment(D(2026, 6, 20)))
     report = reports_services.report_create(organization=county, kind=ReportKind.MAJOR, period=None, actor=None)
     version = reports_services.report_sign(version=reports_selectors.latest_version(report), actor=deputy_user,
                                    now=scheduling.local_moment(D(2026, 7, 3), 9))
