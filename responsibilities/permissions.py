@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.forms import object_id
 from responsibilities.models import (
     Organization,
     OrganizationGroupPermission,
@@ -154,6 +155,23 @@ def get_for(user, capability: str, queryset: models.QuerySet, **lookup):
         raise Http404(_("未找到该对象，或您无权查看。")) from exc
     require(user, capability, obj)
     return obj
+
+
+def organization_from(user, raw: str | None, capability: str = Capability.VIEW) -> Organization | None:
+    """The organization a request names (`?org=<id>`, or a posted organization), checked like its
+    own page. The one resolver for that parameter: every view that reads it calls this.
+
+    Returns None when `raw` is None or "" (the page then shows its documented default, usually the
+    user's scope). Raises Http404 when `raw` is not an id spelt in 1–18 ASCII digits
+    (`responsibilities.forms.object_id`), names no organization, or one outside the user's view;
+    PermissionDenied (403) when the organization is visible but `capability` is not held there.
+    """
+    if not raw:
+        return None
+    pk = object_id(raw)
+    if pk is None:
+        raise Http404(_("未找到该对象，或您无权查看。"))
+    return get_for(user, capability, Organization.objects.all(), pk=pk)
 
 
 def has_any(user, capability: str) -> bool:
