@@ -445,6 +445,34 @@ class DutyItem(models.Model):
         return self.organization
 
 
+class DutyItemEvent(models.Model):
+    """What happened to a line of the responsibility list, by whom and when, written by the duty
+    service that made the change in the same transaction (as ObligationEvent is for obligations)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("新增")
+        UPDATED = "updated", _("修改")
+        RETIRED = "retired", _("停用")
+        PUSHED = "pushed", _("下发")  # a copy created, brought up to date or retired by its source's push
+
+    item = models.ForeignKey(DutyItem, on_delete=models.CASCADE, related_name="events", verbose_name=_("责任清单条目"))
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("责任清单事件")
+        verbose_name_plural = _("责任清单事件")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_kind_display()}"
+
+
 class ObligationQuerySet(models.QuerySet):
     def open(self) -> ObligationQuerySet:
         return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))
@@ -671,6 +699,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    sender = models.ForeignKey(  # who sent a message by hand (催报); empty for the scheduler's notices
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("发送人"),
+    )
 
     class Meta:
         verbose_name = _("通知")

@@ -59,6 +59,7 @@ def board_remind(
     An in-app message to the laggard's staff and secretary; the e-mail copy leaves through the
     outbox (responsibilities.scheduling.services.send_pending_emails). At most once per laggard and
     recipient per day, so a double click or a second colleague clicking sends nothing more.
+    Each message names `actor` (the user who clicked 提醒) as its `sender`.
     Returns (organizations reminded, messages created).
     """
     now = now or timezone.now()
@@ -85,7 +86,7 @@ def board_remind(
             "due": f"{due.year}年{due.month}月{due.day}日" if due else _("以上级通知为准")}
         planned += [
             Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url,
-                         created_at=now)
+                         created_at=now, sender=actor)
             for uid in sorted(recipients[org.pk])
         ]
     start_of_day = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time()))
