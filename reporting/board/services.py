@@ -26,6 +26,7 @@ from responsibilities.models import (
 )
 from responsibilities.periods import Period
 from responsibilities.permissions import Capability
+from responsibilities.text import chinese_date
 
 # -- the submission board: reminding the laggards ----------------------------------------------
 
@@ -83,7 +84,7 @@ def board_remind(
         body = _("%(upper)s提醒：贵单位%(period)s%(kind)s当前状态为“%(status)s”，报送期限%(due)s。"
                  "请尽快起草、由第一责任人签发后报送。") % {
             "upper": upper.name, "period": period.label, "kind": kind_label, "status": entry.label,
-            "due": f"{due.year}年{due.month}月{due.day}日" if due else _("以上级通知为准")}
+            "due": chinese_date(due) or _("以上级通知为准")}
         planned += [
             Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url,
                          created_at=now, sender=actor)
