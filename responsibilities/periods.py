@@ -16,10 +16,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models.enums import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# TextChoices is only an enum with labels (for the models' choices); nothing here touches the database.
 
 
 class PeriodKind(StrEnum):
+    """The kinds of period; the values of models.Frequency (plus 适时, which has no period)."""
+
     MONTH = "month"
     QUARTER = "quarter"
     HALF = "half"
@@ -178,12 +184,15 @@ class WorkdayCalendar:
 # -- deadline rules ---------------------------------------------------------------
 
 
-class DeadlineRule(StrEnum):
-    END_OF_PERIOD = "end_of_period"  # 30 June for 2026H1: a calendar date, never moved
-    FIXED_DATES = "fixed_dates"  # "MM-DD" per period index within the year, e.g. "06-30,12-31"
-    DAYS_AFTER_END = "days_after_end"  # N calendar days after the period ends
-    WORKDAYS_AFTER_END = "workdays_after_end"  # N working days after the period ends
-    NONE = "none"  # as needed (及时): no fixed deadline
+class DeadlineRule(TextChoices):
+    """How a work system's deadline follows from its period: the one definition (the models'
+    `deadline_rule` fields take their choices from it)."""
+
+    END_OF_PERIOD = "end_of_period", gettext_lazy("期末当日")  # 30 June for 2026H1: a calendar date, never moved
+    FIXED_DATES = "fixed_dates", gettext_lazy("固定日期")  # "MM-DD" per period index, e.g. "06-30,12-31"
+    DAYS_AFTER_END = "days_after_end", gettext_lazy("期末后 N 日")  # N calendar days after the period ends
+    WORKDAYS_AFTER_END = "workdays_after_end", gettext_lazy("期末后 N 个工作日")  # N working days after it
+    NONE = "none", gettext_lazy("无固定期限")  # as needed (及时): no fixed deadline
 
 
 def deadline_for(

@@ -23,20 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities.forms import object_id
 from responsibilities.models import (
+    Capability,  # defined with the model whose permissions it names; imported from here everywhere
     Organization,
     OrganizationGroupPermission,
     OrganizationUserPermission,
 )
-
-
-class Capability(models.TextChoices):
-    VIEW = "view", _("查看")
-    MANAGE = "manage", _("管理责任与任务")
-    DRAFT_REPORT = "draft_report", _("起草报告")
-    SIGN_REPORT = "sign_report", _("签发")
-    INSPECT = "inspect", _("纪检巡察")
-    ADMINISTER = "administer", _("系统管理")
-
 
 # Which granted capabilities satisfy a requested one. Anyone with a grant may
 # view its scope; `administer` satisfies everything.

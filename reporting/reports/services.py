@@ -33,6 +33,7 @@ from responsibilities.models import (
     OrganizationUserPermission,
 )
 from responsibilities.periods import Period
+from responsibilities.permissions import Capability
 
 MAX_BLOCKS = 400
 MAX_TEXT = 5000
@@ -272,7 +273,7 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
 def _staff_of(organization: Organization) -> list[int]:
     return list(
         OrganizationUserPermission.objects.filter(
-            content_object=organization, permission__codename="manage", user__is_active=True
+            content_object=organization, permission__codename=Capability.MANAGE, user__is_active=True
         ).values_list("user_id", flat=True)
     )
 

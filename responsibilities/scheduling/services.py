@@ -45,6 +45,7 @@ from responsibilities.periods import (
     deadline_for,
     reminder_days,
 )
+from responsibilities.permissions import Capability
 from responsibilities.text import chinese_date, display_name
 
 log = logging.getLogger(__name__)
@@ -327,7 +328,7 @@ def _staff_users(org_ids: set[int]) -> dict[int, set[int]]:
     """Users granted `manage` directly on each organization: its own working staff."""
     result: dict[int, set[int]] = defaultdict(set)
     rows = OrganizationUserPermission.objects.filter(
-        content_object_id__in=org_ids, permission__codename="manage", user__is_active=True
+        content_object_id__in=org_ids, permission__codename=Capability.MANAGE, user__is_active=True
     ).values_list("content_object_id", "user_id")
     for org_id, user_id in rows:
         result[org_id].add(user_id)

@@ -52,10 +52,10 @@ def my_open_obligations(user):
             orgs = RoleAssignment.objects.filter(person=person, role__in=roles).active_on(today)
             condition |= Q(responsible=responsible, organization__in=orgs.values("organization_id"))
     staff_orgs = OrganizationUserPermission.objects.filter(
-        user=user, permission__codename="manage"
+        user=user, permission__codename=Capability.MANAGE
     ).values("content_object_id")
     group_staff_orgs = OrganizationGroupPermission.objects.filter(
-        group__user=user, permission__codename="manage"
+        group__user=user, permission__codename=Capability.MANAGE
     ).values("content_object_id")
     condition |= Q(organization__in=staff_orgs) | Q(organization__in=group_staff_orgs)
     return (
