@@ -483,9 +483,6 @@ class ObligationQuerySet(models.QuerySet):
     def open(self) -> ObligationQuerySet:
         return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))
 
-    def due_before(self, moment: datetime.datetime) -> ObligationQuerySet:
-        return self.filter(due_at__lte=moment)
-
     def in_period(self, start: datetime.date, end: datetime.date) -> ObligationQuerySet:
         return self.filter(period_start__gte=start, period_end__lte=end)
 

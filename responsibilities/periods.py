@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -118,9 +118,6 @@ class Period:
     def __str__(self) -> str:
         return self.code
 
-    def contains(self, day: datetime.date) -> bool:
-        return self.start <= day <= self.end
-
     def next(self) -> Period:
         if self.index < _PER_YEAR[self.kind]:
             return Period(self.year, self.kind, self.index + 1)
@@ -132,14 +129,6 @@ class Period:
         return Period(self.year - 1, self.kind, _PER_YEAR[self.kind])
 
 
-def periods_between(kind: PeriodKind | str, first: datetime.date, last: datetime.date) -> Iterator[Period]:
-    """Every period of `kind` that overlaps [first, last], in order."""
-    period = Period.containing(kind, first)
-    while period.start <= last:
-        yield period
-        period = period.next()
-
-
 # -- working days -----------------------------------------------------------------
 
 
@@ -147,8 +136,8 @@ def periods_between(kind: PeriodKind | str, first: datetime.date, last: datetime
 class WorkdayCalendar:
     """China's working days: weekdays, minus statutory holidays, plus adjusted working days (调休).
 
-    `years` lists the years the calendar knows; asking about another year still
-    answers (weekends only) but `covers()` lets callers warn about it.
+    `years` lists the years the calendar was loaded for; asking about another year still
+    answers (weekends only).
     """
 
     holidays: frozenset[datetime.date] = frozenset()
@@ -161,9 +150,6 @@ class WorkdayCalendar:
         if day in self.holidays:
             return False
         return day.weekday() < 5
-
-    def covers(self, year: int) -> bool:
-        return year in self.years
 
     def previous_workday(self, day: datetime.date) -> datetime.date:
         """`day` itself if it is a working day, else the closest working day before it."""
@@ -218,11 +204,6 @@ def deadline_for(
     if rule is DeadlineRule.DAYS_AFTER_END:
         return period.end + datetime.timedelta(days=days)
     return (calendar_ or WorkdayCalendar()).add_workdays(period.end, days)
-
-
-def cascaded_deadline(upper_deadline: datetime.date, lead_days: int) -> datetime.date:
-    """A subordinate's deadline when its upper organization must compile the result: upper minus lead time."""
-    return upper_deadline - datetime.timedelta(days=lead_days)
 
 
 def reminder_days(

@@ -176,10 +176,3 @@ def grant(user, capability: str, organization: Organization) -> None:
 
     assign_perm(f"responsibilities.{capability}", user, organization)
     forget_grants(user)
-
-
-def revoke(user, capability: str, organization: Organization) -> None:
-    from guardian.shortcuts import remove_perm
-
-    remove_perm(f"responsibilities.{capability}", user, organization)
-    forget_grants(user)
