@@ -12,7 +12,6 @@ Fonts are a deployment's choice (settings.ZEREN_PDF_FONTS): an organization lice
 
 from __future__ import annotations
 
-import datetime
 import functools
 import logging
 import mimetypes
@@ -28,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from reporting.document import Block, Document, Level
+from responsibilities.text import chinese_date
 
 FONT_ROLES = ("title", "body", "heiti", "kaiti", "songti")
 FONT_FILE_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
@@ -258,11 +258,6 @@ def numbered_blocks(blocks: tuple[Block, ...]) -> list[NumberedBlock]:
             number = heading_number(level, counters[level])
         numbered.append(NumberedBlock(level=level, number=number, text=block.text))
     return numbered
-
-
-def chinese_date(day: datetime.date | None) -> str:
-    """2026年6月30日: Arabic numerals, no zero padding (GB/T 9704-2012 7.3.5)."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def attachment_lines(names: tuple[str, ...]) -> list[str]:

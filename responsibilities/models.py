@@ -17,6 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
+from responsibilities.periods import DeadlineRule, PeriodKind
+
+
+class Capability(models.TextChoices):
+    """What a grant on an organization allows (guardian permission codenames on Organization).
+    Defined here for Organization.Meta.permissions; used everywhere through responsibilities.permissions."""
+
+    VIEW = "view", _("查看")
+    MANAGE = "manage", _("管理责任与任务")
+    DRAFT_REPORT = "draft_report", _("起草报告")
+    SIGN_REPORT = "sign_report", _("签发")
+    INSPECT = "inspect", _("纪检巡察")
+    ADMINISTER = "administer", _("系统管理")
+
 
 class Organization(MP_Node):
     """A party organization. Its subtree is one prefix query on the indexed `path`."""
@@ -45,14 +59,7 @@ class Organization(MP_Node):
         verbose_name_plural = _("组织")
         default_permissions = ()
         # Capabilities granted per organization; each reaches the whole subtree.
-        permissions = [
-            ("view", _("查看")),
-            ("manage", _("管理责任与任务")),
-            ("draft_report", _("起草报告")),
-            ("sign_report", _("签发")),
-            ("inspect", _("纪检巡察")),
-            ("administer", _("系统管理")),
-        ]
+        permissions = Capability.choices
         indexes = [models.Index(fields=["name"])]
 
     def __str__(self) -> str:
@@ -281,19 +288,18 @@ RESPONSIBLE_ROLES: dict[str, tuple[str, ...]] = {
 
 
 class Frequency(models.TextChoices):
-    MONTH = "month", _("每月")
-    QUARTER = "quarter", _("每季度")
-    HALF = "half", _("每半年")
-    YEAR = "year", _("每年")
+    """How often a work system recurs: once per period of a `PeriodKind` (its values are those
+    kinds'), or 适时 with no period."""
+
+    MONTH = PeriodKind.MONTH, _("每月")
+    QUARTER = PeriodKind.QUARTER, _("每季度")
+    HALF = PeriodKind.HALF, _("每半年")
+    YEAR = PeriodKind.YEAR, _("每年")
     AS_NEEDED = "as_needed", _("适时（及时报告）")
 
-
-class DeadlineRuleChoice(models.TextChoices):
-    END_OF_PERIOD = "end_of_period", _("期末当日")
-    FIXED_DATES = "fixed_dates", _("固定日期")
-    DAYS_AFTER_END = "days_after_end", _("期末后 N 日")
-    WORKDAYS_AFTER_END = "workdays_after_end", _("期末后 N 个工作日")
-    NONE = "none", _("无固定期限")
+    @property
+    def period_kind(self) -> PeriodKind | None:
+        return None if self is Frequency.AS_NEEDED else PeriodKind(self.value)
 
 
 class EvidenceKind(models.TextChoices):
@@ -312,7 +318,7 @@ class WorkSystem(models.Model):
     frequency = models.CharField(_("频次"), max_length=16, choices=Frequency.choices)
     required_count = models.PositiveSmallIntegerField(_("每期要求次数"), default=1)
     deadline_rule = models.CharField(
-        _("期限规则"), max_length=32, choices=DeadlineRuleChoice.choices, default=DeadlineRuleChoice.END_OF_PERIOD
+        _("期限规则"), max_length=32, choices=DeadlineRule.choices, default=DeadlineRule.END_OF_PERIOD
     )
     deadline_days = models.PositiveSmallIntegerField(_("期限天数"), default=0)
     fixed_dates = models.CharField(_("固定日期"), max_length=100, blank=True, help_text=_("按期次填写 MM-DD，逗号分隔，如 06-30,12-31"))
@@ -348,7 +354,7 @@ class WorkSystemOverride(models.Model):
     enabled = models.BooleanField(_("适用"), null=True, blank=True)
     frequency = models.CharField(_("频次"), max_length=16, choices=Frequency.choices, blank=True)
     required_count = models.PositiveSmallIntegerField(_("每期要求次数"), null=True, blank=True)
-    deadline_rule = models.CharField(_("期限规则"), max_length=32, choices=DeadlineRuleChoice.choices, blank=True)
+    deadline_rule = models.CharField(_("期限规则"), max_length=32, choices=DeadlineRule.choices, blank=True)
     deadline_days = models.PositiveSmallIntegerField(_("期限天数"), null=True, blank=True)
     fixed_dates = models.CharField(_("固定日期"), max_length=100, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
@@ -371,7 +377,7 @@ class WorkSystemOverride(models.Model):
         """Refuse a rule that cannot give a deadline (it would be skipped by every generation)."""
         from django.core.exceptions import ValidationError
 
-        from responsibilities.periods import Period, PeriodKind, deadline_for
+        from responsibilities.periods import Period, deadline_for
 
         if self.work_system_id is None:
             return
@@ -382,7 +388,7 @@ class WorkSystemOverride(models.Model):
         rule = self.deadline_rule or system.deadline_rule
         fixed = self.fixed_dates or system.fixed_dates
         try:
-            for period in Period.all_in_year(PeriodKind(frequency), 2026):
+            for period in Period.all_in_year(Frequency(frequency).period_kind, 2026):
                 deadline_for(period, rule, days=self.deadline_days or system.deadline_days, fixed_dates=fixed)
         except ValueError as exc:
             raise ValidationError(
@@ -445,12 +451,37 @@ class DutyItem(models.Model):
         return self.organization
 
 
+class DutyItemEvent(models.Model):
+    """What happened to a line of the responsibility list, by whom and when, written by the duty
+    service that made the change in the same transaction (as ObligationEvent is for obligations)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("新增")
+        UPDATED = "updated", _("修改")
+        RETIRED = "retired", _("停用")
+        PUSHED = "pushed", _("下发")  # a copy created, brought up to date or retired by its source's push
+
+    item = models.ForeignKey(DutyItem, on_delete=models.CASCADE, related_name="events", verbose_name=_("责任清单条目"))
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("责任清单事件")
+        verbose_name_plural = _("责任清单事件")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_kind_display()}"
+
+
 class ObligationQuerySet(models.QuerySet):
     def open(self) -> ObligationQuerySet:
         return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))
-
-    def due_before(self, moment: datetime.datetime) -> ObligationQuerySet:
-        return self.filter(due_at__lte=moment)
 
     def in_period(self, start: datetime.date, end: datetime.date) -> ObligationQuerySet:
         return self.filter(period_start__gte=start, period_end__lte=end)
@@ -671,6 +702,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    sender = models.ForeignKey(  # who sent a message by hand (催报); empty for the scheduler's notices
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("发送人"),
+    )
 
     class Meta:
         verbose_name = _("通知")

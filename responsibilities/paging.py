@@ -12,7 +12,7 @@ MAX_LEVEL = 20  # deepest indentation of a tree row expanded in place (the matri
 def level_from(request) -> int:
     """`?level=` of a tree row being expanded: only presentation, so any bad value falls back to 0."""
     raw = request.GET.get("level", "0")
-    if not (raw.isascii() and raw.isdigit()):
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:  # int() refuses over 4,300 digits
         return 0
     return min(int(raw), MAX_LEVEL)
 

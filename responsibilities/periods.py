@@ -12,14 +12,20 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models.enums import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# TextChoices is only an enum with labels (for the models' choices); nothing here touches the database.
 
 
 class PeriodKind(StrEnum):
+    """The kinds of period; the values of models.Frequency (plus 适时, which has no period)."""
+
     MONTH = "month"
     QUARTER = "quarter"
     HALF = "half"
@@ -112,9 +118,6 @@ class Period:
     def __str__(self) -> str:
         return self.code
 
-    def contains(self, day: datetime.date) -> bool:
-        return self.start <= day <= self.end
-
     def next(self) -> Period:
         if self.index < _PER_YEAR[self.kind]:
             return Period(self.year, self.kind, self.index + 1)
@@ -126,14 +129,6 @@ class Period:
         return Period(self.year - 1, self.kind, _PER_YEAR[self.kind])
 
 
-def periods_between(kind: PeriodKind | str, first: datetime.date, last: datetime.date) -> Iterator[Period]:
-    """Every period of `kind` that overlaps [first, last], in order."""
-    period = Period.containing(kind, first)
-    while period.start <= last:
-        yield period
-        period = period.next()
-
-
 # -- working days -----------------------------------------------------------------
 
 
@@ -141,8 +136,8 @@ def periods_between(kind: PeriodKind | str, first: datetime.date, last: datetime
 class WorkdayCalendar:
     """China's working days: weekdays, minus statutory holidays, plus adjusted working days (调休).
 
-    `years` lists the years the calendar knows; asking about another year still
-    answers (weekends only) but `covers()` lets callers warn about it.
+    `years` lists the years the calendar was loaded for; asking about another year still
+    answers (weekends only).
     """
 
     holidays: frozenset[datetime.date] = frozenset()
@@ -155,9 +150,6 @@ class WorkdayCalendar:
         if day in self.holidays:
             return False
         return day.weekday() < 5
-
-    def covers(self, year: int) -> bool:
-        return year in self.years
 
     def previous_workday(self, day: datetime.date) -> datetime.date:
         """`day` itself if it is a working day, else the closest working day before it."""
@@ -178,12 +170,15 @@ class WorkdayCalendar:
 # -- deadline rules ---------------------------------------------------------------
 
 
-class DeadlineRule(StrEnum):
-    END_OF_PERIOD = "end_of_period"  # 30 June for 2026H1: a calendar date, never moved
-    FIXED_DATES = "fixed_dates"  # "MM-DD" per period index within the year, e.g. "06-30,12-31"
-    DAYS_AFTER_END = "days_after_end"  # N calendar days after the period ends
-    WORKDAYS_AFTER_END = "workdays_after_end"  # N working days after the period ends
-    NONE = "none"  # as needed (及时): no fixed deadline
+class DeadlineRule(TextChoices):
+    """How a work system's deadline follows from its period: the one definition (the models'
+    `deadline_rule` fields take their choices from it)."""
+
+    END_OF_PERIOD = "end_of_period", gettext_lazy("期末当日")  # 30 June for 2026H1: a calendar date, never moved
+    FIXED_DATES = "fixed_dates", gettext_lazy("固定日期")  # "MM-DD" per period index, e.g. "06-30,12-31"
+    DAYS_AFTER_END = "days_after_end", gettext_lazy("期末后 N 日")  # N calendar days after the period ends
+    WORKDAYS_AFTER_END = "workdays_after_end", gettext_lazy("期末后 N 个工作日")  # N working days after it
+    NONE = "none", gettext_lazy("无固定期限")  # as needed (及时): no fixed deadline
 
 
 def deadline_for(
@@ -209,11 +204,6 @@ def deadline_for(
     if rule is DeadlineRule.DAYS_AFTER_END:
         return period.end + datetime.timedelta(days=days)
     return (calendar_ or WorkdayCalendar()).add_workdays(period.end, days)
-
-
-def cascaded_deadline(upper_deadline: datetime.date, lead_days: int) -> datetime.date:
-    """A subordinate's deadline when its upper organization must compile the result: upper minus lead time."""
-    return upper_deadline - datetime.timedelta(days=lead_days)
 
 
 def reminder_days(

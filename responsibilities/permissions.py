@@ -21,21 +21,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.forms import object_id
 from responsibilities.models import (
+    Capability,  # defined with the model whose permissions it names; imported from here everywhere
     Organization,
     OrganizationGroupPermission,
     OrganizationUserPermission,
 )
-
-
-class Capability(models.TextChoices):
-    VIEW = "view", _("查看")
-    MANAGE = "manage", _("管理责任与任务")
-    DRAFT_REPORT = "draft_report", _("起草报告")
-    SIGN_REPORT = "sign_report", _("签发")
-    INSPECT = "inspect", _("纪检巡察")
-    ADMINISTER = "administer", _("系统管理")
-
 
 # Which granted capabilities satisfy a requested one. Anyone with a grant may
 # view its scope; `administer` satisfies everything.
@@ -156,6 +148,23 @@ def get_for(user, capability: str, queryset: models.QuerySet, **lookup):
     return obj
 
 
+def organization_from(user, raw: str | None, capability: str = Capability.VIEW) -> Organization | None:
+    """The organization a request names (`?org=<id>`, or a posted organization), checked like its
+    own page. The one resolver for that parameter: every view that reads it calls this.
+
+    Returns None when `raw` is None or "" (the page then shows its documented default, usually the
+    user's scope). Raises Http404 when `raw` is not an id spelt in 1–18 ASCII digits
+    (`responsibilities.forms.object_id`), names no organization, or one outside the user's view;
+    PermissionDenied (403) when the organization is visible but `capability` is not held there.
+    """
+    if not raw:
+        return None
+    pk = object_id(raw)
+    if pk is None:
+        raise Http404(_("未找到该对象，或您无权查看。"))
+    return get_for(user, capability, Organization.objects.all(), pk=pk)
+
+
 def has_any(user, capability: str) -> bool:
     """Does the user hold `capability` anywhere (used to show navigation entries)?"""
     paths = scope_paths(user, capability)
@@ -166,11 +175,4 @@ def grant(user, capability: str, organization: Organization) -> None:
     from guardian.shortcuts import assign_perm
 
     assign_perm(f"responsibilities.{capability}", user, organization)
-    forget_grants(user)
-
-
-def revoke(user, capability: str, organization: Organization) -> None:
-    from guardian.shortcuts import remove_perm
-
-    remove_perm(f"responsibilities.{capability}", user, organization)
     forget_grants(user)

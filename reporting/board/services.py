@@ -25,6 +25,7 @@ from responsibilities.models import (
 )
 from responsibilities.org.selectors import role_holder_users, staff_of
 from responsibilities.periods import Period
+from responsibilities.text import chinese_date
 
 # -- the submission board: reminding the laggards ----------------------------------------------
 
@@ -50,6 +51,7 @@ def board_remind(
     An in-app message to the laggard's staff and secretary; the e-mail copy leaves through the
     outbox (responsibilities.scheduling.services.send_pending_emails). At most once per laggard and
     recipient per day, so a double click or a second colleague clicking sends nothing more.
+    Each message names `actor` (the user who clicked 提醒) as its `sender`.
     Returns (organizations reminded, messages created).
     """
     now = now or timezone.now()
@@ -73,10 +75,10 @@ def board_remind(
         body = _("%(upper)s提醒：贵单位%(period)s%(kind)s当前状态为“%(status)s”，报送期限%(due)s。"
                  "请尽快起草、由第一责任人签发后报送。") % {
             "upper": upper.name, "period": period.label, "kind": kind_label, "status": entry.label,
-            "due": f"{due.year}年{due.month}月{due.day}日" if due else _("以上级通知为准")}
+            "due": chinese_date(due) or _("以上级通知为准")}
         planned += [
             Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url,
-                         created_at=now)
+                         created_at=now, sender=actor)
             for uid in sorted(recipients[org.pk])
         ]
     start_of_day = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time()))

@@ -17,7 +17,7 @@ from reporting.models import ReportKind
 from responsibilities.models import Organization
 from responsibilities.org import selectors as org_selectors
 from responsibilities.paging import level_from
-from responsibilities.permissions import Capability, can, get_for
+from responsibilities.permissions import Capability, can, organization_from
 
 # The colour of each board status, borrowed from the obligation statuses' styles.
 STATUS_STYLE = {
@@ -32,13 +32,12 @@ STATUS_STYLE = {
 
 
 def _organization(request: HttpRequest, capability: str, *, required: bool = True) -> Organization | None:
-    """`?org=`: 404 when missing or outside the user's view, 403 when visible without `capability`."""
-    pk = request.GET.get("org", "").strip()
-    if not pk:
-        if required:
-            raise ValidationError(_("缺少组织参数。"))
-        return None
-    return get_for(request.user, capability, Organization.objects.all(), pk=pk)
+    """`?org=` (`permissions.organization_from`): 404 when malformed, unknown or outside the user's
+    view, 403 when visible without `capability`; when blank, None or (`required`) a ValidationError."""
+    organization = organization_from(request.user, request.GET.get("org"), capability)
+    if organization is None and required:
+        raise ValidationError(_("缺少组织参数。"))
+    return organization
 
 
 def _rows(board: selectors.Board) -> list[tuple[selectors.BoardEntry, str]]:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.ledgers.services import DutyStatus, LedgerKind, LedgerParams
-from responsibilities.forms import period_from
+from responsibilities.forms import ObjectIdField, period_from
 from responsibilities.models import Obligation, Organization
 from responsibilities.org.selectors import organization_choices, organizations_visible
 
@@ -18,7 +18,7 @@ class LedgerForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("台账"), choices=LedgerKind.choices, initial=LedgerKind.OBLIGATIONS, widget=forms.RadioSelect
     )
-    organization = forms.IntegerField(
+    organization = ObjectIdField(
         label=_("组织"), widget=forms.Select, help_text=_("导出该组织及其全部下级组织的数据"),
         error_messages={"required": _("请选择组织。"), "invalid": _("请选择组织。")},
     )

@@ -12,21 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reporting.ledgers import services as ledgers
 from reporting.ledgers.forms import LedgerForm
-from responsibilities.models import ExportJob, Organization
-from responsibilities.permissions import Capability, get_for, has_any
+from responsibilities.forms import object_id
+from responsibilities.models import ExportJob
+from responsibilities.permissions import Capability, has_any, organization_from
 
 
 def _require_scope(request: HttpRequest) -> None:
     if not has_any(request.user, Capability.VIEW):
         raise PermissionDenied(_("您没有可查看的组织，无法导出台账。"))
-
-
-def _organization(request: HttpRequest, value: str | None) -> Organization | None:
-    """The organization a request names, checked like its own page: 404 when outside the user's view."""
-    value = (value or "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        return None  # missing or malformed: the form says so in Chinese
-    return get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=int(value))
 
 
 def _xlsx_response(file, filename: str) -> FileResponse:
@@ -48,7 +41,7 @@ def _form_context(request: HttpRequest, form: LedgerForm) -> dict:
 @require_GET
 def ledger_form(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
-    organization = _organization(request, request.GET.get("org"))
+    organization = organization_from(request.user, request.GET.get("org"), Capability.VIEW)
     initial = {key: request.GET[key] for key in ("kind", "period", "status") if key in request.GET}
     if organization is not None:
         initial["organization"] = organization.pk
@@ -59,13 +52,12 @@ def ledger_form(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ledger_export(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
-    organization = _organization(request, request.POST.get("organization"))
+    raw = request.POST.get("organization")
+    # A malformed posted id is the form's to refuse in Chinese; anything well-formed is checked like ?org=.
+    organization = organization_from(request.user, raw, Capability.VIEW) if object_id(raw) is not None else None
     form = LedgerForm(request.POST, user=request.user, organization=organization)
     if not form.is_valid():
         return render(request, "reporting/ledgers/ledger_form.html", _form_context(request, form), status=400)
-    if organization is None:  # a spelling of the number that isdigit() refused but the form accepted
-        organization = get_for(request.user, Capability.VIEW, Organization.objects.all(),
-                               pk=form.cleaned_data["organization"])
     ledger = ledgers.ledger_open(user=request.user, params=form.params(), organization=organization)
     if ledger.count() > ledgers.STREAM_MAX_ROWS:
         job = ledgers.export_job_create(user=request.user, params=form.params())

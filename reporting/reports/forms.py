@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting.document import Level
 from reporting.models import Report, ReportKind
 from reporting.reports import services
-from responsibilities.forms import period_from
+from responsibilities.forms import ObjectIdField, period_from
 from responsibilities.models import Organization
 from responsibilities.org.selectors import organization_choices
 from responsibilities.periods import Period, PeriodKind
@@ -42,7 +42,7 @@ class ReportFilterForm(forms.Form):
 
 
 class ReportCreateForm(forms.Form):
-    organization = forms.IntegerField(
+    organization = ObjectIdField(
         label=_("发文组织"), widget=forms.Select,
         error_messages={"required": _("请选择组织。"), "invalid": _("请选择组织。")},
     )

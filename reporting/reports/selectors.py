@@ -41,20 +41,6 @@ def default_addressee(organization: Organization) -> tuple[str, str]:
     return issuer_mark(parent), department.name if department else ""
 
 
-@dataclass(frozen=True)
-class SystemFact:
-    code: str
-    name: str
-    required: int  # obligations of the period
-    done: int
-    late: int
-    overdue: int
-    open: int
-    waived: int
-    meetings: int  # meetings recorded (for meeting systems)
-    dates: tuple[str, ...]  # completion dates, Y-m-d
-
-
 def report_facts(organization: Organization, period: Period) -> dict:
     """The numbers a report states about its own organization and its subordinates in `period`."""
     obligations = Obligation.objects.filter(

@@ -34,9 +34,10 @@ from reporting.reports.forms import (
     comparable,
     posted_blocks,
 )
+from responsibilities.forms import object_id
 from responsibilities.models import Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
-from responsibilities.permissions import Capability, can, get_for, has_any
+from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
 
 LOCKED = (Report.Status.SUBMITTED, Report.Status.RECEIVED)  # in the upper organization's hands
 SIGNABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
@@ -50,15 +51,6 @@ def _versions() -> QuerySet[ReportVersion]:
     return ReportVersion.objects.select_related(
         "report__organization", "created_by", "signer", "signed_by", "delegation__delegate"
     )
-
-
-def _organization(request: HttpRequest, value: str | None, capability: str) -> Organization | None:
-    """The organization a request names, checked like its own page: 404 outside the user's view,
-    403 when visible without `capability`."""
-    value = (value or "").strip()
-    if not value.isdigit():
-        return None
-    return get_for(request.user, capability, Organization.objects.all(), pk=int(value))
 
 
 def _latest(report: Report) -> ReportVersion:
@@ -142,7 +134,7 @@ def diff_rows(old: list[str], new: list[str], context: int = 3) -> list[DiffRow]
 
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request, request.GET.get("org"), Capability.VIEW)
+    organization = organization_from(request.user, request.GET.get("org"), Capability.VIEW)
     form = ReportFilterForm(request.GET)
     reports = selectors.reports_visible(request.user)
     if organization is not None:
@@ -171,7 +163,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     value = request.POST.get("organization") if request.method == "POST" else request.GET.get("org")
-    organization = _organization(request, value, Capability.DRAFT_REPORT)
+    # A malformed posted id is the form's to refuse in Chinese; anything well-formed is checked like ?org=.
+    if request.method == "POST" and object_id(value) is None:
+        value = None
+    organization = organization_from(request.user, value, Capability.DRAFT_REPORT)
     if organization is None and not has_any(request.user, Capability.DRAFT_REPORT):
         raise PermissionDenied(_("您没有起草报告的权限。"))
     form = ReportCreateForm(request.POST or None, user=request.user, organization=organization)

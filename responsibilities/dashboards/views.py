@@ -29,10 +29,11 @@ from responsibilities.dashboards.forms import (
     with_default_year,
 )
 from responsibilities.dashboards.selectors import Counts, MatrixRow, StatusBucket
+from responsibilities.forms import object_id
 from responsibilities.models import Organization
 from responsibilities.org import selectors as org_selectors
 from responsibilities.paging import level_from
-from responsibilities.permissions import Capability, can, get_for, require
+from responsibilities.permissions import Capability, can, organization_from, require
 
 # Series and axis names for the charts script, translated here (the script has no strings of its own).
 CHART_LABELS = {
@@ -48,22 +49,19 @@ CHART_LABELS = {
 
 
 def _chosen(request: HttpRequest) -> Organization | None:
-    """The organization named by `?org=`: 404 when missing or outside the user's view."""
-    pk = request.GET.get("org", "").strip()
-    if not pk:
-        return None
-    return get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
+    """The organization named by `?org=` (`permissions.organization_from`): None when blank, 404 when
+    malformed, unknown or outside the user's view."""
+    return organization_from(request.user, request.GET.get("org"), Capability.VIEW)
 
 
 def _chosen_with_ancestors(request: HttpRequest) -> tuple[Organization | None, list[Organization]]:
-    """`?org=` as `_chosen`, with the ancestors the user may see (for breadcrumbs) from the same query."""
-    pk = request.GET.get("org", "").strip()
-    if not pk:
+    """`?org=` as `_chosen`, with the ancestors the user may see (for breadcrumbs) from the same query:
+    the id is parsed by the same `object_id`, the access checked by the same `require`."""
+    raw = request.GET.get("org")
+    if not raw:
         return None, []
-    try:
-        lineage = org_selectors.organization_lineage(pk)
-    except (ValueError, TypeError) as exc:
-        raise Http404(_("未找到该对象，或您无权查看。")) from exc
+    pk = object_id(raw)
+    lineage = org_selectors.organization_lineage(pk) if pk is not None else []
     if not lineage:
         raise Http404(_("未找到该对象，或您无权查看。"))
     chosen = lineage[-1]

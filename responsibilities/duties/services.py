@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from responsibilities.duties import selectors
 from responsibilities.models import (
     DutyItem,
+    DutyItemEvent,
     Organization,
     Person,
     Responsible,
@@ -50,6 +51,10 @@ def _duty_validate(item: DutyItem) -> None:
         )
 
 
+def _record(item: DutyItem, kind: str, actor, **data) -> DutyItemEvent:
+    return DutyItemEvent.objects.create(item=item, kind=kind, actor=actor, data=data)
+
+
 @transaction.atomic
 def duty_item_create(
     *,
@@ -63,9 +68,14 @@ def duty_item_create(
     work_system: WorkSystem | None = None,
     recurrence: str = "",
     sort_order: int | None = None,
-    actor=None,
+    actor,
 ) -> DutyItem:
-    """Add a line to `organization`'s responsibility list; without `sort_order` it goes last."""
+    """Add a line to `organization`'s responsibility list; without `sort_order` it goes last.
+
+    `actor` (a user, or None for the system) is recorded on a `created` DutyItemEvent. Raises
+    ValidationError (Chinese) when the content, the responsible subject or the verification
+    standard is missing, or the responsible person is not of the organization (三可: 可落实、可认定).
+    """
     if sort_order is None:
         last = DutyItem.objects.filter(organization=organization).order_by("-sort_order").first()
         sort_order = last.sort_order + 10 if last else 10
@@ -76,12 +86,16 @@ def duty_item_create(
     )
     _duty_validate(item)
     item.save()
+    _record(item, DutyItemEvent.Kind.CREATED, actor)
     return item
 
 
 @transaction.atomic
-def duty_item_update(*, item: DutyItem, actor=None, **changes) -> DutyItem:
-    """Change a duty item. A real change bumps `version`, which tells the cascade that copies are behind."""
+def duty_item_update(*, item: DutyItem, actor, **changes) -> DutyItem:
+    """Change a duty item (`changes`: any of DUTY_EDITABLE_FIELDS). A real change bumps `version`,
+    which tells the cascade that copies are behind, and is recorded as an `updated` DutyItemEvent
+    by `actor` with data {"fields": [changed names], "version": new version}; no change, no event.
+    Raises ValidationError for a retired item or what `duty_item_create` refuses."""
     unknown = set(changes) - DUTY_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"duty_item_update() got unexpected fields: {sorted(unknown)}")
@@ -98,12 +112,16 @@ def duty_item_update(*, item: DutyItem, actor=None, **changes) -> DutyItem:
     if after != before:
         item.version += 1
         item.save()
+        changed = sorted(name for name in after if after[name] != before[name])
+        _record(item, DutyItemEvent.Kind.UPDATED, actor, fields=changed, version=item.version)
     return item
 
 
 @transaction.atomic
-def duty_item_retire(*, item: DutyItem, actor=None) -> DutyItem:
-    """Retire a duty item. The row stays: obligations, copies and old lists refer to it."""
+def duty_item_retire(*, item: DutyItem, actor) -> DutyItem:
+    """Retire a duty item, recorded as a `retired` DutyItemEvent by `actor`. The row stays:
+    obligations, copies and old lists refer to it. Raises ValidationError when it is already
+    retired, or is a pushed copy whose source is still in force (the source retires it)."""
     item = DutyItem.objects.select_for_update(of=("self",)).select_related("source__organization").get(pk=item.pk)
     if item.retired_at is not None:
         raise ValidationError(
@@ -118,18 +136,23 @@ def duty_item_retire(*, item: DutyItem, actor=None) -> DutyItem:
         )
     item.retired_at = timezone.now()
     item.save(update_fields=["retired_at", "updated_at"])
+    _record(item, DutyItemEvent.Kind.RETIRED, actor)
     return item
 
 
 @transaction.atomic
 def duty_items_cascade(
-    *, source_org: Organization, items, targets, actor=None
+    *, source_org: Organization, items, targets, actor
 ) -> list[selectors.CascadeTarget]:
     """Push `items` of `source_org`'s list down to `targets` (subordinate organizations).
 
     Each target gets its own copy bound to its own role holders; copies behind their source are
     updated, missing ones created, and copies of retired items retired. Returns the plan it applied
     (the same `duty_cascade_preview` the page showed), so pushing twice changes nothing the second time.
+    Every copy created, updated or retired gets a `pushed` DutyItemEvent by `actor` with data
+    {"action": "new" | "updated" | "retired", "source": source item id, "source_version": n}.
+    Raises ValidationError when nothing is chosen, a target is not below `source_org`, an item is
+    not on `source_org`'s own list, or a copy changed under the push.
     """
     item_ids = sorted({item.pk for item in items})
     target_ids = sorted({target.pk for target in targets})
@@ -159,15 +182,18 @@ def duty_items_cascade(
     created: list[DutyItem] = []
     updated: list[DutyItem] = []
     retired: list[int] = []
+    pushed: list[tuple[DutyItem, str, DutyItem]] = []  # (copy, action, source) for the event rows
     for entry in plan:
         for change in entry.changes:
             source = change.source
             if change.action == selectors.CascadeAction.NEW:
-                created.append(DutyItem(
+                copy = DutyItem(
                     organization=entry.organization, source=source, source_version=source.version,
                     responsible_person=change.responsible_person,
                     **{attname: getattr(source, attname) for attname in copied.values()},
-                ))
+                )
+                created.append(copy)
+                pushed.append((copy, "new", source))
             elif change.action == selectors.CascadeAction.UPDATED:
                 copy = change.copy
                 for attname in copied.values():
@@ -178,8 +204,10 @@ def duty_items_cascade(
                 copy.retired_at = None
                 copy.updated_at = now
                 updated.append(copy)
+                pushed.append((copy, "updated", source))
             elif change.action == selectors.CascadeAction.RETIRED:
                 retired.append(change.copy.pk)
+                pushed.append((change.copy, "retired", source))
     try:
         with transaction.atomic():
             DutyItem.objects.bulk_create(created, batch_size=500)
@@ -191,4 +219,9 @@ def duty_items_cascade(
         batch_size=500,
     )
     DutyItem.objects.filter(pk__in=retired).update(retired_at=now, updated_at=now)
+    DutyItemEvent.objects.bulk_create([
+        DutyItemEvent(item=copy, kind=DutyItemEvent.Kind.PUSHED, actor=actor, at=now,
+                      data={"action": action, "source": source.pk, "source_version": source.version})
+        for copy, action, source in pushed
+    ], batch_size=500)
     return plan

@@ -165,15 +165,6 @@ def holder_on(organization: Organization, role: str, day: datetime.date) -> Pers
     return assignment.person if assignment else None
 
 
-def roles_of_person_on(person: Person, day: datetime.date) -> QuerySet[RoleAssignment]:
-    return (
-        RoleAssignment.objects.filter(person=person)
-        .active_on(day)
-        .select_related("organization")
-        .order_by("organization__path", "role")
-    )
-
-
 @dataclass
 class LeadershipTeam:
     """An organization's leadership team and leading group on one date, grouped by role."""
@@ -200,10 +191,6 @@ class LeadershipTeam:
         Role.GROUP_OFFICE_DIRECTOR: "group_office_director",
         Role.LIAISON: "liaisons",
     }
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(getattr(self, bucket) for bucket in self._BUCKETS.values())
 
     @property
     def has_leading_group(self) -> bool:

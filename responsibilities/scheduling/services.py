@@ -43,7 +43,7 @@ from responsibilities.periods import (
     deadline_for,
     reminder_days,
 )
-from responsibilities.text import display_name
+from responsibilities.text import chinese_date, display_name
 
 log = logging.getLogger(__name__)
 
@@ -389,7 +389,7 @@ def _notify(recipients: dict[int, set[int]], kind: str, offset: int, title_fn, n
 def _body(fact: dict) -> str:
     period = Period.parse(fact["period"])
     due = fact["due_date"]
-    due_text = f"{due.year}年{due.month}月{due.day}日" if due else "无固定期限"
+    due_text = chinese_date(due) or "无固定期限"
     return (
         f"组织：{fact['organization__name']}\n工作制度：{fact['work_system__name']}\n"
         f"期间：{period.label}\n截止日期：{due_text}"

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from responsibilities.forms import object_id
 from responsibilities.models import (
     EvidenceFile,
     EvidenceKind,
@@ -171,7 +172,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) < 19] or None
+    ids = [pk for pk in map(object_id, request.POST.getlist("id")) if pk is not None] or None
     count = services.notification_mark_read(user=request.user, ids=ids)
     messages.success(request, _("已标记 %(n)s 条为已读。") % {"n": count})
     return redirect("responsibilities:inbox")

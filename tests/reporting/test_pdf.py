@@ -355,11 +355,6 @@ def test_the_date_is_in_arabic_numerals_right_indented_four_characters_under_the
     assert (organ.x0 + organ.x1) / 2 == pytest.approx((date.x0 + date.x1) / 2, abs=0.5)
 
 
-def test_dates_have_no_zero_padding():
-    assert pdf.chinese_date(datetime.date(2026, 1, 5)) == "2026年1月5日"
-    assert pdf.chinese_date(datetime.date(2026, 12, 31)) == "2026年12月31日"
-
-
 def test_the_closing_block_is_at_the_foot_of_the_last_page_only(report):
     *others, last = report
     for page in others:

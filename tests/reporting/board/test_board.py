@@ -391,6 +391,14 @@ def test_remind_goes_out_by_email_through_the_outbox(region, city_staff):
                         for u in (region.units[s].staff, region.units[s].secretary)}
 
 
+def test_a_board_reminder_records_who_sent_it(region, city_staff):
+    board_services.board_remind(upper=region.city, period=H1, kind=ReportKind.HALF_YEAR, actor=city_staff)
+
+    sent = Notification.objects.filter(title__startswith="【催报】")
+    assert sent.count() == 8
+    assert set(sent.values_list("sender", flat=True)) == {city_staff.pk}
+
+
 def test_remind_sends_once_per_laggard_per_day(region, city_staff):
     first = board_services.board_remind(upper=region.city, period=H1, kind=ReportKind.HALF_YEAR, actor=city_staff,
                                   now=at(D(2026, 6, 25), 9))

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from responsibilities.duties import selectors, services
-from responsibilities.models import DutyItem, Organization, WorkSystem
+from responsibilities.models import DutyItem, DutyItemEvent, Organization, WorkSystem
 from tests.factories import make_assignment, make_person, make_user
 
 D = datetime.date
@@ -24,6 +24,7 @@ D = datetime.date
 def make_duty(organization: Organization, content: str = "每半年向上级党委专题报告意识形态工作", **fields) -> DutyItem:
     fields.setdefault("responsible", "secretary")
     fields.setdefault("verification", "专题报告正文及报送记录")
+    fields.setdefault("actor", None)
     return services.duty_item_create(organization=organization, content=content, **fields)
 
 
@@ -77,10 +78,10 @@ def test_created_items_go_last_in_the_list(tree):
 def test_update_bumps_the_version_only_when_something_changes(tree):
     item = make_duty(tree.city)
 
-    item = services.duty_item_update(item=item, content="  每半年专题报告  ")
+    item = services.duty_item_update(item=item, actor=None, content="  每半年专题报告  ")
     assert (item.version, item.content) == (2, "每半年专题报告")
 
-    item = services.duty_item_update(item=item, content="每半年专题报告", sort_order=None)
+    item = services.duty_item_update(item=item, actor=None, content="每半年专题报告", sort_order=None)
     assert (item.version, item.sort_order) == (2, 10)
 
 
@@ -102,16 +103,53 @@ def test_responsible_person_must_belong_to_the_organization(tree, secretaries):
 def test_retire_keeps_the_row_and_drops_it_from_the_list(tree):
     item = make_duty(tree.city)
 
-    services.duty_item_retire(item=item)
+    services.duty_item_retire(item=item, actor=None)
 
     item.refresh_from_db()
     assert item.retired_at is not None
     assert DutyItem.objects.filter(pk=item.pk).exists()
     assert selectors.duty_list(tree.city) == []
     with pytest.raises(ValidationError, match="已停用"):
-        services.duty_item_update(item=item, content="改")
+        services.duty_item_update(item=item, actor=None, content="改")
     with pytest.raises(ValidationError, match="已于"):
-        services.duty_item_retire(item=item)
+        services.duty_item_retire(item=item, actor=None)
+
+
+def test_each_change_to_the_list_records_its_author_kind_and_time(tree, city_viewer):
+    author = make_user("duty_author", grants=[("manage", tree.city)])
+
+    item = make_duty(tree.city, actor=author)
+    services.duty_item_update(item=item, actor=author, content="每季度专题研究一次")
+    services.duty_item_update(item=item, actor=author, content="每季度专题研究一次")  # no change, no event
+    services.duty_item_retire(item=item, actor=city_viewer)
+
+    events = list(DutyItemEvent.objects.filter(item=item).order_by("at", "pk"))
+    assert [(e.kind, e.actor) for e in events] == [
+        ("created", author), ("updated", author), ("retired", city_viewer),
+    ]
+    assert events[1].data == {"fields": ["content"], "version": 2}
+    assert all(e.at is not None for e in events)
+
+
+def test_a_push_records_its_author_on_every_copy_it_creates_updates_or_retires(tree):
+    author = make_user("duty_pusher", grants=[("manage", tree.city)])
+    item = make_duty(tree.city)
+
+    services.duty_items_cascade(source_org=tree.city, items=[item], targets=[tree.county_a, tree.county_b],
+                                actor=author)
+    services.duty_item_update(item=item, actor=None, content="改后的内容")
+    item.refresh_from_db()
+    services.duty_items_cascade(source_org=tree.city, items=[item], targets=[tree.county_a], actor=author)
+    services.duty_item_retire(item=item, actor=None)
+    item.refresh_from_db()
+    services.duty_items_cascade(source_org=tree.city, items=[item], targets=[tree.county_b], actor=author)
+
+    pushed = DutyItemEvent.objects.filter(item__source=item, kind="pushed").order_by("pk")
+    assert [(e.item.organization, e.data["action"], e.actor) for e in pushed] == [
+        (tree.county_a, "new", author), (tree.county_b, "new", author),
+        (tree.county_a, "updated", author), (tree.county_b, "retired", author),
+    ]
+    assert {e.data["source"] for e in pushed} == {item.pk}
 
 
 # --- cascade ------------------------------------------------------------------------------------
@@ -154,7 +192,7 @@ def test_repush_after_an_edit_updates_copies_and_preview_names_exactly_the_chang
     untouched = make_duty(tree.city, "第二条")
     targets = [tree.county_a, tree.county_b]
     push(tree.city, [item, untouched], targets)
-    services.duty_item_update(item=item, content="每半年报告，6月和12月底前", verification="报告及签收单")
+    services.duty_item_update(item=item, actor=None, content="每半年报告，6月和12月底前", verification="报告及签收单")
     item.refresh_from_db()
 
     seen = preview(tree.city, [item, untouched], targets)
@@ -202,7 +240,7 @@ def test_repush_creates_only_the_missing_copies(tree):
 def test_a_retired_item_retires_its_copies_when_pushed_again(tree):
     item = make_duty(tree.city)
     push(tree.city, [item], [tree.county_a, tree.county_b])
-    services.duty_item_retire(item=item)
+    services.duty_item_retire(item=item, actor=None)
     item.refresh_from_db()
 
     assert [len(t.retired) for t in preview(tree.city, [item], [tree.county_a, tree.county_b]).values()] == [1, 1]
@@ -219,7 +257,7 @@ def test_a_pushed_copy_is_retired_by_its_source_not_locally(tree):
     copy = DutyItem.objects.get(source=item)
 
     with pytest.raises(ValidationError, match="由X市委下发"):
-        services.duty_item_retire(item=copy)
+        services.duty_item_retire(item=copy, actor=None)
 
 
 def test_copies_pushed_further_down_follow_changes_from_the_top(tree, secretaries):
@@ -227,7 +265,7 @@ def test_copies_pushed_further_down_follow_changes_from_the_top(tree, secretarie
     push(tree.city, [item], [tree.county_a])
     county_copy = DutyItem.objects.get(source=item)
     push(tree.county_a, [county_copy], [tree.town_a1])
-    services.duty_item_update(item=item, recurrence="每半年")
+    services.duty_item_update(item=item, actor=None, recurrence="每半年")
     item.refresh_from_db()
     push(tree.city, [item], [tree.county_a])
     county_copy.refresh_from_db()
@@ -243,11 +281,11 @@ def test_local_edits_of_a_copy_survive_until_the_source_changes(tree, secretarie
     item = make_duty(tree.city)
     push(tree.city, [item], [tree.county_a])
     copy = DutyItem.objects.get(source=item)
-    services.duty_item_update(item=copy, responsible_person=secretaries["county_a_direct"], lead_unit="A县委宣传部")
+    services.duty_item_update(item=copy, actor=None, responsible_person=secretaries["county_a_direct"], lead_unit="A县委宣传部")
 
     assert not preview(tree.city, [item], [tree.county_a])[tree.county_a.pk].has_changes
 
-    services.duty_item_update(item=item, content="新内容")
+    services.duty_item_update(item=item, actor=None, content="新内容")
     item.refresh_from_db()
     change = preview(tree.city, [item], [tree.county_a])[tree.county_a.pk].updated[0]
     # The lead unit is the city's again; the person the county chose stays while the role is unchanged.
