@@ -18,7 +18,6 @@ from responsibilities.models import (
     EvidenceFile,
     EvidenceKind,
     Obligation,
-    Organization,
     Person,
     RoleAssignment,
 )
@@ -42,11 +41,6 @@ def _team(obligation: Obligation):
     return Person.objects.filter(pk__in=holding.values("person_id")).order_by("name")
 
 
-def _waive_scope(obligation: Obligation):
-    """Waiving is decided one level up: an organization's own staff cannot waive their own work."""
-    return Organization.objects.get_parent(obligation.organization) or obligation.organization
-
-
 def _obligation_context(request, obligation: Obligation, **forms) -> dict:
     may_manage = can(request.user, Capability.MANAGE, obligation)
     evidence = obligation.work_system.evidence
@@ -65,7 +59,7 @@ def _obligation_context(request, obligation: Obligation, **forms) -> dict:
             )
         elif evidence == EvidenceKind.DOCUMENT:
             context["files_form"] = forms.get("files_form") or FilesForm()
-        if can(request.user, Capability.MANAGE, _waive_scope(obligation)):
+        if services.may_waive(request.user, obligation):
             context["waive_form"] = forms.get("waive_form") or ReasonForm()
     elif may_manage:
         context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
@@ -127,7 +121,7 @@ def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can(request.user, Capability.MANAGE, _waive_scope(_manageable(request, pk))):
+    if not services.may_waive(request.user, _manageable(request, pk)):
         raise PermissionDenied(_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"))
     return _act(
         request, pk, form_key="waive_form", error_field="reason", done=_("已免除该任务。"),
