@@ -368,8 +368,13 @@ def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False
     return result
 
 
-def _notify(recipients: dict[int, set[int]], kind: str, offset: int, title_fn, now: datetime.datetime) -> int:
-    """One in-app notification per obligation and recipient; a repeat hits the unique constraint and is skipped."""
+def _notify(
+    recipients: dict[int, set[int]], kind: str, offset: int, title_fn, now: datetime.datetime, *, count: bool = False
+) -> int:
+    """One in-app notification per obligation and recipient; a repeat hits the unique constraint and is skipped.
+
+    With `count`, returns how many were created (two more queries); else 0.
+    """
     if not recipients:
         return 0
     facts = Obligation.objects.filter(pk__in=list(recipients)).values(
@@ -384,9 +389,9 @@ def _notify(recipients: dict[int, set[int]], kind: str, offset: int, title_fn, n
         for user_id in sorted(recipients[fact["id"]])
     ]
     existing = Notification.objects.filter(obligation_id__in=list(recipients), kind=kind, offset_days=offset)
-    before = existing.count()
+    before = existing.count() if count else 0
     Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=BATCH)
-    return existing.count() - before
+    return existing.count() - before if count else 0
 
 
 def _body(fact: dict) -> str:
@@ -434,7 +439,7 @@ def sweep_reminders(now: datetime.datetime | None = None) -> int:
                     # The days actually left: a reminder sent late (after downtime) must not say 14 when it is 8.
                     lambda f: f"【到期提醒】{f['work_system__name']}还有 {(f['due_date'] - today).days} 天到期"
                     f"（{f['organization__name']}）",
-                    now,
+                    now, count=True,
                 )
     return sent
 
