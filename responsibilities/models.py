@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -479,9 +479,41 @@ class DutyItemEvent(models.Model):
         return f"{self.item} · {self.get_kind_display()}"
 
 
-class ObligationQuerySet(models.QuerySet):
+class ClaimQuerySet(models.QuerySet):
+    """Rows a sweep works through (obligations, the e-mail outbox), claimed so that each is acted on once."""
+
+    def claim(self, *fields: str, limit: int, **changes) -> list[tuple]:
+        """Claim up to `limit` rows of this queryset: apply `changes` to them and return (pk, *fields) of each.
+
+        The rows are locked first, skipping rows another sweep holds where the database can
+        (PostgreSQL: FOR UPDATE SKIP LOCKED), so concurrent sweeps take disjoint rows instead of
+        waiting on each other; then a conditional UPDATE that repeats this queryset's filter changes
+        only rows still matching it. On SQLite the IMMEDIATE transactions (config/settings.py)
+        serialize the sweeps instead. Must run inside a transaction. Raises DatabaseError (and so rolls
+        the caller's batch back) should the update not win every row it locked, which neither database
+        allows: a sweep acts only on the rows it won.
+        """
+        features = connections[self.db].features
+        candidates = self if self.query.order_by else self.order_by()  # no sort unless asked for
+        if features.has_select_for_update_skip_locked:
+            of = ("self",) if features.has_select_for_update_of else ()
+            candidates = candidates.select_for_update(skip_locked=True, of=of)
+        rows = list(candidates.values_list("pk", *fields)[:limit])
+        if not rows:
+            return []
+        won = self.filter(pk__in=[row[0] for row in rows]).update(**changes)
+        if won != len(rows):
+            raise DatabaseError(f"claimed {won} of {len(rows)} locked {self.model._meta.label} rows")
+        return rows
+
+
+class ObligationQuerySet(ClaimQuerySet):
     def open(self) -> ObligationQuerySet:
         return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))
+
+    def late_at(self, moment: datetime.datetime) -> ObligationQuerySet:
+        """Obligations whose deadline has passed at `moment`: the query form of `Obligation.is_late_at`."""
+        return self.filter(due_at__lte=moment)
 
     def in_period(self, start: datetime.date, end: datetime.date) -> ObligationQuerySet:
         return self.filter(period_start__gte=start, period_end__lte=end)
@@ -561,6 +593,12 @@ class Obligation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.OVERDUE)
+
+    def is_late_at(self, moment: datetime.datetime) -> bool:
+        """Is `moment` past the deadline? From `due_at` on (00:00 Beijing time after the deadline day) it is late;
+        an obligation without a deadline never is. The one lateness rule: completion (done or done_late),
+        re-opening (open or overdue), a report's 按时/逾期 and the overdue sweep (`late_at`) all ask it."""
+        return self.due_at is not None and moment >= self.due_at
 
 
 class ObligationEvent(models.Model):
@@ -706,6 +744,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("发送人"),
     )
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("通知")

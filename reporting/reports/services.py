@@ -28,11 +28,11 @@ from reporting.reports import selectors
 from responsibilities.models import (
     Notification,
     Obligation,
-    ObligationEvent,
     Organization,
 )
 from responsibilities.org.selectors import staff_of
 from responsibilities.periods import Period
+from responsibilities.work import services as work
 
 MAX_BLOCKS = 400
 MAX_TEXT = 5000
@@ -285,7 +285,8 @@ def _message(user_ids, title: str, body: str, url: str) -> None:
     )
 
 
-def _matching_obligation(report: Report) -> Obligation | None:
+def report_obligation(report: Report) -> Obligation | None:
+    """The obligation a report of this kind and period completes (COMPLETES), locked; None if there is none."""
     code = COMPLETES.get(report.kind)
     if not code or not report.period:
         return None
@@ -308,8 +309,8 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     upper = Organization.objects.get_parent(report.organization)
     if upper is None:
         raise ValidationError(_("%(org)s 没有上级组织，无法报送。") % {"org": report.organization.name})
-    obligation = _matching_obligation(report)
-    on_time = obligation is None or obligation.due_at is None or now < obligation.due_at
+    obligation = report_obligation(report)
+    on_time = obligation is None or not obligation.is_late_at(now)
     submission = Submission.objects.create(
         report=report, version=version, to_organization=upper, submitted_at=now, submitted_by=actor,
         deadline=obligation.due_date if obligation else None, on_time=on_time,
@@ -317,14 +318,8 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     report.status = Report.Status.SUBMITTED
     report.save(update_fields=["status", "updated_at"])
     if obligation is not None and obligation.is_open:
-        obligation.status = Obligation.Status.DONE if on_time else Obligation.Status.DONE_LATE
-        obligation.completed_at, obligation.completed_by, obligation.next_reminder_at = now, actor, None
-        obligation.save(update_fields=["status", "completed_at", "completed_by", "next_reminder_at"])
-        ObligationEvent.objects.create(
-            obligation=obligation, kind=ObligationEvent.Kind.COMPLETED, actor=actor, at=now,
-            data={"status": obligation.status, "report": report.pk, "version": version.pk,
-                  "doc_number": version.doc_number, "sha256": version.pdf_sha256},
-        )
+        work.obligation_complete(obligation=obligation, actor=actor, at=now, report=report.pk, version=version.pk,
+                                 doc_number=version.doc_number, sha256=version.pdf_sha256)
     _message(
         _staff_of(upper), _("【报告】%(org)s报送了%(title)s") % {"org": report.organization.name, "title": version.title},
         _("发文字号：%(no)s\n报送时间：%(at)s（%(when)s）") % {

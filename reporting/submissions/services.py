@@ -17,14 +17,11 @@ from reporting.models import (
 from reporting.reports import selectors
 from reporting.reports.services import (
     _locked_report,
-    _matching_obligation,
     _message,
-)
-from responsibilities.models import (
-    Obligation,
-    ObligationEvent,
+    report_obligation,
 )
 from responsibilities.permissions import Capability, can
+from responsibilities.work import services as work
 
 
 def _handle(submission: Submission, actor) -> Submission:
@@ -75,14 +72,11 @@ def submission_return(*, submission: Submission, actor, reason: str) -> Submissi
     )
     report.status = Report.Status.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    obligation = _matching_obligation(report)
+    obligation = report_obligation(report)
     if obligation is not None and not obligation.is_open:
-        late = obligation.due_at is not None and now >= obligation.due_at
-        obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
-        obligation.completed_at = obligation.completed_by = None
-        obligation.save(update_fields=["status", "completed_at", "completed_by"])
-        ObligationEvent.objects.create(obligation=obligation, kind=ObligationEvent.Kind.REOPENED, actor=actor,
-                                       reason=_("报告被上级退回：%(reason)s") % {"reason": reason[:300]})
+        # Open again, overdue or with its remaining reminders, exactly as a reopened task is.
+        work.obligation_reopen(obligation=obligation, actor=actor, at=now,
+                               reason=_("报告被上级退回：%(reason)s") % {"reason": reason[:300]})
     _message(
         [report.created_by_id] if report.created_by_id else [],
         _("【报告退回】%(to)s退回了%(title)s") % {"to": submission.to_organization.name, "title": signed.title},

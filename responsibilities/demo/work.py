@@ -7,7 +7,9 @@ documents. A deterministic share is left undone and the overdue sweep marks it,
 so 我的工作, the compliance matrix and the inbox show a realistic mix.
 
 Evidence here is back-dated (meetings held on their real dates), so it is
-written directly rather than through the services, which stamp the present.
+written directly rather than through the evidence services, which stamp the
+present; the obligations' status changes still go through the lifecycle
+services (responsibilities.work.services), dated when they happened.
 Decisions hang on a checksum of each obligation's key: a second run decides
 the same way and finds nothing left to do.
 """
@@ -25,7 +27,6 @@ from responsibilities.models import (
     EvidenceKind,
     MeetingRecord,
     Obligation,
-    ObligationEvent,
     Organization,
     Person,
     RoleAssignment,
@@ -35,6 +36,7 @@ from responsibilities.models import (
 from responsibilities.org.selectors import team_assignments_on
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.scheduling import services as scheduling
+from responsibilities.work import services as work
 from responsibilities.work.uploads import store_upload
 
 DEMO_YEAR = 2026
@@ -137,12 +139,7 @@ def _complete(ob: Obligation, held_on: datetime.date, actor) -> None:
             obligation=ob, original_name=stored.original_name, stored_name=stored.stored_name,
             content_type=stored.content_type, size=stored.size, sha256=stored.sha256, uploaded_by=actor,
         )
-    completed_at = scheduling.local_moment(held_on, 16)
-    ob.status = Obligation.Status.DONE_LATE if ob.due_at and completed_at >= ob.due_at else Obligation.Status.DONE
-    ob.completed_at, ob.completed_by, ob.next_reminder_at = completed_at, actor, None
-    ob.save(update_fields=["status", "completed_at", "completed_by", "next_reminder_at"])
-    ObligationEvent.objects.create(obligation=ob, kind=ObligationEvent.Kind.COMPLETED, actor=actor, at=completed_at,
-                                   data={"status": ob.status, "demo": True})
+    work.obligation_complete(obligation=ob, actor=actor, at=scheduling.local_moment(held_on, 16), demo=True)
 
 
 def seed_work(
@@ -171,11 +168,8 @@ def seed_work(
                 late = min(today - datetime.timedelta(days=1), ob.due_date + datetime.timedelta(days=2 + roll % 12))
                 _complete(ob, late, actor)
             elif roll < 85:
-                ob.status, ob.waived_reason = Obligation.Status.WAIVED, "机构调整，本期工作并入上级组织统一开展"
-                ob.completed_at, ob.next_reminder_at = scheduling.local_moment(ob.due_date), None
-                ob.save(update_fields=["status", "waived_reason", "completed_at", "next_reminder_at"])
-                ObligationEvent.objects.create(obligation=ob, kind=ObligationEvent.Kind.WAIVED, actor=actor,
-                                               reason=ob.waived_reason, at=ob.completed_at)
+                work.obligation_waive(obligation=ob, actor=actor, reason="机构调整，本期工作并入上级组织统一开展",
+                                      at=scheduling.local_moment(ob.due_date))
             else:  # left undone: the overdue sweep will mark it
                 continue
             done += 1

@@ -1,11 +1,13 @@
 """The scheduler's services: generate obligations, send reminders, mark overdue and escalate.
 
 Every function here is idempotent and safe to run late or twice at once:
-- generation inserts with ON CONFLICT DO NOTHING against the unique
-  (organization, work system, period) constraint;
-- sweeps select by the due-ness stored on the row (`next_reminder_at`, `due_at`)
-  and claim rows with a conditional `UPDATE … WHERE <old state> RETURNING id`,
-  acting only on the rows they won;
+- generation skips what exists and inserts with `bulk_create(ignore_conflicts=True)`
+  against the unique (organization, work system, period) constraint, and catches up
+  every period missed since its last run (`periods_to_generate`);
+- sweeps select by the due-ness stored on the row (`next_reminder_at`, `due_at`) and
+  claim rows (`ClaimQuerySet.claim`: SELECT … FOR UPDATE SKIP LOCKED where the database
+  has it, then a conditional UPDATE), acting only on the rows they won; marking overdue
+  is the obligation lifecycle's own service (`work.services.obligations_mark_overdue`);
 - notifications are unique per (obligation, kind, offset, recipient), and the
   e-mail outbox claims `emailed_at` the same way.
 Celery tasks (tasks.py) only call these.
@@ -29,7 +31,6 @@ from responsibilities.models import (
     Frequency,
     Notification,
     Obligation,
-    ObligationEvent,
     Organization,
     WorkCalendarDay,
     WorkSystem,
@@ -43,26 +44,24 @@ from responsibilities.periods import (
     deadline_for,
     reminder_days,
 )
+from responsibilities.scheduling.calendar import (  # noqa: F401 (next_reminder, due_moment: part of this module's API)
+    REMINDER_HOUR,
+    due_moment,
+    local_moment,
+    next_reminder,
+    work_calendar,
+)
 from responsibilities.text import chinese_date, display_name
+from responsibilities.work import services as work
 
 log = logging.getLogger(__name__)
 
-REMINDER_HOUR = 9  # reminders go out at 09:00 Beijing time on their day
 BATCH = 5000
 INVALID = object()  # a deadline rule that cannot be applied (logged, skipped)
 ANALYZE_AFTER = 10_000  # rows inserted at once before the planner's statistics are refreshed
 
 
 # -- calendar ---------------------------------------------------------------------
-
-
-def work_calendar() -> WorkdayCalendar:
-    """China's working-day calendar as stored in the editable WorkCalendarDay table."""
-    holidays, workdays, years = set(), set(), set()
-    for day, kind in WorkCalendarDay.objects.values_list("date", "kind"):
-        (holidays if kind == WorkCalendarDay.Kind.HOLIDAY else workdays).add(day)
-        years.add(day.year)
-    return WorkdayCalendar(frozenset(holidays), frozenset(workdays), frozenset(years))
 
 
 def calendar_missing_for_next_year(today: datetime.date | None = None) -> int | None:
@@ -73,15 +72,6 @@ def calendar_missing_for_next_year(today: datetime.date | None = None) -> int | 
     year = today.year + 1
     has_year = WorkCalendarDay.objects.filter(date__year=year).exists()
     return None if has_year else year
-
-
-def local_moment(day: datetime.date, hour: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def due_moment(due_date: datetime.date) -> datetime.datetime:
-    """The first moment an obligation is late: midnight after its deadline day, Beijing time."""
-    return local_moment(due_date + datetime.timedelta(days=1))
 
 
 # -- effective rules ----------------------------------------------------------------
@@ -145,27 +135,56 @@ def cascaded_offsets(orgs: dict[str, int]) -> dict[str, int]:
     return offsets
 
 
-def next_reminder(due: datetime.date | None, now: datetime.datetime | None = None) -> datetime.datetime | None:
-    """When the reminder sweep should next look at an obligation due on `due` (None: never again)."""
-    if due is None:
-        return None
-    now = now or timezone.now()
-    days = reminder_days(due, list(settings.ZEREN_REMINDER_DAYS), work_calendar())
-    if due_moment(due) <= now or not days:
-        return None
-    future = [local_moment(day, REMINDER_HOUR) for _offset, day in days if local_moment(day, REMINDER_HOUR) > now]
-    return future[0] if future else None
-
-
 # -- generation -------------------------------------------------------------------
 
 
+def catch_up_floor(today: datetime.date) -> datetime.date:
+    """The earliest day whose periods the tick still generates after an outage: 1 January of the previous year."""
+    return datetime.date(today.year - 1, 1, 1)
+
+
+def _newest_generated(kind: PeriodKind, newest: Period, floor: datetime.date) -> Period | None:
+    """The newest period of `kind`, from `newest` back to the one containing `floor`, with any obligation."""
+    period = newest
+    while period.end >= floor:
+        # One probe of the (period_start, period_end, status) index per period.
+        if Obligation.objects.filter(period_start=period.start, period_end=period.end).exists():
+            return period
+        period = period.previous()
+    return None
+
+
 def periods_to_generate(today: datetime.date) -> list[Period]:
-    """The current and the next period of every frequency."""
+    """Every period whose obligations should exist by `today`: per frequency, the ones missed since the
+    last run, then the current and the next period.
+
+    "The last run" is read from the obligations themselves, no marker is kept: per frequency, the
+    newest period holding any obligation. Generation is all-or-nothing (one transaction), so every
+    period after it up to the next period is generated now, however long the scheduler was down (a
+    whole quarter missed is generated with its deadline already past: the overdue sweep then marks it).
+    Bounded below by `catch_up_floor` (1 January of the previous year): after a longer outage, the
+    periods before it are left to an explicit `obligations_generate(periods=…)`. With no obligation
+    since the floor, a frequency catches up from the floor only if the scheduler ran before it (an
+    obligation older than the floor exists); a first run generates the current and next period only.
+    A second run at once finds the next period generated and asks for just the current and next again.
+    """
+    floor = catch_up_floor(today)
+    ran_before_floor: bool | None = None
     result = []
     for kind in PeriodKind:
         current = Period.containing(kind, today)
-        result += [current, current.next()]
+        last = current.next()
+        newest = _newest_generated(kind, last, floor)
+        if newest is not None:
+            first = newest.next()
+        else:
+            if ran_before_floor is None:
+                ran_before_floor = Obligation.objects.filter(period_start__lt=floor).exists()
+            first = Period.containing(kind, floor) if ran_before_floor else current
+        period = first if first.start < current.start else current
+        while period.start <= last.start:
+            result.append(period)
+            period = period.next()
     return result
 
 
@@ -185,44 +204,6 @@ class _Moments:
         return self._cache[due]
 
 
-_COLUMNS = (
-    "organization_id", "work_system_id", "period", "period_start", "period_end", "due_date", "due_at",
-    "required_count", "responsible", "status", "next_reminder_at", "waived_reason", "created_at",
-)
-
-
-def _insert_raw(model, columns: tuple[str, ...], rows: list[tuple], conflict: str = "ON CONFLICT DO NOTHING") -> int:
-    """Insert plain tuples, skipping rows that hit a unique constraint; returns how many were inserted.
-
-    Hundreds of thousands of rows: building model instances for bulk_create costs more than the database work.
-    """
-    if not rows:
-        return 0
-    table = model._meta.db_table
-    names = ", ".join(columns)
-    inserted = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            for start in range(0, len(rows), BATCH):
-                execute_values(
-                    cursor.cursor, f"INSERT INTO {table} ({names}) VALUES %s {conflict}",  # noqa: S608
-                    rows[start : start + BATCH], page_size=BATCH,
-                )
-                inserted += cursor.cursor.rowcount
-        else:
-            adapt = connection.ops.adapt_datetimefield_value
-            placeholders = ", ".join(["%s"] * len(columns))
-            prepared = [tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row) for row in rows]
-            before = model.objects.count()
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {conflict}", prepared  # noqa: S608
-            )
-            inserted = model.objects.count() - before
-    return inserted
-
-
 @transaction.atomic
 def obligations_generate(
     *,
@@ -230,7 +211,12 @@ def obligations_generate(
     organizations: Iterable[Organization] | None = None,
     now: datetime.datetime | None = None,
 ) -> int:
-    """Create the missing obligations for `periods` (all organizations unless given). Returns rows inserted."""
+    """Create the missing obligations for `periods` (all organizations unless given). Returns rows inserted.
+
+    `now` (default: the present) decides which reminders are already moot. Rows that exist are
+    skipped; a concurrent run's rows are skipped by the unique constraint (the count is then an
+    upper bound: it is exact whenever generation runs alone).
+    """
     now = now or timezone.now()
     periods = list(periods)
     calendar_ = work_calendar()
@@ -254,7 +240,7 @@ def obligations_generate(
     )
     moments = _Moments(calendar_, list(settings.ZEREN_REMINDER_DAYS), now)
     deadlines: dict[tuple, datetime.date | None] = {}
-    rows: list[tuple] = []
+    rows: list[Obligation] = []
     for pk, path, kind, _lead in org_rows:
         for system in systems:
             rule = book.rule(system, path, kind)
@@ -280,11 +266,15 @@ def obligations_generate(
                 if due is not None and system.cascaded:
                     due -= datetime.timedelta(days=offset_of.get(path, 0))
                 due_at, first_reminder = moments(due) if due else (None, None)
-                rows.append((
-                    pk, system.pk, period.code, period.start, period.end, due, due_at, rule.required_count,
-                    system.responsible, Obligation.Status.OPEN, first_reminder, "", now,
+                rows.append(Obligation(
+                    organization_id=pk, work_system_id=system.pk, period=period.code, period_start=period.start,
+                    period_end=period.end, due_date=due, due_at=due_at, required_count=rule.required_count,
+                    responsible=system.responsible, status=Obligation.Status.OPEN, next_reminder_at=first_reminder,
                 ))
-    inserted = _insert_raw(Obligation, _COLUMNS, rows)
+    if not rows:
+        return 0
+    Obligation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    inserted = Obligation.objects.filter(period__in={p.code for p in periods}).count() - len(existing)
     if inserted >= ANALYZE_AFTER:
         refresh_statistics(Obligation)
     return inserted
@@ -326,23 +316,6 @@ def _upper_staff(org_paths: dict[int, str]) -> dict[int, set[int]]:
 # -- sweeps -----------------------------------------------------------------------
 
 
-def _skip_locked(of: str = "") -> str:
-    """Concurrent sweeps on PostgreSQL take disjoint rows instead of waiting on (and deadlocking over) each other."""
-    if connection.vendor != "postgresql":
-        return ""
-    return f" FOR UPDATE OF {of} SKIP LOCKED" if of else " FOR UPDATE SKIP LOCKED"
-
-
-def _claim(sql: str, params: list) -> list[tuple]:
-    """Run a conditional `UPDATE … RETURNING`; datetimes adapted as the ORM would (UTC on SQLite)."""
-    params = [
-        connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime.datetime) else p for p in params
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False) -> dict[int, set[int]]:
     """Per claimed obligation (id, organization id, responsible): who is told.
 
@@ -369,21 +342,30 @@ def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False
     return result
 
 
-def _notify(recipients: dict[int, set[int]], kind: str, offset: int, title_fn, now: datetime.datetime) -> int:
-    """One in-app notification per obligation and recipient; a repeat hits the unique constraint and is skipped."""
+def _notify(
+    recipients: dict[int, set[int]], kind: str, offset: int, title_fn, now: datetime.datetime, *, count: bool = False
+) -> int:
+    """One in-app notification per obligation and recipient; a repeat hits the unique constraint and is skipped.
+
+    With `count`, returns how many were created (two more queries); else 0.
+    """
     if not recipients:
         return 0
     facts = Obligation.objects.filter(pk__in=list(recipients)).values(
         "id", "organization__name", "work_system__name", "period", "due_date"
     )
-    rows = [
-        (user_id, fact["id"], kind, offset, title_fn(fact), _body(fact),
-         reverse("responsibilities:obligation_detail", args=[fact["id"]]), now)
+    notes = [
+        Notification(
+            recipient_id=user_id, obligation_id=fact["id"], kind=kind, offset_days=offset, title=title_fn(fact),
+            body=_body(fact), url=reverse("responsibilities:obligation_detail", args=[fact["id"]]), created_at=now,
+        )
         for fact in facts
         for user_id in sorted(recipients[fact["id"]])
     ]
-    columns = ("recipient_id", "obligation_id", "kind", "offset_days", "title", "body", "url", "created_at")
-    return _insert_raw(Notification, columns, rows)
+    existing = Notification.objects.filter(obligation_id__in=list(recipients), kind=kind, offset_days=offset)
+    before = existing.count() if count else 0
+    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=BATCH)
+    return existing.count() - before if count else 0
 
 
 def _body(fact: dict) -> str:
@@ -402,7 +384,6 @@ def sweep_reminders(now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now)
     calendar_ = work_calendar()
     offsets = list(settings.ZEREN_REMINDER_DAYS)
-    table = Obligation._meta.db_table
     # Deadlines already passed: reminders are moot, the overdue sweep takes over.
     with transaction.atomic():
         Obligation.objects.filter(next_reminder_at__lte=now, due_date__lt=today).update(next_reminder_at=None)
@@ -417,58 +398,42 @@ def sweep_reminders(now: datetime.datetime | None = None) -> int:
         passed = [(offset, day) for offset, day in schedule if local_moment(day, REMINDER_HOUR) <= now]
         future = [day for _offset, day in schedule if local_moment(day, REMINDER_HOUR) > now]
         following = local_moment(future[0], REMINDER_HOUR) if future else None
-        with transaction.atomic():
-            claimed = _claim(
-                f"UPDATE {table} SET next_reminder_at = %s WHERE id IN ("  # noqa: S608 (table from model meta)
-                f"SELECT id FROM {table} WHERE next_reminder_at <= %s AND status = %s AND due_date = %s"
-                f"{_skip_locked()}) AND next_reminder_at <= %s RETURNING id, organization_id, responsible",
-                [following, now, Obligation.Status.OPEN, due, now],
-            )
-            if not claimed or not passed:
-                continue
-            offset = passed[-1][0]  # after downtime, only the latest reminder is worth sending
-            sent += _notify(
-                _recipients(claimed, today), Notification.Kind.REMINDER, offset,
-                # The days actually left: a reminder sent late (after downtime) must not say 14 when it is 8.
-                lambda f: f"【到期提醒】{f['work_system__name']}还有 {(f['due_date'] - today).days} 天到期"
-                f"（{f['organization__name']}）",
-                now,
-            )
+        reminding = Obligation.objects.filter(next_reminder_at__lte=now, status=Obligation.Status.OPEN, due_date=due)
+        while True:
+            with transaction.atomic():
+                # A claimed row's next reminder moves past `now` (or to never): it leaves `reminding`.
+                claimed = reminding.claim("organization_id", "responsible", limit=BATCH, next_reminder_at=following)
+                if not claimed:
+                    break
+                if not passed:
+                    continue
+                offset = passed[-1][0]  # after downtime, only the latest reminder is worth sending
+                sent += _notify(
+                    _recipients(claimed, today), Notification.Kind.REMINDER, offset,
+                    # The days actually left: a reminder sent late (after downtime) must not say 14 when it is 8.
+                    lambda f: f"【到期提醒】{f['work_system__name']}还有 {(f['due_date'] - today).days} 天到期"
+                    f"（{f['organization__name']}）",
+                    now, count=True,
+                )
     return sent
 
 
 def sweep_overdue(now: datetime.datetime | None = None) -> int:
-    """Mark open obligations past their deadline overdue; tell those responsible and escalate upward."""
+    """Mark open obligations past their deadline overdue; tell those responsible and escalate upward.
+
+    Batch by batch, each in one transaction with its notifications; returns how many were marked.
+    The overdue events are dated at each deadline (work.services.obligations_mark_overdue), the
+    notifications at `now`, when they were sent.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    table, events = Obligation._meta.db_table, ObligationEvent._meta.db_table
-    claim = (
-        f"UPDATE {table} SET status = %s, next_reminder_at = NULL "  # noqa: S608 (tables from model meta)
-        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND due_at <= %s LIMIT {BATCH}{_skip_locked()}) "
-        f"AND status = %s RETURNING id, organization_id, responsible"
-    )
-    params = [Obligation.Status.OVERDUE, Obligation.Status.OPEN, now, Obligation.Status.OPEN]
-    if connection.vendor == "postgresql":
-        # The overdue events are written by the same statement that claims the rows.
-        claim = (
-            f"WITH claimed AS ({claim}), logged AS ("  # noqa: S608
-            f"INSERT INTO {events} (obligation_id, kind, at, reason, data) "
-            f"SELECT id, %s, %s, '', '{{}}' FROM claimed) SELECT id, organization_id, responsible FROM claimed"
-        )
-        params += [ObligationEvent.Kind.OVERDUE, now]
     marked = 0
     while True:
         with transaction.atomic():
-            claimed = _claim(claim, params)
+            claimed = work.obligations_mark_overdue(now=now, limit=BATCH)
             if not claimed:
                 return marked
             marked += len(claimed)
-            if connection.vendor != "postgresql":
-                _insert_raw(
-                    ObligationEvent, ("obligation_id", "kind", "at", "reason", "data"),
-                    [(ob_id, ObligationEvent.Kind.OVERDUE, now, "", "{}") for ob_id, _org, _resp in claimed],
-                    conflict="",
-                )
             _notify(
                 _recipients(claimed, today), Notification.Kind.OVERDUE, 0,
                 lambda f: f"【逾期】{f['work_system__name']}已逾期（{f['organization__name']}）", now,
@@ -480,18 +445,14 @@ def sweep_overdue(now: datetime.datetime | None = None) -> int:
 
 
 def send_pending_emails(limit: int = 200) -> int:
-    """E-mail copies of in-app notifications, each claimed before sending so none goes twice."""
-    table = Notification._meta.db_table
-    user_table = Notification._meta.get_field("recipient").related_model._meta.db_table
+    """E-mail copies of in-app notifications, oldest first, each claimed before sending so none goes twice."""
+    outbox = (
+        Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .order_by("pk")
+    )
     with transaction.atomic():
-        ids = [row[0] for row in _claim(
-            f"UPDATE {table} SET emailed_at = %s WHERE id IN ("  # noqa: S608
-            f"SELECT n.id FROM {table} n JOIN {user_table} u ON u.id = n.recipient_id "
-            f"WHERE n.emailed_at IS NULL AND u.email <> '' AND u.is_active "
-            f"ORDER BY n.id LIMIT {int(limit)}{_skip_locked('n')}"
-            f") AND emailed_at IS NULL RETURNING id",
-            [timezone.now()],
-        )]
+        ids = [pk for (pk,) in outbox.claim(limit=limit, emailed_at=timezone.now())]
     if not ids:
         return 0
     base = settings.ZEREN_BASE_URL.rstrip("/")

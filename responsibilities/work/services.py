@@ -1,4 +1,9 @@
-"""Writes of the work: completing obligations with evidence, reopening, waiving; notifications read."""
+"""Writes of the work: the obligation lifecycle (complete, reopen, waive, mark overdue), evidence, notifications read.
+
+An obligation's status changes here and nowhere else: the evidence services, reports' submission and
+return (reporting), the overdue sweep (responsibilities.scheduling) and the demo data all call these.
+Lateness is one rule, `Obligation.is_late_at` (its query form: `ObligationQuerySet.late_at`).
+"""
 
 from __future__ import annotations
 
@@ -16,12 +21,14 @@ from responsibilities.models import (
     Notification,
     Obligation,
     ObligationEvent,
+    Organization,
     Person,
 )
-from responsibilities.scheduling import services as scheduling
+from responsibilities.permissions import Capability, can
+from responsibilities.scheduling.calendar import next_reminder
 
 # ---------------------------------------------------------------------------------
-# Obligations: completing with evidence, re-opening, waiving
+# Obligations: the lifecycle
 # ---------------------------------------------------------------------------------
 
 
@@ -29,18 +36,140 @@ def _locked(obligation: Obligation) -> Obligation:
     return Obligation.objects.select_for_update().select_related("work_system", "organization").get(pk=obligation.pk)
 
 
-def _record(obligation: Obligation, kind: str, actor, reason: str = "", **data) -> ObligationEvent:
-    return ObligationEvent.objects.create(obligation=obligation, kind=kind, actor=actor, reason=reason, data=data)
+def _record(
+    obligation: Obligation, kind: str, actor, reason: str = "", *, at: datetime.datetime | None = None, **data
+) -> ObligationEvent:
+    return ObligationEvent.objects.create(
+        obligation=obligation, kind=kind, actor=actor, reason=reason, at=at or timezone.now(), data=data
+    )
 
 
-def _finish(obligation: Obligation, actor, now: datetime.datetime, **data) -> None:
-    late = obligation.due_at is not None and now >= obligation.due_at
-    obligation.status = Obligation.Status.DONE_LATE if late else Obligation.Status.DONE
-    obligation.completed_at = now
+def _require_open(obligation: Obligation) -> None:
+    if not obligation.is_open:
+        raise ValidationError(_("该任务已%(status)s，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
+
+
+def _complete(obligation: Obligation, actor, at: datetime.datetime, **evidence) -> Obligation:
+    """Complete a locked, open obligation (the callers checked it)."""
+    obligation.status = Obligation.Status.DONE_LATE if obligation.is_late_at(at) else Obligation.Status.DONE
+    obligation.completed_at = at
     obligation.completed_by = actor
     obligation.next_reminder_at = None
     obligation.save(update_fields=["status", "completed_at", "completed_by", "next_reminder_at"])
-    _record(obligation, ObligationEvent.Kind.COMPLETED, actor, status=obligation.status, **data)
+    _record(obligation, ObligationEvent.Kind.COMPLETED, actor, at=at, status=obligation.status, **evidence)
+    return obligation
+
+
+@transaction.atomic
+def obligation_complete(
+    *, obligation: Obligation, actor, at: datetime.datetime | None = None, **evidence
+) -> Obligation:
+    """Complete an open or overdue obligation at `at` (an aware datetime; default now).
+
+    Status 已完成, or 逾期完成 when `at` is past the deadline (`Obligation.is_late_at`); its
+    reminders stop. Writes a `completed` event dated `at` whose data holds the status and
+    `evidence` (JSON-serialisable values, e.g. report=…, doc_number=…). Returns the obligation.
+    Raises ValidationError when it is already completed or waived.
+    """
+    at = at or timezone.now()
+    obligation = _locked(obligation)
+    _require_open(obligation)
+    return _complete(obligation, actor, at, **evidence)
+
+
+@transaction.atomic
+def obligation_reopen(
+    *, obligation: Obligation, actor, reason: str, at: datetime.datetime | None = None
+) -> Obligation:
+    """Open a completed or waived obligation again at `at` (default now), with a reason.
+
+    Overdue when `at` is past the deadline, else open with its remaining reminders scheduled again
+    (`next_reminder_at`: the next reminder day at 09:00 Beijing time). Writes a `reopened` event.
+    Raises ValidationError when it is still open or the reason is empty.
+    """
+    at = at or timezone.now()
+    obligation = _locked(obligation)
+    if obligation.is_open:
+        raise ValidationError(_("该任务尚未完成或免除，无需重新打开。"))
+    if not reason.strip():
+        raise ValidationError(_("重新打开必须填写理由。"))
+    late = obligation.is_late_at(at)
+    previous = obligation.status
+    obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
+    obligation.completed_at = None
+    obligation.completed_by = None
+    obligation.waived_reason = ""
+    obligation.next_reminder_at = None if late else next_reminder(obligation.due_date, at)
+    obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
+    _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason.strip(), at=at, previous=previous,
+            status=obligation.status)
+    return obligation
+
+
+def waive_scope(obligation: Obligation) -> Organization:
+    """The organization that decides whether `obligation` is waived: its upper organization (the root its own)."""
+    return Organization.objects.get_parent(obligation.organization) or obligation.organization
+
+
+def may_waive(user, obligation: Obligation) -> bool:
+    """Waiving is decided one level up: `manage` on the upper organization, so an organization's own
+    staff cannot waive their own work. The one rule, asked by `obligation_waive` and the pages."""
+    return can(user, Capability.MANAGE, waive_scope(obligation))
+
+
+@transaction.atomic
+def obligation_waive(
+    *, obligation: Obligation, actor, reason: str, at: datetime.datetime | None = None
+) -> Obligation:
+    """Waive (免除) an open or overdue obligation at `at` (default now), with a reason.
+
+    Only someone who may decide it one level up (`may_waive`). Writes a `waived` event. Raises
+    ValidationError when the actor may not, the obligation is not open, or the reason is empty.
+    """
+    at = at or timezone.now()
+    obligation = _locked(obligation)
+    if not may_waive(actor, obligation):
+        raise ValidationError(_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"))
+    if not obligation.is_open:
+        raise ValidationError(_("只有待办或逾期的任务可以免除。"))
+    if not reason.strip():
+        raise ValidationError(_("免除必须填写理由。"))
+    obligation.status = Obligation.Status.WAIVED
+    obligation.waived_reason = reason.strip()
+    obligation.completed_at = at
+    obligation.completed_by = actor
+    obligation.next_reminder_at = None
+    obligation.save(update_fields=["status", "waived_reason", "completed_at", "completed_by", "next_reminder_at"])
+    _record(obligation, ObligationEvent.Kind.WAIVED, actor, reason.strip(), at=at)
+    return obligation
+
+
+@transaction.atomic
+def obligations_mark_overdue(*, now: datetime.datetime, limit: int) -> list[tuple[int, int, str]]:
+    """Mark up to `limit` open obligations that are late at `now` overdue; the scheduler's sweep calls it.
+
+    Rows are claimed (`ClaimQuerySet.claim`): a doubled or concurrent sweep marks each row once.
+    Each marked row gets an `overdue` event without actor (the scheduler) dated at its deadline
+    `due_at`, when it became overdue, however late the sweep ran. Its reminders stop.
+    Returns (id, organization id, responsible) of the rows marked; [] when none is left.
+    """
+    claimed = (
+        Obligation.objects.filter(status=Obligation.Status.OPEN)
+        .late_at(now)
+        .claim("organization_id", "responsible", "due_at", limit=limit,
+               status=Obligation.Status.OVERDUE, next_reminder_at=None)
+    )
+    ObligationEvent.objects.bulk_create(
+        [ObligationEvent(obligation_id=pk, kind=ObligationEvent.Kind.OVERDUE, at=due_at)
+         for pk, _org, _resp, due_at in claimed],
+        batch_size=limit,
+    )
+    return [(pk, org_id, responsible) for pk, org_id, responsible, _due_at in claimed]
+
+
+# ---------------------------------------------------------------------------------
+# Evidence: meeting records and files
+# ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -61,8 +190,7 @@ def obligation_add_meeting(
     obligation = _locked(obligation)
     if obligation.work_system.evidence != EvidenceKind.MEETING:
         raise ValidationError(_("该项工作需要上传文件材料，不能以会议记录作为佐证。"))
-    if not obligation.is_open:
-        raise ValidationError(_("该任务已%(status)s，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
+    _require_open(obligation)
     if held_on > timezone.localdate():
         raise ValidationError(_("会议日期不能晚于今天。"))
     if held_on < obligation.period_start - datetime.timedelta(days=31):
@@ -83,7 +211,7 @@ def obligation_add_meeting(
     meeting.attendees.set(attendees)
     _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, meeting=meeting.pk, topic=meeting.topic)
     if obligation.meetings.count() >= obligation.required_count:
-        _finish(obligation, actor, timezone.now(), meetings=obligation.meetings.count())
+        _complete(obligation, actor, timezone.now(), meetings=obligation.meetings.count())
     return meeting
 
 
@@ -93,8 +221,7 @@ def obligation_add_files(*, obligation: Obligation, actor, uploads: list, comple
     from responsibilities.work.uploads import store_upload
 
     obligation = _locked(obligation)
-    if not obligation.is_open:
-        raise ValidationError(_("该任务已%(status)s，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
+    _require_open(obligation)
     if not uploads:
         raise ValidationError(_("请选择要上传的文件。"))
     if obligation.work_system.evidence == EvidenceKind.MEETING and complete:
@@ -113,45 +240,8 @@ def obligation_add_files(*, obligation: Obligation, actor, uploads: list, comple
     _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, files=[f.pk for f in files],
             sha256=[f.sha256 for f in files])
     if complete:
-        _finish(obligation, actor, timezone.now(), files=[f.pk for f in files])
+        _complete(obligation, actor, timezone.now(), files=[f.pk for f in files])
     return files
-
-
-@transaction.atomic
-def obligation_reopen(*, obligation: Obligation, actor, reason: str) -> Obligation:
-    obligation = _locked(obligation)
-    if obligation.is_open:
-        raise ValidationError(_("该任务尚未完成或免除，无需重新打开。"))
-    if not reason.strip():
-        raise ValidationError(_("重新打开必须填写理由。"))
-    late = obligation.due_at is not None and timezone.now() >= obligation.due_at
-    previous = obligation.status
-    obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
-    obligation.completed_at = None
-    obligation.completed_by = None
-    obligation.waived_reason = ""
-    # Still before the deadline: the remaining reminders go out again.
-    obligation.next_reminder_at = None if late else scheduling.next_reminder(obligation.due_date)
-    obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
-    _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason.strip(), previous=previous)
-    return obligation
-
-
-@transaction.atomic
-def obligation_waive(*, obligation: Obligation, actor, reason: str) -> Obligation:
-    obligation = _locked(obligation)
-    if not obligation.is_open:
-        raise ValidationError(_("只有待办或逾期的任务可以免除。"))
-    if not reason.strip():
-        raise ValidationError(_("免除必须填写理由。"))
-    obligation.status = Obligation.Status.WAIVED
-    obligation.waived_reason = reason.strip()
-    obligation.completed_at = timezone.now()
-    obligation.completed_by = actor
-    obligation.next_reminder_at = None
-    obligation.save(update_fields=["status", "waived_reason", "completed_at", "completed_by", "next_reminder_at"])
-    _record(obligation, ObligationEvent.Kind.WAIVED, actor, reason.strip())
-    return obligation
 
 
 def notification_mark_read(*, user, ids: list[int] | None = None) -> int:

@@ -19,7 +19,6 @@ from responsibilities.models import (
     EvidenceFile,
     EvidenceKind,
     Obligation,
-    Organization,
 )
 from responsibilities.org.selectors import team_on
 from responsibilities.permissions import Capability, can, get_for
@@ -41,11 +40,6 @@ def _team(obligation: Obligation):
     return team_on(obligation.organization_id, timezone.localdate())
 
 
-def _waive_scope(obligation: Obligation):
-    """Waiving is decided one level up: an organization's own staff cannot waive their own work."""
-    return Organization.objects.get_parent(obligation.organization) or obligation.organization
-
-
 def _obligation_context(request, obligation: Obligation, **forms) -> dict:
     may_manage = can(request.user, Capability.MANAGE, obligation)
     evidence = obligation.work_system.evidence
@@ -64,7 +58,7 @@ def _obligation_context(request, obligation: Obligation, **forms) -> dict:
             )
         elif evidence == EvidenceKind.DOCUMENT:
             context["files_form"] = forms.get("files_form") or FilesForm()
-        if can(request.user, Capability.MANAGE, _waive_scope(obligation)):
+        if services.may_waive(request.user, obligation):
             context["waive_form"] = forms.get("waive_form") or ReasonForm()
     elif may_manage:
         context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
@@ -126,7 +120,7 @@ def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can(request.user, Capability.MANAGE, _waive_scope(_manageable(request, pk))):
+    if not services.may_waive(request.user, _manageable(request, pk)):
         raise PermissionDenied(_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"))
     return _act(
         request, pk, form_key="waive_form", error_field="reason", done=_("已免除该任务。"),

@@ -135,7 +135,8 @@ def test_submitting_by_the_deadline_is_on_time_and_completes_the_obligation(coun
                                                                                     county.org.get_parent())
     assert submission.version == version
     ob = obligation(county)
-    assert ob.status == Obligation.Status.DONE and ob.completed_at == at(D(2026, 6, 20), 23)
+    assert ob.status == Obligation.Status.DONE
+    assert ob.completed_at == dt.datetime(2026, 6, 20, 15, 0, tzinfo=dt.UTC)  # 23:00 Beijing time
     event = ob.events.get(kind=ObligationEvent.Kind.COMPLETED)
     assert event.data["report"] == county.report.pk and event.data["doc_number"] == version.doc_number
     assert county.report.status == Report.Status.SUBMITTED
@@ -208,6 +209,35 @@ def test_a_return_after_the_deadline_leaves_the_obligation_overdue(county, city_
     with time_machine.travel(at(D(2026, 6, 25)), tick=False):
         submissions_services.submission_return(submission=submission, actor=city_staff, reason="数据有误")
     assert obligation(county).status == Obligation.Status.OVERDUE
+
+
+def test_a_returned_reports_obligation_gets_its_reminders_again(county, city_staff):
+    submission = submitted(county, at(D(2026, 6, 12)))
+    assert obligation(county).next_reminder_at is None  # done: no more reminders
+
+    with time_machine.travel(dt.datetime(2026, 6, 13, 2, 0, tzinfo=dt.UTC), tick=False):  # Sat 13 June, 10:00
+        submissions_services.submission_return(submission=submission, actor=city_staff, reason="缺少问题整改情况")
+
+    # Due Sat 20 June. Reminders 14/7/3/1 days before, moved to working days: 5, 12, 17 and 18 June
+    # (19 June is the Dragon Boat Festival). The next one is 09:00 on 17 June, Beijing time.
+    ob = obligation(county)
+    assert ob.status == Obligation.Status.OPEN
+    assert ob.next_reminder_at == dt.datetime(2026, 6, 17, 1, 0, tzinfo=dt.UTC)
+    scheduling.sweep_reminders(now=dt.datetime(2026, 6, 17, 1, 5, tzinfo=dt.UTC))
+    reminder = Notification.objects.get(obligation=ob, kind=Notification.Kind.REMINDER, recipient=county.staff)
+    assert reminder.offset_days == 3
+
+
+def test_a_report_submitted_at_midnight_after_its_deadline_day_is_late(county, city_staff):
+    signed(county)  # due 20 June: late from 21 June 00:00 Beijing time, which is 20 June 16:00 UTC
+
+    submission = submitted(county, dt.datetime(2026, 6, 20, 16, 0, tzinfo=dt.UTC))
+
+    assert submission.on_time is False
+    ob = obligation(county)
+    assert ob.status == Obligation.Status.DONE_LATE
+    assert ob.completed_at == dt.datetime(2026, 6, 20, 16, 0, tzinfo=dt.UTC)
+    assert ob.events.get(kind=ObligationEvent.Kind.COMPLETED).at == dt.datetime(2026, 6, 20, 16, 0, tzinfo=dt.UTC)
 
 
 def test_a_return_needs_a_reason_and_a_handled_submission_cannot_be_handled_again(county, city_staff):

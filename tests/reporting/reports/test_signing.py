@@ -82,7 +82,7 @@ def test_the_secretary_signs_and_the_version_is_numbered_rendered_and_hashed(cou
     assert version.signer == county.secretary_person
     assert version.signed_by == county.secretary
     assert version.delegation is None
-    assert version.signed_at == at(D(2026, 6, 15))
+    assert version.signed_at == dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)  # 10:00 Beijing time
     pdf = reports_services.signed_pdf_path(version).read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert hashlib.sha256(pdf).hexdigest() == version.pdf_sha256

@@ -252,3 +252,111 @@ def test_emails_stay_queued_when_the_mail_server_fails(tree, staffed, settings):
     assert scheduling.send_pending_emails() == 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert scheduling.send_pending_emails() > 0  # the next tick delivers them
+
+
+# -- deadlines in Beijing time, overdue events, catch-up after an outage ---------------------------
+
+UTC = dt.UTC
+
+
+def test_a_deadline_day_ends_at_midnight_beijing_time_which_is_four_in_the_afternoon_utc(tree):
+    assert scheduling.due_moment(D(2026, 9, 30)) == dt.datetime(2026, 9, 30, 16, 0, tzinfo=UTC)
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3")], now=at(D(2026, 7, 1)))
+    analysis = Obligation.objects.get(organization=tree.county_a, work_system__code="analysis", period="2026Q3")
+
+    assert analysis.due_date == D(2026, 9, 30)
+    assert analysis.due_at == dt.datetime(2026, 9, 30, 16, 0, tzinfo=UTC)
+    assert not analysis.is_late_at(dt.datetime(2026, 9, 30, 15, 59, 59, tzinfo=UTC))
+    assert analysis.is_late_at(dt.datetime(2026, 9, 30, 16, 0, tzinfo=UTC))
+    assert scheduling.sweep_overdue(now=dt.datetime(2026, 9, 30, 15, 59, 59, tzinfo=UTC)) == 0
+    assert scheduling.sweep_overdue(now=dt.datetime(2026, 9, 30, 16, 0, tzinfo=UTC)) > 0
+    analysis.refresh_from_db()
+    assert analysis.status == "overdue"
+
+
+def test_after_an_outage_the_overdue_event_is_dated_at_the_deadline_not_at_the_sweep(tree, staffed):
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3")], now=at(D(2026, 7, 1)))
+    sweep_time = dt.datetime(2026, 10, 9, 2, 0, tzinfo=UTC)  # the scheduler was down for nine days
+
+    scheduling.sweep_overdue(now=sweep_time)
+
+    analysis = Obligation.objects.get(organization=tree.county_a, work_system__code="analysis", period="2026Q3")
+    event = ObligationEvent.objects.get(obligation=analysis, kind="overdue")
+    assert event.at == dt.datetime(2026, 9, 30, 16, 0, tzinfo=UTC)  # 2026-10-01 00:00 Beijing time
+    assert event.actor is None
+    # The messages themselves went out when the sweep ran.
+    assert set(analysis.notifications.values_list("created_at", flat=True)) == {sweep_time}
+
+
+def test_generation_catches_up_every_period_missed_in_an_outage_longer_than_a_period(tree):
+    # The last tick ran on 31 March 2026; then the scheduler was down until 2 October.
+    scheduling.obligations_generate(periods=scheduling.periods_to_generate(D(2026, 3, 31)), now=at(D(2026, 3, 31)))
+    assert not Obligation.objects.filter(period="2026Q3").exists()
+
+    periods = scheduling.periods_to_generate(D(2026, 10, 2))
+
+    assert {p.code for p in periods} == {
+        "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11",
+        "2026Q3", "2026Q4", "2027Q1", "2026H2", "2027H1", "2026", "2027",
+    }
+    assert scheduling.obligations_generate(periods=periods, now=at(D(2026, 10, 2))) > 0
+    missed = Obligation.objects.get(organization=tree.county_a, work_system__code="analysis", period="2026Q3")
+    assert missed.due_at == dt.datetime(2026, 9, 30, 16, 0, tzinfo=UTC)
+    assert missed.next_reminder_at is None  # its reminders are moot: it is overdue at the next sweep
+    assert Obligation.objects.filter(organization=tree.county_a, work_system__code="theory_study",
+                                     period__in=["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]).count() == 5
+    # A doubled tick does nothing the second time.
+    again = scheduling.periods_to_generate(D(2026, 10, 2))
+    assert scheduling.obligations_generate(periods=again, now=at(D(2026, 10, 2))) == 0
+
+
+def test_a_first_run_generates_only_the_current_and_the_next_period(tree):
+    assert {p.code for p in scheduling.periods_to_generate(D(2026, 10, 2))} == {
+        "2026-10", "2026-11", "2026Q4", "2027Q1", "2026H2", "2027H1", "2026", "2027",
+    }
+
+
+def test_catch_up_reaches_back_no_further_than_the_start_of_the_previous_year(tree):
+    scheduling.obligations_generate(periods=scheduling.periods_to_generate(D(2023, 6, 1)), now=at(D(2023, 6, 1)))
+
+    codes = {p.code for p in scheduling.periods_to_generate(D(2026, 2, 10))}
+
+    assert {"2025-01", "2025-12", "2026-02", "2026-03", "2025Q1", "2026Q2", "2025H1", "2026H2", "2025", "2027"} <= codes
+    assert not {"2024-12", "2024Q4", "2024H2", "2024"} & codes
+    assert len([c for c in codes if len(c) == 7]) == 15  # 2025-01 … 2026-03
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_skips_a_row_another_transaction_holds_and_marks_it_at_the_next_tick(tree, staffed):
+    from django.db import transaction
+
+    ensure_seed_data()  # an earlier transactional test's flush may have emptied the work systems
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3")], now=at(D(2026, 7, 1)))
+    held = Obligation.objects.get(organization=tree.county_a, work_system__code="analysis", period="2026Q3")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():  # e.g. staff completing it at that very moment
+        try:
+            with transaction.atomic():
+                Obligation.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(20)
+    try:
+        marked = scheduling.sweep_overdue(now=dt.datetime(2026, 10, 1, 2, 0, tzinfo=UTC))
+    finally:
+        release.set()
+        holder.join()
+
+    total = Obligation.objects.filter(period="2026Q3").count()
+    assert marked == total - 1  # it did not wait for the held row
+    held.refresh_from_db()
+    assert held.status == "open"
+    assert scheduling.sweep_overdue(now=dt.datetime(2026, 10, 1, 2, 5, tzinfo=UTC)) == 1
+    assert ObligationEvent.objects.filter(kind="overdue").count() == total

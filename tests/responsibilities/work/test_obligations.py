@@ -39,7 +39,7 @@ def uploads_in_tmp(tmp_path):
 @pytest.fixture
 def q3(tree):
     scheduling.obligations_generate(periods=[Period.parse("2026Q3"), Period.parse("2026")],
-                                    now=scheduling.local_moment(D(2026, 7, 1)))
+                                    now=dt.datetime(2026, 6, 30, 16, tzinfo=dt.UTC))
 
     def get(code, org=tree.county_a, period="2026Q3"):
         return Obligation.objects.get(organization=org, work_system__code=code, period=period)
@@ -175,11 +175,11 @@ def test_office_documents_are_recognised_by_their_contents(q3, county_a_staff):
     assert stored.content_type.endswith("wordprocessingml.document")
 
 
-def test_waive_and_reopen_need_reasons_and_are_recorded(q3, county_a_staff):
+def test_waive_and_reopen_need_reasons_and_are_recorded(q3, county_a_staff, city_staff):
     ob = q3("analysis")
     with pytest.raises(ValidationError, match="理由"):
-        work_services.obligation_waive(obligation=ob, actor=county_a_staff, reason="  ")
-    work_services.obligation_waive(obligation=ob, actor=county_a_staff, reason="机构调整，本季度合并开展")
+        work_services.obligation_waive(obligation=ob, actor=city_staff, reason="  ")
+    work_services.obligation_waive(obligation=ob, actor=city_staff, reason="机构调整，本季度合并开展")
     ob.refresh_from_db()
     assert ob.status == "waived" and ob.waived_reason == "机构调整，本季度合并开展"
     with pytest.raises(ValidationError, match="理由"):
@@ -188,7 +188,37 @@ def test_waive_and_reopen_need_reasons_and_are_recorded(q3, county_a_staff):
     ob.refresh_from_db()
     assert ob.is_open and ob.waived_reason == ""
     events = list(ObligationEvent.objects.filter(obligation=ob).values_list("kind", "reason", "actor"))
-    assert events == [("waived", "机构调整，本季度合并开展", county_a_staff.pk), ("reopened", "免除有误", county_a_staff.pk)]
+    assert events == [("waived", "机构调整，本季度合并开展", city_staff.pk), ("reopened", "免除有误", county_a_staff.pk)]
+
+
+def test_an_organizations_own_staff_cannot_waive_its_task_even_through_the_service(q3, county_a_staff):
+    ob = q3("analysis")
+
+    with pytest.raises(ValidationError, match="免除须由上级组织决定"):
+        work_services.obligation_waive(obligation=ob, actor=county_a_staff, reason="本单位人手不足")
+
+    ob.refresh_from_db()
+    assert ob.status == "open" and not ob.events.exists()
+
+
+def test_the_waive_form_and_its_post_follow_the_same_rule_as_the_service(client, q3, county_a_staff, city_staff):
+    ob = q3("analysis")
+    client.force_login(county_a_staff)
+    assert "waive_form" not in client.get(f"/obligations/{ob.pk}/").context
+    assert client.post(f"/obligations/{ob.pk}/waive/", {"reason": "本单位人手不足"}).status_code == 403
+    client.force_login(city_staff)
+    assert "waive_form" in client.get(f"/obligations/{ob.pk}/").context
+    assert client.post(f"/obligations/{ob.pk}/waive/", {"reason": "机构调整"}).status_code == 302
+    ob.refresh_from_db()
+    assert (ob.status, ob.completed_by) == ("waived", city_staff)
+
+
+def test_the_root_organizations_own_staff_decide_its_waivers(tree, city_staff):
+    scheduling.obligations_generate(periods=[Period.parse("2026Q3")], now=dt.datetime(2026, 6, 30, 16, tzinfo=dt.UTC))
+    ob = Obligation.objects.get(organization=tree.city, work_system__code="analysis", period="2026Q3")
+    work_services.obligation_waive(obligation=ob, actor=city_staff, reason="市委统一安排")
+    ob.refresh_from_db()
+    assert ob.status == "waived"
 
 
 # -- pages ------------------------------------------------------------------------------
@@ -459,7 +489,7 @@ def test_a_task_reopened_before_its_deadline_gets_its_reminders_again(q3, team, 
     assert ob.next_reminder_at is None
     work_services.obligation_reopen(obligation=ob, actor=county_a_staff, reason="会议记录不完整")
     ob.refresh_from_db()
-    assert ob.next_reminder_at == scheduling.local_moment(D(2026, 9, 16), scheduling.REMINDER_HOUR)
+    assert ob.next_reminder_at == dt.datetime(2026, 9, 16, 1, 0, tzinfo=dt.UTC)  # 09:00 on 16 September, Beijing
 
 
 def test_evidence_downloads_are_not_cached(client, q3, county_a_staff):
