@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from responsibilities.models import Organization
 from tests.factories import make_org, make_user
@@ -28,6 +29,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.xfail(reason="需要 PostgreSQL（设置 DATABASE_URL）", run=False))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Settings for the whole run, set once here rather than per file:
+
+    - a fast password hasher: the production one costs a good fraction of a second per password;
+    - WhiteNoise looking static files up when asked instead of indexing every file of every
+      finder whenever a test client is built (about 50 ms per Client(), i.e. per test). No test
+      requests /static/ through the test client; the live server serves it with Django's handler.
+    """
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        WHITENOISE_AUTOREFRESH=True,
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -29,12 +29,6 @@ H1 = Period.parse("2026H1")
 _seq = itertools.count(1)
 
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Every persona here gets a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return scheduling.local_moment(day, hour)
 
