@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -78,12 +79,19 @@ def _test_settings():
     """Settings for the whole run, set once here rather than per file:
 
     - a fast password hasher: the production one costs a good fraction of a second per password;
+    - cache keys of their own per pytest-xdist worker, so that workers sharing one Redis never
+      see each other's counts (login throttling lives in the cache);
     - WhiteNoise looking static files up when asked instead of indexing every file of every
       finder whenever a test client is built (about 50 ms per Client(), i.e. per test). No test
       requests /static/ through the test client; the live server serves it with Django's handler.
     """
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches = {alias: {**conf, "KEY_PREFIX": f"test-{worker}"} for alias, conf in settings.CACHES.items()}
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES=caches,
         WHITENOISE_AUTOREFRESH=True,
     ):
         yield
