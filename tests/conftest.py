@@ -1,12 +1,37 @@
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from io import StringIO
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
+from responsibilities import demo
 from responsibilities.models import Organization
 from tests.factories import make_org, make_user
+from tests.skip_guard import NoSkipsAllowed
+
+NEEDS_POSTGRES = "需要 PostgreSQL（设置 DATABASE_URL）"
+
+
+def _on_postgres_settings() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_configure(config):
+    # CI runs on PostgreSQL, where every test must run: a skip fails the session. With
+    # pytest-xdist the controller sees every worker's reports, so the guard lives there.
+    if _on_postgres_settings() and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(NoSkipsAllowed(), "zeren-no-skips-on-postgres")
 
 
 def pytest_report_header(config):
@@ -19,15 +44,57 @@ def pytest_report_header(config):
     return [f"zeren: database = {engine} ({where}); broker/cache = {broker}"]
 
 
+# Fixtures holding data that takes seconds to build, once for many tests: the demo city
+# (SharedData below) and test_query_counts.py's tree grown to 2,000 organizations.
+BUILT_ONCE = ("_seeded_demo_city", "measurements")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the database tests in its order
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are part of CI's run; on SQLite they are reported, not silently passed."""
+    """PostgreSQL-only tests are part of CI's run; on SQLite they are reported as skipped.
+
+    The tests using a BUILT_ONCE fixture run first, each fixture's one after the other, so that
+    its data is built once rather than again after each test in between that does not use it;
+    being first, they also fall into the first batch that pytest-xdist hands to one worker, so
+    the other worker does not build it again. (They are all plain database tests, which
+    pytest-django runs first anyway.) Everything else keeps its order.
+    """
+    if not _on_postgres_settings():
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(pytest.mark.skip(reason=NEEDS_POSTGRES))
+
+    def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int]:
+        index, item = indexed
+        for rank, fixture in enumerate(BUILT_ONCE):
+            if fixture in item.fixturenames:
+                return (rank, index)
+        return (len(BUILT_ONCE), index)
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=position)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Settings for the whole run, set once here rather than per file:
+
+    - a fast password hasher: the production one costs a good fraction of a second per password;
+    - cache keys of their own per pytest-xdist worker, so that workers sharing one Redis never
+      see each other's counts (login throttling lives in the cache);
+    - WhiteNoise looking static files up when asked instead of indexing every file of every
+      finder whenever a test client is built (about 50 ms per Client(), i.e. per test). No test
+      requests /static/ through the test client; the live server serves it with Django's handler.
+    """
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.xfail(reason="需要 PostgreSQL（设置 DATABASE_URL）", run=False))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches = {alias: {**conf, "KEY_PREFIX": f"test-{worker}"} for alias, conf in settings.CACHES.items()}
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES=caches,
+        WHITENOISE_AUTOREFRESH=True,
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +141,93 @@ def county_a_staff(tree):
 @pytest.fixture
 def city_staff(tree):
     return make_user("city_staff", grants=[("view", tree.city), ("manage", tree.city)])
+
+
+# --- data built once and shared by the tests that ask for it ----------------------------------
+
+
+class SharedData:
+    """Rows built once, inside a transaction kept open, for the consecutive tests that ask for them.
+
+    Each such test runs in its own savepoint inside that transaction (pytest-django's `db`), so
+    whatever it writes is rolled back. Before a test that did not ask for the data runs, the
+    transaction is rolled back (see pytest_runtest_setup below): no other test ever sees the
+    rows, and the next test that asks for them gets them built again.
+    """
+
+    def __init__(self, build: Callable[[], Any], blocker) -> None:
+        self._build, self._blocker = build, blocker
+        self._atomic = None
+        self.value: Any = None
+
+    def open(self) -> None:
+        if self._atomic is not None:
+            return
+        with self._blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                self.value = self._build()
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+            self._atomic = atomic
+
+    def close(self) -> None:
+        if self._atomic is not None:
+            atomic, self._atomic, self.value = self._atomic, None, None
+            with self._blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+_SHARED: dict[str, SharedData] = {}  # fixture name → its shared data, while the fixture lives
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Runs before any of the item's fixtures: roll back shared data the test did not ask for,
+    and rebuild (outside the test's own transaction) the data it asks for if it was rolled back."""
+    for name, shared in _SHARED.items():
+        if name in item.fixturenames:
+            shared.open()
+        else:
+            shared.close()
+
+
+@dataclass
+class DemoCity:
+    root_pk: int
+    output: str  # what the first `seed_demo` printed
+    uploads: str  # where its files (evidence, signed PDFs) were stored
+
+
+@pytest.fixture(scope="session")
+def _seeded_demo_city(_test_settings, django_db_setup, django_db_blocker, tmp_path_factory):
+    uploads = tmp_path_factory.mktemp("demo-uploads")
+
+    def build() -> DemoCity:
+        shutil.rmtree(uploads)
+        uploads.mkdir()
+        out = StringIO()
+        with override_settings(MEDIA_ROOT=uploads):
+            call_command("seed_demo", stdout=out)
+        root = Organization.objects.get(depth=1, name=demo.CITY_NAME)
+        return DemoCity(root_pk=root.pk, output=out.getvalue(), uploads=str(uploads))
+
+    shared = SharedData(build, django_db_blocker)
+    shared.open()
+    _SHARED["_seeded_demo_city"] = shared
+    yield shared
+    del _SHARED["_seeded_demo_city"]
+    shared.close()
+
+
+@pytest.fixture
+def seeded_demo(_seeded_demo_city, _uploads_outside_the_repository, settings, db) -> DemoCity:
+    """The demo city of `seed_demo` (江川市), seeded once per run of the tests that use it.
+
+    Its files are copied into this test's own MEDIA_ROOT, so the test may change them freely."""
+    city = _seeded_demo_city.value
+    shutil.copytree(city.uploads, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return city

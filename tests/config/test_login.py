@@ -21,9 +21,7 @@ USERNAMES = ("throttle_alice", "throttle_bob", "throttle_root")
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher_and_clean_counts(settings):
-    # A dozen logins per test; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def clean_counts():
     # The cache is Redis when REDIS_URL is set, and outlives the test: start and end with no counts.
     for name in USERNAMES:
         auth.clear_failures(name)

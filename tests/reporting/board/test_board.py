@@ -33,12 +33,6 @@ H1 = Period.parse("2026H1")
 _seq = itertools.count(1)
 
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Every persona here gets a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return scheduling.local_moment(day, hour)
 
@@ -486,14 +480,9 @@ def test_board_queries_do_not_grow_with_the_number_of_subordinates(tree, page):
 
 
 @pytest.fixture
-def demo_city(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "2026年上半年专题报告：起草 10 份，签发 8 份，报送 7 份，签收 2 份，退回 1 份。" in out.getvalue()
+def demo_city(seeded_demo):
+    # Seeded once (tests/conftest.py) and shared; each test's changes are rolled back.
+    assert "2026年上半年专题报告：起草 10 份，签发 8 份，报送 7 份，签收 2 份，退回 1 份。" in seeded_demo.output
     return Organization.objects.get(depth=1, name="江川市委")
 
 

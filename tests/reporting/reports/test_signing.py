@@ -24,12 +24,6 @@ D = dt.date
 H1 = Period.parse("2026H1")
 
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Every persona here gets a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return scheduling.local_moment(day, hour)
 

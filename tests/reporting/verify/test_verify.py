@@ -25,11 +25,6 @@ from tests.reporting.board.test_board import client_of
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signed_version(tree) -> ReportVersion:
     drafter = make_user("a_xcb", grants=[("view", tree.county_a), ("draft_report", tree.county_a)])

@@ -28,12 +28,6 @@ Role = RoleAssignment.Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # The demo sets five passwords per run; the production hasher would dominate the test time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(*args: str) -> str:
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
@@ -41,9 +35,9 @@ def seed(*args: str) -> str:
 
 
 @pytest.fixture
-def city() -> Organization:
-    seed()
-    return Organization.objects.get(depth=1, name=demo.CITY_NAME)
+def city(seeded_demo) -> Organization:
+    # Seeded once (tests/conftest.py) and shared; each test's changes are rolled back.
+    return Organization.objects.get(pk=seeded_demo.root_pk)
 
 
 def child(parent: Organization, name: str) -> Organization:
@@ -245,6 +239,10 @@ def test_refuses_to_run_with_production_settings():
 
 # --- bulk tree for benchmarks -------------------------------------------------
 
+# `--orgs N` first seeds the demo city, then adds organizations up to N. One test grows it from an
+# empty database; the others start from the shared, already seeded demo city (`seeded_demo`), the
+# state the command reaches after its first step, and save seeding it again.
+
 
 @pytest.mark.parametrize("position", [1, 9, 10, 35, 36, 37, 1295, 1296, 46656])
 def test_path_segment_matches_treebeard(position):
@@ -263,7 +261,7 @@ def test_bulk_run_yields_exactly_n_organizations_in_a_consistent_tree():
         assert org.numchild == Organization.objects.get_children(org).count(), org.name
 
 
-def test_bulk_organizations_each_have_one_secretary_and_at_most_one_group_head():
+def test_bulk_organizations_each_have_one_secretary_and_at_most_one_group_head(seeded_demo):
     seed("--orgs", "300")
     today = timezone.localdate()
     secretaries = RoleAssignment.objects.filter(role=Role.SECRETARY).active_on(today)
@@ -274,21 +272,21 @@ def test_bulk_organizations_each_have_one_secretary_and_at_most_one_group_head()
     assert heads.count() == Organization.objects.exclude(kind=Organization.Kind.BRANCH).count()
 
 
-def test_second_bulk_run_detects_the_big_tree_and_does_nothing():
+def test_second_bulk_run_detects_the_big_tree_and_does_nothing(seeded_demo):
     seed("--orgs", "300")
     before = row_counts()
     assert "演示数据已存在，未做更改" in seed("--orgs", "300")
     assert row_counts() == before
 
 
-def test_bulk_run_grows_an_existing_tree_to_the_new_total():
+def test_bulk_run_grows_an_existing_tree_to_the_new_total(seeded_demo):
     seed("--orgs", "150")
     seed("--orgs", "400")
     assert Organization.objects.count() == 400
     assert Organization.objects.find_problems() == ([], [], [], [], [])
 
 
-def test_tree_operations_work_on_bulk_created_nodes():
+def test_tree_operations_work_on_bulk_created_nodes(seeded_demo):
     seed("--orgs", "300")
     town = Organization.objects.filter(depth=3, name__contains="县").order_by("-path").first()
     before = town.numchild
