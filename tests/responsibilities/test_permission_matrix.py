@@ -10,40 +10,27 @@ not allowed, 404 outside the persona's scope (nothing about the object is reveal
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.http import HttpResponseBase
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from reporting.ledgers import services as ledgers
-from reporting.ledgers.services import LedgerParams
-from reporting.models import Delegation, Report, ReportKind, ReportVersion, Submission
-from reporting.reports import services as reporting_services
-from responsibilities import permissions
-from responsibilities.duties import services as duties_services
+from reporting.models import Delegation, Report, ReportVersion, Submission
 from responsibilities.models import (
     DutyItem,
-    EvidenceFile,
-    ExportJob,
     Notification,
     Obligation,
     Organization,
     Person,
     RoleAssignment,
-    WorkSystem,
 )
 from responsibilities.org import services as org_services
-from responsibilities.periods import Period
 from responsibilities.work import services as work_services
+from tests.responsibilities.permission_world import World, client_for, world_user
 
 D = datetime.date
 
@@ -63,175 +50,9 @@ OBJECTS = ("own", "child", "sibling", "parent")
 SKIPPED_NAMESPACES = {"admin"}
 
 
-# --- the world every case runs in ---------------------------------------------------------------
-
-
-@dataclass
-class World:
-    orgs: dict[str, Organization]
-    people: dict[str, Person]
-    assignments: dict[str, RoleAssignment]
-    obligations: dict[str, Obligation]
-    evidence: dict[str, EvidenceFile]
-    users: dict[str, object] = field(default_factory=dict)
-    duties: dict[str, DutyItem] = field(default_factory=dict)
-    export_job: ExportJob | None = None  # a finished ledger export owned by county A's staff
-    other_city: Organization | None = None
-    uploads: Path | None = None  # where the evidence files of this world are stored
-    reports: dict[str, Report] = field(default_factory=dict)  # a draft half-year report per organization
-    submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
-    delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
-
-
-def _user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
-    # No usable password: personas log in with force_login, which keeps the matrix fast.
-    User = get_user_model()
-    if superuser:
-        user = User.objects.create_superuser(username=username, password=None)
-    else:
-        user = User.objects.create_user(username=username, password=None)
-    for capability, org in grants:
-        permissions.grant(user, capability, org)
-    return user
-
-
-def _org(name: str, parent: Organization | None = None, kind: str = "committee") -> Organization:
-    return org_services.organization_create(name=name, kind=kind, parent=parent)
-
-
-def _pdf(token: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(f"{token}.pdf", f"%PDF-1.4\n% {token}\n%%EOF\n".encode(), "application/pdf")
-
-
-def _submitted_report(org: Organization, key: str) -> Submission:
-    """A report signed and submitted upward. The signature is written directly, without rendering a
-    PDF: the matrix asks who may open what, and the stored file carries a token to look for."""
-    report = reporting_services.report_create(
-        organization=org, kind=ReportKind.INSPECTION, period=Period.parse("2025"), actor=None
-    )
-    pdf = f"%PDF-1.4\n% report-of-{key}\n%%EOF\n".encode()
-    version = report.versions.get()
-    version.issuer, version.doc_year, version.doc_seq = org, 2025, 1
-    version.doc_number, version.signed_at = f"{org.name}〔2025〕1号", timezone.now()
-    version.pdf_sha256, version.pdf_name = hashlib.sha256(pdf).hexdigest(), f"report-of-{key}.pdf"
-    reporting_services.signed_pdf_path(version).write_bytes(pdf)
-    version.save()
-    Report.objects.filter(pk=report.pk).update(status=Report.Status.SIGNED)
-    report.refresh_from_db()
-    return reporting_services.report_submit(report=report, actor=None)
-
-
-def _build_world() -> World:
-    province = _org("省委")  # above the city, so that the city, too, has an upper organization
-    city = _org("X市委", province)
-    county_a = _org("A县委", city)
-    county_b = _org("B县委", city)
-    town_a = _org("A县东镇党委", county_a)
-    _org("A县东镇前村党支部", town_a, "branch")
-    _org("B县西镇党委", county_b)
-    other_city = _org("Y市委")
-    orgs = {"own": county_a, "child": town_a, "sibling": county_b, "parent": city}
-
-    people: dict[str, Person] = {}
-    assignments: dict[str, RoleAssignment] = {}
-    obligations: dict[str, Obligation] = {}
-    evidence: dict[str, EvidenceFile] = {}
-    briefing = WorkSystem.objects.get(code="briefing")  # seeded by migration; evidence = documents
-    for key, org in orgs.items():
-        person = org_services.person_create(name=f"{org.name}委员甲", organization=org, title="委员")
-        people[key] = person
-        assignments[key] = org_services.role_assign(
-            person=person, organization=org, role=RoleAssignment.Role.MEMBER, start_date=D(2025, 1, 1)
-        )
-        obligations[key] = Obligation.objects.create(
-            organization=org, work_system=briefing, period="2026H1", period_start=D(2026, 1, 1),
-            period_end=D(2026, 6, 30), due_date=D(2026, 7, 15), responsible=briefing.responsible,
-        )
-        [evidence[key]] = work_services.obligation_add_files(
-            obligation=obligations[key], actor=None, uploads=[_pdf(f"evidence-of-{key}")], complete=False
-        )
-
-    users = {
-        "anonymous": None,
-        "admin": _user("admin", superuser=True),
-        "city_staff": _user(
-            "city_staff", [("view", city), ("manage", city), ("draft_report", city)]
-        ),
-        "county_a_staff": _user(
-            "county_a_staff", [("view", county_a), ("manage", county_a), ("draft_report", county_a)]
-        ),
-        "county_a_secretary": _user("county_a_secretary", [("view", county_a), ("sign_report", county_a)]),
-        "city_inspector": _user("city_inspector", [("inspect", city)]),
-        "sibling_user": _user("sibling_user", [("view", county_b), ("manage", county_b)]),
-    }
-    secretary = org_services.person_create(
-        name="周书记", organization=county_a, title="县委书记", user=users["county_a_secretary"]
-    )
-    org_services.role_assign(
-        person=secretary, organization=county_a, role=RoleAssignment.Role.SECRETARY, start_date=D(2024, 1, 1)
-    )
-    duties = {
-        key: duties_services.duty_item_create(
-            organization=org, content=f"{org.name}落实意识形态工作责任制", responsible="secretary",
-            verification="会议记录与报告", actor=None,
-        )
-        for key, org in orgs.items()
-    }
-    job = ledgers.export_job_create(
-        user=users["county_a_staff"],
-        params=LedgerParams(kind="obligations", organization_id=county_a.pk, period="2026", status=""),
-    )
-    ledgers.export_run(job_id=job.pk)  # synchronously: the queued task only fires on commit
-    job.refresh_from_db()
-    reports = {
-        key: reporting_services.report_create(
-            organization=org, kind=ReportKind.HALF_YEAR, period=Period.parse("2026H1"), actor=None
-        )
-        for key, org in orgs.items()
-    }
-    submissions = {key: _submitted_report(org, key) for key, org in orgs.items()}
-    delegations = {  # written directly: only county A has a 第一责任人 to record one
-        key: Delegation.objects.create(organization=org, delegate=people[key], start_date=D(2099, 6, 1),
-                                       end_date=D(2099, 6, 30), reason="书记外出学习")
-        for key, org in orgs.items()
-    }
-    return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
-                 evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
-                 reports=reports, submissions=submissions, delegations=delegations)
-
-
 # Every test here runs in its own savepoint (pytest-django's transaction per test); the marker
 # also makes pytest-django create the test database before the module's world is built in it.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module's ~600 cases inside a transaction rolled back at the end.
-
-    Evidence files go to a temporary directory, never the repository's var/.
-    """
-    uploads = tmp_path_factory.mktemp("uploads")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=uploads), transaction.atomic():
-        world = _build_world()
-        world.uploads = uploads
-        yield world
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world(_shared_world, settings) -> World:
-    """The shared world; whatever a test writes is rolled back with the test's savepoint."""
-    settings.MEDIA_ROOT = _shared_world.uploads
-    return _shared_world
-
-
-def client_for(world: World, persona: str) -> Client:
-    client = Client()
-    user = world.users[persona]
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 # --- expected statuses --------------------------------------------------------------------------
@@ -859,7 +680,7 @@ def test_role_add_form_offers_only_people_of_that_organization(world):
 
 
 def test_move_form_offers_only_parents_the_user_administers(world):
-    admin_b = _user("admin_b", [("administer", world.orgs["sibling"])])
+    admin_b = world_user("admin_b", [("administer", world.orgs["sibling"])])
     town_b = Organization.objects.get(name="B县西镇党委")
     client = Client()
     client.force_login(admin_b)
