@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
-from responsibilities import demo
+from responsibilities.demo import organizations as demo
 from responsibilities.models import Organization
 from tests.factories import make_org, make_user
 from tests.skip_guard import NoSkipsAllowed
