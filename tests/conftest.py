@@ -63,6 +63,17 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.get_closest_marker("postgres"):
                 item.add_marker(pytest.mark.skip(reason=NEEDS_POSTGRES))
+    # A transactional test ends by emptying every table. With serialized_rollback the migrations'
+    # rows (work systems, calendar, permissions) come back for the next one; without it, whichever
+    # transactional test a worker happens to run next finds them gone. So every one declares it.
+    unserialized = [
+        item.nodeid for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback")
+    ]
+    if unserialized:
+        raise pytest.UsageError(
+            "transactional tests must use serialized_rollback=True: " + ", ".join(unserialized))
 
     def position(indexed: tuple[int, pytest.Item]) -> tuple[int, int]:
         index, item = indexed

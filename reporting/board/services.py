@@ -26,6 +26,7 @@ from responsibilities.models import (
 from responsibilities.org.selectors import role_holder_users, staff_of
 from responsibilities.periods import Period
 from responsibilities.text import chinese_date
+from responsibilities.work import services as work
 
 # -- the submission board: reminding the laggards ----------------------------------------------
 
@@ -60,7 +61,7 @@ def board_remind(
     laggards = selectors.board(upper, period, kind).laggards
     recipients = _remind_recipients([entry.organization for entry in laggards], timezone.localdate(now))
     kind_label = ReportKind(kind).label
-    planned: list[Notification] = []
+    planned: list[tuple[str, str, str, list[int]]] = []  # (title, body, url, recipient ids)
     for entry in laggards:
         org = entry.organization
         due = entry.obligation.due_date if entry.obligation and entry.obligation.due_date else None
@@ -76,21 +77,22 @@ def board_remind(
                  "请尽快起草、由第一责任人签发后报送。") % {
             "upper": upper.name, "period": period.label, "kind": kind_label, "status": entry.label,
             "due": chinese_date(due) or _("以上级通知为准")}
-        planned += [
-            Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url,
-                         created_at=now, sender=actor)
-            for uid in sorted(recipients[org.pk])
-        ]
+        planned.append((title, body, url, sorted(recipients[org.pk])))
     start_of_day = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time()))
     already = set(
         Notification.objects.filter(
             kind=Notification.Kind.MESSAGE, created_at__gte=start_of_day,
-            recipient_id__in={n.recipient_id for n in planned}, title__in={n.title for n in planned},
+            recipient_id__in={uid for *_rest, uids in planned for uid in uids},
+            title__in={title for title, *_rest in planned},
         ).values_list("recipient_id", "title")
     )
-    fresh = [n for n in planned if (n.recipient_id, n.title) not in already]
-    Notification.objects.bulk_create(fresh)
-    return len({n.title for n in fresh}), len(fresh)
+    fresh = [
+        work.Message(recipient_ids=tuple(uid for uid in uids if (uid, title) not in already), title=title,
+                     body=body, url=url)
+        for title, body, url, uids in planned
+    ]
+    fresh = [message for message in fresh if message.recipient_ids]
+    return len(fresh), work.messages_send(messages=fresh, sender=actor, at=now)
 
 
 # -- the region summary (汇总报告) -----------------------------------------------------------------

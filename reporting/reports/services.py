@@ -26,7 +26,6 @@ from reporting.models import (
 )
 from reporting.reports import selectors
 from responsibilities.models import (
-    Notification,
     Obligation,
     Organization,
 )
@@ -124,7 +123,8 @@ def report_create(*, organization: Organization, kind: str, period: Period | Non
     return report
 
 
-def _locked_report(report: Report) -> Report:
+def report_locked(report: Report) -> Report:
+    """The report's row, locked for the rest of the transaction (state changes of one report queue)."""
     return Report.objects.select_for_update().select_related("organization").get(pk=report.pk)
 
 
@@ -136,7 +136,7 @@ def report_version_save(
 ) -> ReportVersion:
     """Every save is a new version. A signed version is never changed: editing after signing starts a
     new version that needs a new signature."""
-    report = _locked_report(report)
+    report = report_locked(report)
     if report.status in (Report.Status.SUBMITTED, Report.Status.RECEIVED):
         raise ValidationError(_("报告已报送上级，不能再修改；如需修改，请由上级退回。"))
     title, addressee = title.strip(), addressee.strip()
@@ -245,7 +245,7 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     now = now or timezone.now()
     day = timezone.localdate(now)
     version = ReportVersion.objects.select_for_update().select_related("report__organization").get(pk=version.pk)
-    report = _locked_report(version.report)
+    report = report_locked(version.report)
     if version.is_signed:
         raise ValidationError(_("该版本已于 %(at)s 签发，不能重复签发。") % {
             "at": f"{timezone.localtime(version.signed_at):%Y-%m-%d %H:%M}"})
@@ -278,12 +278,6 @@ def _staff_of(organization: Organization) -> set[int]:
     return staff_of([organization]).get(organization.pk, set())
 
 
-def _message(user_ids, title: str, body: str, url: str) -> None:
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=title, body=body, url=url)
-         for uid in sorted(set(user_ids))]
-    )
-
 
 def report_obligation(report: Report) -> Obligation | None:
     """The obligation a report of this kind and period completes (COMPLETES), locked; None if there is none."""
@@ -302,7 +296,7 @@ def report_obligation(report: Report) -> Obligation | None:
 def report_submit(*, report: Report, actor, now: datetime.datetime | None = None) -> Submission:
     """Send the signed latest version to the upper organization; it completes the matching obligation."""
     now = now or timezone.now()
-    report = _locked_report(report)
+    report = report_locked(report)
     version = selectors.latest_version(report)
     if not version.is_signed or report.status != Report.Status.SIGNED:
         raise ValidationError(_("报告须先由第一责任人签发，才能报送。"))
@@ -320,11 +314,12 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     if obligation is not None and obligation.is_open:
         work.obligation_complete(obligation=obligation, actor=actor, at=now, report=report.pk, version=version.pk,
                                  doc_number=version.doc_number, sha256=version.pdf_sha256)
-    _message(
-        _staff_of(upper), _("【报告】%(org)s报送了%(title)s") % {"org": report.organization.name, "title": version.title},
-        _("发文字号：%(no)s\n报送时间：%(at)s（%(when)s）") % {
+    work.messages_send(sender=actor, at=now, messages=[work.Message(
+        recipient_ids=tuple(_staff_of(upper)),
+        title=_("【报告】%(org)s报送了%(title)s") % {"org": report.organization.name, "title": version.title},
+        body=_("发文字号：%(no)s\n报送时间：%(at)s（%(when)s）") % {
             "no": version.doc_number, "at": f"{timezone.localtime(now):%Y-%m-%d %H:%M}",
             "when": _("按时") if on_time else _("逾期")},
-        reverse("reporting:submission_detail", args=[submission.pk]),
-    )
+        url=reverse("reporting:submission_detail", args=[submission.pk]),
+    )])
     return submission

@@ -16,8 +16,7 @@ from reporting.models import (
 )
 from reporting.reports import selectors
 from reporting.reports.services import (
-    _locked_report,
-    _message,
+    report_locked,
     report_obligation,
 )
 from responsibilities.permissions import Capability, can
@@ -40,14 +39,15 @@ def submission_receive(*, submission: Submission, actor) -> Submission:
     submission = _handle(submission, actor)
     submission.status, submission.handled_at, submission.handled_by = Submission.Status.RECEIVED, timezone.now(), actor
     submission.save(update_fields=["status", "handled_at", "handled_by"])
-    report = _locked_report(submission.report)
+    report = report_locked(submission.report)
     report.status = Report.Status.RECEIVED
     report.save(update_fields=["status", "updated_at"])
-    _message(
-        [report.created_by_id] if report.created_by_id else [],
-        _("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name, "title": submission.version.title},
-        "", reverse("reporting:report_detail", args=[report.pk]),
-    )
+    work.messages_send(sender=actor, messages=[work.Message(
+        recipient_ids=(report.created_by_id,) if report.created_by_id else (),
+        title=_("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name,
+                                               "title": submission.version.title},
+        body="", url=reverse("reporting:report_detail", args=[report.pk]),
+    )])
     return submission
 
 
@@ -63,7 +63,7 @@ def submission_return(*, submission: Submission, actor, reason: str) -> Submissi
     submission.status, submission.handled_at, submission.handled_by = Submission.Status.RETURNED, now, actor
     submission.return_reason = reason[:500]
     submission.save(update_fields=["status", "handled_at", "handled_by", "return_reason"])
-    report = _locked_report(submission.report)
+    report = report_locked(submission.report)
     signed = submission.version
     ReportVersion.objects.create(
         report=report, number=selectors.latest_version(report).number + 1, title=signed.title,
@@ -77,9 +77,9 @@ def submission_return(*, submission: Submission, actor, reason: str) -> Submissi
         # Open again, overdue or with its remaining reminders, exactly as a reopened task is.
         work.obligation_reopen(obligation=obligation, actor=actor, at=now,
                                reason=_("报告被上级退回：%(reason)s") % {"reason": reason[:300]})
-    _message(
-        [report.created_by_id] if report.created_by_id else [],
-        _("【报告退回】%(to)s退回了%(title)s") % {"to": submission.to_organization.name, "title": signed.title},
-        _("退回理由：%(reason)s") % {"reason": reason}, reverse("reporting:report_detail", args=[report.pk]),
-    )
+    work.messages_send(sender=actor, at=now, messages=[work.Message(
+        recipient_ids=(report.created_by_id,) if report.created_by_id else (),
+        title=_("【报告退回】%(to)s退回了%(title)s") % {"to": submission.to_organization.name, "title": signed.title},
+        body=_("退回理由：%(reason)s") % {"reason": reason}, url=reverse("reporting:report_detail", args=[report.pk]),
+    )])
     return submission

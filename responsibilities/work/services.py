@@ -8,6 +8,8 @@ Lateness is one rule, `Obligation.is_late_at` (its query form: `ObligationQueryS
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -242,6 +244,33 @@ def obligation_add_files(*, obligation: Obligation, actor, uploads: list, comple
     if complete:
         _complete(obligation, actor, timezone.now(), files=[f.pk for f in files])
     return files
+
+
+@dataclass(frozen=True)
+class Message:
+    """One in-app message to some users: what `messages_send` writes."""
+
+    recipient_ids: tuple[int, ...]
+    title: str
+    body: str
+    url: str
+
+
+def messages_send(*, messages: Iterable[Message], sender=None, at: datetime.datetime | None = None) -> int:
+    """Write each message (Notification.Kind.MESSAGE) once per recipient, from `sender` (the user
+    whose action it reports; None for the system), in one INSERT. The e-mail copies leave through
+    the outbox (scheduling.services.send_pending_emails). Returns how many notifications were made.
+
+    The one writer of messages: submission notices, receipts and returns, board reminders.
+    """
+    at = at or timezone.now()
+    rows = [
+        Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=message.title, body=message.body,
+                     url=message.url, sender=sender, created_at=at)
+        for message in messages
+        for uid in sorted(set(message.recipient_ids))
+    ]
+    return len(Notification.objects.bulk_create(rows))
 
 
 def notification_mark_read(*, user, ids: list[int] | None = None) -> int:

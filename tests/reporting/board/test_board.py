@@ -126,7 +126,7 @@ def test_submitting_by_the_deadline_is_on_time_and_completes_the_obligation(coun
     submission = submitted(county, at(D(2026, 6, 20), 23))
 
     assert (submission.on_time, submission.deadline, submission.to_organization) == (True, D(2026, 6, 20),
-                                                                                    county.org.get_parent())
+                                                                                    Organization.objects.get_parent(county.org))
     assert submission.version == version
     ob = obligation(county)
     assert ob.status == Obligation.Status.DONE
@@ -154,6 +154,14 @@ def test_the_upper_staff_are_told_of_a_submission(county, city_staff):
     assert note.title == f"【报告】A县委报送了{reports_selectors.latest_version(county.report).title}"
     assert "A县委〔2026〕1号" in note.body and "按时" in note.body
     assert not Notification.objects.filter(recipient=county.staff, title__startswith="【报告】A县委报送").exists()
+    assert (note.sender, note.created_at) == (county.staff, dt.datetime(2026, 6, 18, 2, 0, tzinfo=dt.UTC))
+
+
+def test_receipt_and_return_notices_name_who_handled_the_report(county, city_staff):
+    first = submitted(county, at(D(2026, 6, 18)))
+    submissions_services.submission_return(submission=first, actor=city_staff, reason="数据需核实")
+    returned = Notification.objects.get(recipient=county.staff, title__startswith="【报告退回】")
+    assert returned.sender == city_staff
 
 
 def test_only_a_signed_report_can_be_submitted(county):

@@ -320,7 +320,7 @@ def test_the_database_keeps_one_copy_per_organization_and_source(tree):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_pushes_of_the_same_items_make_one_copy_each(tree):
     items = [make_duty(tree.city, f"第{n}条") for n in range(3)]
     targets = [tree.county_a, tree.county_b, tree.town_a1, tree.town_a2, tree.town_b1]

@@ -213,7 +213,7 @@ def _in_threads(n, fn):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_generation_and_sweeps_never_duplicate(tree, staffed):
     ensure_seed_data()  # an earlier transactional test's flush may have emptied the work systems
     _in_threads(4, lambda: scheduling.obligations_generate(periods=year_2026(), now=at(D(2026, 1, 1))))
@@ -327,7 +327,7 @@ def test_catch_up_reaches_back_no_further_than_the_start_of_the_previous_year(tr
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_sweep_skips_a_row_another_transaction_holds_and_marks_it_at_the_next_tick(tree, staffed):
     from django.db import transaction
 
