@@ -451,7 +451,23 @@ class DutyItem(models.Model):
         return self.organization
 
 
-class DutyItemEvent(models.Model):
+class Event(models.Model):
+    """What happened to a row, by whom and when, written by the one service that made the change in
+    the same transaction. Each kind of event adds the row it is about and its own `Kind` choices."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class DutyItemEvent(Event):
     """What happened to a line of the responsibility list, by whom and when, written by the duty
     service that made the change in the same transaction (as ObligationEvent is for obligations)."""
 
@@ -463,17 +479,10 @@ class DutyItemEvent(models.Model):
 
     item = models.ForeignKey(DutyItem, on_delete=models.CASCADE, related_name="events", verbose_name=_("责任清单条目"))
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    data = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("责任清单事件")
         verbose_name_plural = _("责任清单事件")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_kind_display()}"
@@ -601,7 +610,7 @@ class Obligation(models.Model):
         return self.due_at is not None and moment >= self.due_at
 
 
-class ObligationEvent(models.Model):
+class ObligationEvent(Event):
     """What happened to an obligation, by whom and when. Issue #5 chains these into the tamper-evident log."""
 
     class Kind(models.TextChoices):
@@ -613,18 +622,11 @@ class ObligationEvent(models.Model):
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
-    data = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("任务事件")
         verbose_name_plural = _("任务事件")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.obligation} · {self.get_kind_display()}"

@@ -47,6 +47,17 @@ def make_assignment(*, person: Person, organization: Organization | None = None,
     )
 
 
+def make_members(organization: Organization, spans: dict[str, tuple[datetime.date, datetime.date | None]],
+                 *, role: str = "member") -> list[Person]:
+    """People of `organization` holding `role` from start to end (None: still in office), by name."""
+    people = []
+    for name, (start, end) in spans.items():
+        person = make_person(name, organization=organization)
+        make_assignment(person=person, role=role, start=start, end=end)
+        people.append(person)
+    return people
+
+
 def ensure_seed_data() -> None:
     """The work systems and holiday calendar the migrations load.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from responsibilities.org.selectors import staff_of, staffed_organization_ids, team_on
-from tests.factories import make_assignment, make_group, make_person, make_user
+from tests.factories import make_assignment, make_group, make_members, make_person, make_user
 
 D = dt.date
 
@@ -48,12 +48,8 @@ def test_the_organizations_a_user_staffs_are_the_same_question_asked_the_other_w
 
 def test_the_team_on_a_day_has_only_roles_that_have_started_and_not_ended(tree):
     org = tree.county_a
-    current = make_person("现任", organization=org)
-    make_assignment(person=current, role="member", start=D(2024, 1, 1))
-    future = make_person("新任", organization=org)
-    make_assignment(person=future, role="member", start=D(2026, 7, 1))
-    ended = make_person("离任", organization=org)
-    make_assignment(person=ended, role="member", start=D(2024, 1, 1), end=D(2026, 5, 31))
+    current, future, _ended = make_members(org, {
+        "现任": (D(2024, 1, 1), None), "新任": (D(2026, 7, 1), None), "离任": (D(2024, 1, 1), D(2026, 5, 31))})
     last_day = make_person("当日离任", organization=org)
     make_assignment(person=last_day, role="direct", start=D(2024, 1, 1), end=D(2026, 6, 15))
     elsewhere = make_person("他处任职", organization=tree.county_b)

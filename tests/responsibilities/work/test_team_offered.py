@@ -9,19 +9,16 @@ from django.test import Client
 from django.urls import reverse
 
 from responsibilities.models import Obligation, WorkSystem
-from tests.factories import make_assignment, make_person, make_user
+from tests.factories import make_members, make_user
 
 D = dt.date
 
 
 def test_a_member_whose_role_starts_later_is_not_offered_as_a_meeting_attendee(tree):
     org = tree.county_a
-    current = make_person("现任委员", organization=org)
-    make_assignment(person=current, role="member", start=D(2024, 1, 1))
-    future = make_person("新任委员", organization=org)
-    make_assignment(person=future, role="member", start=D(2026, 7, 1))
-    ended = make_person("离任委员", organization=org)
-    make_assignment(person=ended, role="member", start=D(2024, 1, 1), end=D(2026, 5, 31))
+    current, _future, _ended = make_members(org, {
+        "现任委员": (D(2024, 1, 1), None), "新任委员": (D(2026, 7, 1), None),
+        "离任委员": (D(2024, 1, 1), D(2026, 5, 31))})
     study = WorkSystem.objects.get(code="theory_study")
     obligation = Obligation.objects.create(
         organization=org, work_system=study, period="2026-06", period_start=D(2026, 6, 1),
