@@ -603,11 +603,6 @@ class Obligation(models.Model):
     def is_open(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.OVERDUE)
 
-    @property
-    def is_completed(self) -> bool:
-        """Done (on time or late), as opposed to open, overdue or waived."""
-        return self.status in (self.Status.DONE, self.Status.DONE_LATE)
-
     def is_late_at(self, moment: datetime.datetime) -> bool:
         """Is `moment` past the deadline? From `due_at` on (00:00 Beijing time after the deadline day) it is late;
         an obligation without a deadline never is. The one lateness rule: completion (done or done_late),

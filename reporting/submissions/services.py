@@ -19,6 +19,7 @@ from reporting.reports.services import (
     report_locked,
     report_obligation,
 )
+from responsibilities.models import Obligation
 from responsibilities.permissions import Capability, can
 from responsibilities.work import services as work
 
@@ -74,7 +75,7 @@ def submission_return(*, submission: Submission, actor, reason: str) -> Submissi
     report.status = Report.Status.RETURNED
     report.save(update_fields=["status", "updated_at"])
     obligation = report_obligation(report)
-    if obligation is not None and obligation.is_completed:
+    if obligation is not None and obligation.status in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
         # Open again, overdue or with its remaining reminders, exactly as a reopened task is. Only what
         # a submission completed: a waiver (decided one level up) stands, whatever happens to a report.
         work.obligation_reopen(obligation=obligation, actor=actor, at=now,
