@@ -19,6 +19,7 @@ from reporting.reports.services import (
     report_locked,
     report_obligation,
 )
+from responsibilities.models import Obligation
 from responsibilities.permissions import Capability, can
 from responsibilities.work import services as work
 
@@ -54,7 +55,8 @@ def submission_receive(*, submission: Submission, actor) -> Submission:
 @in_document_language
 @transaction.atomic
 def submission_return(*, submission: Submission, actor, reason: str) -> Submission:
-    """退回: the report goes back to its author as a new draft version; its obligation is open again."""
+    """退回: the report goes back to its author as a new draft version; the obligation it completed is open
+    again (a waived one stays waived)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("退回必须填写理由。"))
@@ -73,8 +75,9 @@ def submission_return(*, submission: Submission, actor, reason: str) -> Submissi
     report.status = Report.Status.RETURNED
     report.save(update_fields=["status", "updated_at"])
     obligation = report_obligation(report)
-    if obligation is not None and not obligation.is_open:
-        # Open again, overdue or with its remaining reminders, exactly as a reopened task is.
+    if obligation is not None and obligation.status in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
+        # Open again, overdue or with its remaining reminders, exactly as a reopened task is. Only what
+        # a submission completed: a waiver (decided one level up) stands, whatever happens to a report.
         work.obligation_reopen(obligation=obligation, actor=actor, at=now,
                                reason=_("报告被上级退回：%(reason)s") % {"reason": reason[:300]})
     work.messages_send(sender=actor, at=now, messages=[work.Message(

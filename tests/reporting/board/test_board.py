@@ -242,6 +242,25 @@ def test_a_report_submitted_at_midnight_after_its_deadline_day_is_late(county, c
     assert ob.events.get(kind=ObligationEvent.Kind.COMPLETED).at == dt.datetime(2026, 6, 20, 16, 0, tzinfo=dt.UTC)
 
 
+def test_returning_a_report_leaves_a_waived_obligation_waived(county, city_staff):
+    # The city waived the county's half-year report; the county sent one anyway and the city returns
+    # it. The return reopens only what a submission completed: the waiver stands, with its reason.
+    from responsibilities.work import services as work_services
+
+    with time_machine.travel(at(D(2026, 6, 10)), tick=False):
+        work_services.obligation_waive(obligation=obligation(county), actor=city_staff, reason="已并入专项报告")
+    submission = submitted(county, at(D(2026, 6, 12)))
+    assert obligation(county).status == Obligation.Status.WAIVED
+
+    with time_machine.travel(at(D(2026, 6, 13)), tick=False):
+        submissions_services.submission_return(submission=submission, actor=city_staff, reason="无需报送")
+
+    ob = obligation(county)
+    assert (ob.status, ob.waived_reason, ob.next_reminder_at) == (Obligation.Status.WAIVED, "已并入专项报告", None)
+    assert not ob.events.filter(kind=ObligationEvent.Kind.REOPENED).exists()
+    assert county.report.status == Report.Status.RETURNED
+
+
 def test_a_return_needs_a_reason_and_a_handled_submission_cannot_be_handled_again(county, city_staff):
     submission = submitted(county, at(D(2026, 6, 18)))
     with pytest.raises(ValidationError, match="退回必须填写理由"):
