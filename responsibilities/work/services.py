@@ -87,12 +87,17 @@ def obligation_reopen(
 
     Overdue when `at` is past the deadline, else open with its remaining reminders scheduled again
     (`next_reminder_at`: the next reminder day at 09:00 Beijing time). Writes a `reopened` event.
-    Raises ValidationError when it is still open or the reason is empty.
+    Only someone who may (`may_reopen`): a waiver is undone one level up, where it was decided.
+    Raises ValidationError when the actor may not, it is still open or the reason is empty.
     """
     at = at or timezone.now()
     obligation = _locked(obligation)
     if obligation.is_open:
         raise ValidationError(_("该任务尚未完成或免除，无需重新打开。"))
+    if not may_reopen(actor, obligation):
+        if obligation.status == Obligation.Status.WAIVED:
+            raise ValidationError(_("撤销免除须由上级组织决定：本组织工作人员不能重新打开已免除的任务。"))
+        raise ValidationError(_("您无权重新打开%(org)s的任务。") % {"org": obligation.organization.name})
     if not reason.strip():
         raise ValidationError(_("重新打开必须填写理由。"))
     late = obligation.is_late_at(at)
@@ -106,6 +111,15 @@ def obligation_reopen(
     _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason.strip(), at=at, previous=previous,
             status=obligation.status)
     return obligation
+
+
+def may_reopen(user, obligation: Obligation) -> bool:
+    """Who may open a finished obligation again: for a waived one, whoever may waive it (`may_waive`:
+    the decision is the upper level's either way); for a completed one, its organization's staff
+    (`manage` there, which the upper levels hold too). Asked by `obligation_reopen` and the page."""
+    if obligation.status == Obligation.Status.WAIVED:
+        return may_waive(user, obligation)
+    return can(user, Capability.MANAGE, obligation.organization)
 
 
 def waive_scope(obligation: Obligation) -> Organization:

@@ -60,7 +60,7 @@ def _obligation_context(request, obligation: Obligation, **forms) -> dict:
             context["files_form"] = forms.get("files_form") or FilesForm()
         if services.may_waive(request.user, obligation):
             context["waive_form"] = forms.get("waive_form") or ReasonForm()
-    elif may_manage:
+    elif services.may_reopen(request.user, obligation):
         context["reopen_form"] = forms.get("reopen_form") or ReasonForm()
     return context
 
@@ -131,6 +131,8 @@ def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    if not services.may_reopen(request.user, _manageable(request, pk)):
+        raise PermissionDenied(_("撤销免除须由上级组织决定：本组织工作人员不能重新打开已免除的任务。"))
     return _act(
         request, pk, form_key="reopen_form", error_field="reason", done=_("已重新打开该任务。"),
         form=lambda ob: ReasonForm(request.POST),
