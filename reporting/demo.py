@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from reporting.models import Report, ReportKind, Submission
+from reporting.models import Report, ReportKind
 from reporting.reports import selectors
 from reporting.reports import services as reports_services
 from reporting.submissions import services as submissions_services
@@ -119,13 +119,18 @@ def seed_reports(root: Organization) -> dict[str, int]:
             continue
         parent = Organization.objects.get_parent(org)
         receiver = User.objects.get(username=RECEIVERS.get(parent.name, DEFAULT_RECEIVER))
+        # The demo's receipts and returns happened in June: the services take the moment.
+        handled_at = _at(step.handled_on, 10)
         if step.state == "received":
-            submissions_services.submission_receive(submission=submission, actor=receiver)
+            submissions_services.submission_receive(submission=submission, actor=receiver, at=handled_at)
         else:
-            submissions_services.submission_return(submission=submission, actor=receiver, reason=step.return_reason)
+            submissions_services.submission_return(submission=submission, actor=receiver, reason=step.return_reason,
+                                                   at=handled_at)
         counts[step.state] += 1
-        # The services stamp the present; the demo's receipt and return happened in June.
-        Submission.objects.filter(pk=submission.pk).update(handled_at=_at(step.handled_on, 10))
+    if counts["returned"]:
+        # A return reopens its task at the moment of the return, in June; by today it is overdue, as
+        # the scheduler's next tick would find.
+        scheduling.sweep_overdue()
     return counts
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -35,15 +37,16 @@ def _handle(submission: Submission, actor) -> Submission:
 
 @in_document_language
 @transaction.atomic
-def submission_receive(*, submission: Submission, actor) -> Submission:
-    """签收: the upper organization acknowledges receipt."""
+def submission_receive(*, submission: Submission, actor, at: datetime.datetime | None = None) -> Submission:
+    """签收 at `at` (an aware datetime; default now): the upper organization acknowledges receipt."""
+    at = at or timezone.now()
     submission = _handle(submission, actor)
-    submission.status, submission.handled_at, submission.handled_by = Submission.Status.RECEIVED, timezone.now(), actor
+    submission.status, submission.handled_at, submission.handled_by = Submission.Status.RECEIVED, at, actor
     submission.save(update_fields=["status", "handled_at", "handled_by"])
     report = report_locked(submission.report)
     report.status = Report.Status.RECEIVED
     report.save(update_fields=["status", "updated_at"])
-    work.messages_send(sender=actor, messages=[work.Message(
+    work.messages_send(sender=actor, at=at, messages=[work.Message(
         recipient_ids=(report.created_by_id,) if report.created_by_id else (),
         title=_("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name,
                                                "title": submission.version.title},
@@ -54,14 +57,16 @@ def submission_receive(*, submission: Submission, actor) -> Submission:
 
 @in_document_language
 @transaction.atomic
-def submission_return(*, submission: Submission, actor, reason: str) -> Submission:
-    """退回: the report goes back to its author as a new draft version; the obligation it completed is open
+def submission_return(
+    *, submission: Submission, actor, reason: str, at: datetime.datetime | None = None
+) -> Submission:
+    """退回 at `at` (an aware datetime; default now): the report goes back to its author as a new draft version; the obligation it completed is open
     again (a waived one stays waived)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("退回必须填写理由。"))
     submission = _handle(submission, actor)
-    now = timezone.now()
+    now = at or timezone.now()
     submission.status, submission.handled_at, submission.handled_by = Submission.Status.RETURNED, now, actor
     submission.return_reason = reason[:500]
     submission.save(update_fields=["status", "handled_at", "handled_by", "return_reason"])

@@ -157,6 +157,17 @@ def test_the_upper_staff_are_told_of_a_submission(county, city_staff):
     assert (note.sender, note.created_at) == (county.staff, dt.datetime(2026, 6, 18, 2, 0, tzinfo=dt.UTC))
 
 
+def test_receipt_is_stamped_with_the_moment_it_was_given(county, city_staff):
+    submission = submitted(county, at(D(2026, 6, 18)))
+
+    submissions_services.submission_receive(submission=submission, actor=city_staff, at=at(D(2026, 6, 19), 9))
+
+    submission.refresh_from_db()
+    assert submission.handled_at == dt.datetime(2026, 6, 19, 1, 0, tzinfo=dt.UTC)
+    note = Notification.objects.get(recipient=county.staff, title__contains="已签收")
+    assert (note.sender, note.created_at) == (city_staff, dt.datetime(2026, 6, 19, 1, 0, tzinfo=dt.UTC))
+
+
 def test_receipt_and_return_notices_name_who_handled_the_report(county, city_staff):
     first = submitted(county, at(D(2026, 6, 18)))
     submissions_services.submission_return(submission=first, actor=city_staff, reason="数据需核实")
