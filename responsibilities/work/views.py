@@ -118,25 +118,29 @@ def obligation_files(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _decide(request: HttpRequest, pk: int, *, may, refusal: str, form_key: str, done: str, service) -> HttpResponse:
+    """Waive or reopen: a reason, and a rule of who may (`may`, the one its service also asks)."""
+    if not may(request.user, _manageable(request, pk)):
+        raise PermissionDenied(refusal)
+    return _act(
+        request, pk, form_key=form_key, error_field="reason", done=done, form=lambda ob: ReasonForm(request.POST),
+        action=lambda ob, data: service(obligation=ob, actor=request.user, reason=data["reason"]),
+    )
+
+
 @require_POST
 def obligation_waive(request: HttpRequest, pk: int) -> HttpResponse:
-    if not services.may_waive(request.user, _manageable(request, pk)):
-        raise PermissionDenied(_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"))
-    return _act(
-        request, pk, form_key="waive_form", error_field="reason", done=_("已免除该任务。"),
-        form=lambda ob: ReasonForm(request.POST),
-        action=lambda ob, data: services.obligation_waive(obligation=ob, actor=request.user, reason=data["reason"]),
+    return _decide(
+        request, pk, may=services.may_waive, form_key="waive_form", done=_("已免除该任务。"),
+        refusal=_("免除须由上级组织决定：本组织工作人员不能免除本组织的任务。"), service=services.obligation_waive,
     )
 
 
 @require_POST
 def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    if not services.may_reopen(request.user, _manageable(request, pk)):
-        raise PermissionDenied(_("撤销免除须由上级组织决定：本组织工作人员不能重新打开已免除的任务。"))
-    return _act(
-        request, pk, form_key="reopen_form", error_field="reason", done=_("已重新打开该任务。"),
-        form=lambda ob: ReasonForm(request.POST),
-        action=lambda ob, data: services.obligation_reopen(obligation=ob, actor=request.user, reason=data["reason"]),
+    return _decide(
+        request, pk, may=services.may_reopen, form_key="reopen_form", done=_("已重新打开该任务。"),
+        refusal=_("撤销免除须由上级组织决定：本组织工作人员不能重新打开已免除的任务。"), service=services.obligation_reopen,
     )
 
 
