@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from responsibilities.models import (
     Department,
@@ -27,24 +26,126 @@ class DepartmentInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Organization)
-class OrganizationAdmin(GuardedModelAdminMixin, TreeAdmin):
-    """Tree editing (add, move) plus per-organization grants (“对象权限”)."""
+class OrganizationAdminForm(forms.ModelForm):
+    """Adds through `organization_create` and moves (a changed 上级组织) through `organization_move`,
+    inside the form's validation (the admin view's transaction), so the author is recorded and a
+    refusal (e.g. a move under the organization's own descendant) is a Chinese form error, never a
+    500. Name, short name, kind, order and lead days stay plain edits. `actor` is set per request by
+    OrganizationAdmin.get_form."""
 
-    form = movenodeform_factory(Organization)
-    list_display = ["name", "short_name", "kind", "depth"]
+    actor = None
+    parent = forms.ModelChoiceField(
+        Organization.objects.order_by("path"), required=False, label=_("上级组织"), help_text=_("留空为顶级组织。")
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "short_name", "kind", "sort_order", "report_lead_days"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.name}"
+        self.current_parent = Organization.objects.get_parent(self.instance) if self.instance.pk else None
+        self.initial.setdefault("parent", self.current_parent and self.current_parent.pk)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        parent = data.get("parent")
+        try:
+            if self.instance.pk is None:
+                created = org_services.organization_create(
+                    name=data["name"], kind=data["kind"], parent=parent, short_name=data.get("short_name") or "",
+                    sort_order=data.get("sort_order") or 0, actor=self.actor,
+                )
+                self.instance.pk = created.pk
+            elif parent != self.current_parent:
+                if parent is None:
+                    raise ValidationError(_("已有上级的组织不能改为顶级组织。"), code="root")
+                org_services.organization_move(organization=self.instance, new_parent=parent, actor=self.actor)
+            else:
+                return data
+        except ValidationError as exc:
+            self.add_error("parent", exc)
+            return data
+        # Same object the admin and its inlines hold, now with the tree fields the service wrote.
+        self.instance.refresh_from_db()
+        return data
+
+
+@admin.register(Organization)
+class OrganizationAdmin(GuardedModelAdminMixin, admin.ModelAdmin):
+    """Organizations are added and moved through the org services (their rules, author and event);
+    no drag-and-drop moves. Per-organization grants (“对象权限”) as before."""
+
+    form = OrganizationAdminForm
+    list_display = ["indented_name", "short_name", "kind", "depth"]
     list_filter = ["kind", "depth"]
     search_fields = ["name", "short_name"]
+    ordering = ["path"]
     list_per_page = 100
     inlines = [DepartmentInline]
+
+    @admin.display(description=_("名称"), ordering="path")
+    def indented_name(self, org: Organization) -> str:
+        return f"{'　' * (org.depth - 1)}{org.name}"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if (getattr(response, "context_data", None) or {}).get("errors"):
+                # Shown again with errors (e.g. in a department row): undo what the services wrote
+                # while the organization form was validated, after rendering what the user sent.
+                response.render()
+                transaction.set_rollback(True)
+        return response
+
+
+class PersonAdminForm(forms.ModelForm):
+    """Adds through `person_create` (its author recorded on the organization's events) inside the
+    form's validation; later edits are plain. `actor` is set per request by PersonAdmin.get_form."""
+
+    actor = None
+
+    class Meta:
+        model = Person
+        fields = ["name", "title", "organization", "department", "user"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.instance.pk is not None:
+            return data
+        try:
+            created = org_services.person_create(
+                name=data["name"], title=data.get("title") or "", organization=data["organization"],
+                department=data.get("department"), user=data.get("user"), actor=self.actor,
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return data
+        self.instance.pk = created.pk
+        self.instance.refresh_from_db()
+        return data
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ["name", "title", "organization", "department", "user"]
     search_fields = ["name", "title", "organization__name"]
     autocomplete_fields = ["organization", "user"]
     list_select_related = ["organization", "department", "user"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
 
 class RoleAssignmentAdminForm(forms.ModelForm):

@@ -489,6 +489,25 @@ class DutyItemEvent(Event):
         return f"{self.item} · {self.get_kind_display()}"
 
 
+class OrganizationEvent(Event):
+    """An organization created or moved, or a person registered in it, written by the org service
+    that made the change in the same transaction. `data` names the parents (or the person) by id and name."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("新建")  # data: {"parent": {"id", "name"} or None}
+        MOVED = "moved", _("移动")  # data: {"from_parent": {"id", "name"}, "to_parent": {"id", "name"}}
+        PERSON_ADDED = "person_added", _("登记人员")  # data: {"person": {"id", "name"}}
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events", verbose_name=_("组织"))
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+
+    class Meta(Event.Meta):
+        verbose_name = verbose_name_plural = _("组织事件")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_kind_display()}"
+
+
 class ObligationQuerySet(ClaimQuerySet):
     def open(self) -> ObligationQuerySet:
         return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))

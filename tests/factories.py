@@ -15,9 +15,9 @@ _seq = itertools.count(1)
 
 
 def make_org(name: str | None = None, *, parent: Organization | None = None, kind: str = "committee",
-             short_name: str = "") -> Organization:
+             short_name: str = "", actor=None) -> Organization:
     return services.organization_create(
-        name=name or f"组织{next(_seq)}", kind=kind, parent=parent, short_name=short_name
+        name=name or f"组织{next(_seq)}", kind=kind, parent=parent, short_name=short_name, actor=actor
     )
 
 
@@ -34,8 +34,11 @@ def make_user(username: str | None = None, *, grants: list[tuple[str, Organizati
     return user
 
 
-def make_person(name: str | None = None, *, organization: Organization, title: str = "", user=None) -> Person:
-    return services.person_create(name=name or f"人员{next(_seq)}", organization=organization, title=title, user=user)
+def make_person(name: str | None = None, *, organization: Organization, title: str = "", user=None,
+                actor=None) -> Person:
+    return services.person_create(
+        name=name or f"人员{next(_seq)}", organization=organization, title=title, user=user, actor=actor
+    )
 
 
 def make_assignment(*, person: Person, organization: Organization | None = None, role: str = "member",

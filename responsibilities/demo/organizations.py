@@ -323,7 +323,8 @@ def demo_root() -> Organization | None:
 
 def _build_org(spec: OrgSpec, parent: Organization | None, position: int, names: _Names) -> Organization:
     org = services.organization_create(
-        name=spec.name, kind=spec.kind, parent=parent, short_name=spec.short_name, sort_order=position
+        name=spec.name, kind=spec.kind, parent=parent, short_name=spec.short_name, sort_order=position,
+        actor=None,
     )
     for kind, name in spec.departments:
         services.department_ensure(organization=org, kind=kind, name=name)
@@ -340,7 +341,7 @@ def _staff(org: Organization, spec: OrgSpec, names: _Names) -> None:
         leaving = spec.secretary_replaced and any(role == Role.SECRETARY for role, _ in seat.roles)
         if leaving:
             title = f"原{title}"
-        person = services.person_create(name=seat.name, organization=org, title=title)
+        person = services.person_create(name=seat.name, organization=org, title=title, actor=None)
         for role, portfolio in seat.roles:
             assignment = services.role_assign(
                 person=person, organization=org, role=role, start_date=seat.start, portfolio=portfolio
@@ -348,7 +349,9 @@ def _staff(org: Organization, spec: OrgSpec, names: _Names) -> None:
             if leaving and role in RoleAssignment.SINGLE_HOLDER_ROLES:
                 services.role_end(assignment=assignment, end_date=REPLACED_LAST_DAY)
     if spec.secretary_replaced:
-        successor = services.person_create(name=next(names), organization=org, title=_TITLES[spec.level][0])
+        successor = services.person_create(
+            name=next(names), organization=org, title=_TITLES[spec.level][0], actor=None
+        )
         for role, portfolio in ((Role.SECRETARY, "主持全面工作，意识形态工作第一责任人"), (Role.GROUP_HEAD, "")):
             services.role_assign(
                 person=successor, organization=org, role=role, start_date=SUCCESSOR_FIRST_DAY,
@@ -386,7 +389,7 @@ def _ensure_account(account: Account, root: Organization) -> None:
             department = Department.objects.get(organization=scope, kind=account.department)
             services.person_create(
                 name=f"{last_name}{first_name}", organization=scope, title=account.title,
-                department=department, user=user,
+                department=department, user=user, actor=None,
             )
     for capability in account.capabilities:
         held = OrganizationUserPermission.objects.filter(

@@ -392,7 +392,7 @@ def _apply(planner: Planner, actor) -> ImportOutcome:
         try:
             created[planned.names] = services.organization_create(
                 name=planned.names[-1], kind=planned.kind, parent=parent,
-                short_name=planned.short_name, sort_order=planned.sort_order,
+                short_name=planned.short_name, sort_order=planned.sort_order, actor=actor,
             )
         except ValidationError as exc:
             raise _RowFailed(ImportProblem(ORG_SHEET, " ".join(exc.messages), row=planned.row,
@@ -405,7 +405,9 @@ def _apply(planner: Planner, actor) -> ImportOutcome:
         try:
             person = planned.person or people.get((organization.pk, planned.name))
             if person is None:
-                person = services.person_create(name=planned.name, title=planned.title, organization=organization)
+                person = services.person_create(
+                    name=planned.name, title=planned.title, organization=organization, actor=actor
+                )
                 people[(organization.pk, planned.name)] = person
                 outcome.people += 1
             services.role_assign(

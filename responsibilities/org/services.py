@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from responsibilities.models import (
     Department,
     Organization,
+    OrganizationEvent,
     Person,
     RoleAssignment,
 )
@@ -125,6 +126,14 @@ def role_end(*, assignment: RoleAssignment, end_date: datetime.date, actor=None)
     return assignment
 
 
+def _named(row: Organization | Person | None) -> dict | None:
+    return None if row is None else {"id": row.pk, "name": row.name}
+
+
+def _record(organization: Organization, kind: str, actor, **data) -> OrganizationEvent:
+    return OrganizationEvent.objects.create(organization=organization, kind=kind, actor=actor, data=data)
+
+
 @transaction.atomic
 def organization_create(
     *,
@@ -133,7 +142,14 @@ def organization_create(
     parent: Organization | None = None,
     short_name: str = "",
     sort_order: int = 0,
+    actor,
 ) -> Organization:
+    """Add an organization under `parent` (a new root without one), as its last child.
+
+    `actor` (a user, or None for the system: demo data, tests) is recorded on a `created`
+    OrganizationEvent with data {"parent": {"id", "name"} or None}. Raises ValidationError
+    (Chinese) when the name is blank or the kind unknown.
+    """
     name = name.strip()
     if not name:
         raise ValidationError(_("组织名称不能为空。"), code="name")
@@ -141,20 +157,32 @@ def organization_create(
         raise ValidationError(_("未知的组织类型：%(kind)s") % {"kind": kind}, code="kind")
     fields = {"name": name, "kind": kind, "short_name": short_name.strip(), "sort_order": sort_order}
     if parent is None:
-        return Organization.objects.add_root(fields)
-    parent = Organization.objects.select_for_update().get(pk=parent.pk)
-    return Organization.objects.add_child(parent, fields)
+        organization = Organization.objects.add_root(fields)
+    else:
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+        organization = Organization.objects.add_child(parent, fields)
+    _record(organization, OrganizationEvent.Kind.CREATED, actor, parent=_named(parent))
+    return organization
 
 
 @transaction.atomic
-def organization_move(*, organization: Organization, new_parent: Organization) -> Organization:
-    """Move an organization with its whole subtree under `new_parent`."""
+def organization_move(*, organization: Organization, new_parent: Organization, actor) -> Organization:
+    """Move an organization with its whole subtree under `new_parent` (as its last child); grants,
+    duties and tasks follow the subtree.
+
+    `actor` (a user, or None for the system) is recorded on a `moved` OrganizationEvent with data
+    {"from_parent": {"id", "name"} or None, "to_parent": {"id", "name"}}. Raises ValidationError
+    (Chinese) when `new_parent` is the organization itself or one of its descendants.
+    """
     organization = Organization.objects.get(pk=organization.pk)
     new_parent = Organization.objects.get(pk=new_parent.pk)
     if new_parent.path.startswith(organization.path):
         raise ValidationError(_("不能把组织移动到它自己或它的下级组织之下。"), code="cycle")
+    old_parent = Organization.objects.get_parent(organization)
     Organization.objects.move(organization, new_parent, pos="last-child")
-    return Organization.objects.get(pk=organization.pk)
+    moved = Organization.objects.get(pk=organization.pk)
+    _record(moved, OrganizationEvent.Kind.MOVED, actor, from_parent=_named(old_parent), to_parent=_named(new_parent))
+    return moved
 
 
 def department_ensure(*, organization: Organization, kind: str, name: str = "") -> Department:
@@ -166,13 +194,23 @@ def department_ensure(*, organization: Organization, kind: str, name: str = "") 
     return department
 
 
+@transaction.atomic
 def person_create(
-    *, name: str, organization: Organization, title: str = "", department: Department | None = None, user=None
+    *, name: str, organization: Organization, title: str = "", department: Department | None = None, user=None,
+    actor,
 ) -> Person:
+    """Register an office-holder in `organization` (optionally in one of its departments, linked to
+    a user account).
+
+    `actor` (a user, or None for the system) is recorded on a `person_added` OrganizationEvent of
+    the organization with data {"person": {"id", "name"}}. Raises ValidationError (Chinese) when the
+    name is blank or the row is invalid (e.g. the account already belongs to another person).
+    """
     name = name.strip()
     if not name:
         raise ValidationError(_("姓名不能为空。"), code="name")
     person = Person(name=name, title=title.strip(), organization=organization, department=department, user=user)
     person.full_clean()
     person.save()
+    _record(organization, OrganizationEvent.Kind.PERSON_ADDED, actor, person=_named(person))
     return person

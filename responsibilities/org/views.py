@@ -83,7 +83,7 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 person = data["person"] or services.person_create(
-                    name=data["new_name"], title=data["new_title"], organization=org
+                    name=data["new_name"], title=data["new_title"], organization=org, actor=request.user
                 )
                 services.role_assign(
                     person=person,
@@ -131,7 +131,9 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationMoveForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_move(organization=org, new_parent=form.cleaned_data["new_parent"])
+            services.organization_move(
+                organization=org, new_parent=form.cleaned_data["new_parent"], actor=request.user
+            )
         except ValidationError as exc:
             form.add_error("new_parent", exc)
         else:

@@ -106,7 +106,7 @@ def scene(transactional_db, tree) -> Scene:
 
     user = make_user("county_a_xcb", grants=[("view", county_a), ("manage", county_a)])
     services.person_create(
-        name="王晓燕", title="县委宣传部干事", organization=county_a, department=propaganda, user=user
+        name="王晓燕", title="县委宣传部干事", organization=county_a, department=propaganda, user=user, actor=None
     )
 
     start = datetime.date(2025, 1, 1)

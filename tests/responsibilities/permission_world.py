@@ -70,7 +70,7 @@ def world_user(username: str, grants: list[tuple[str, Organization]] = (), *, su
 
 
 def _org(name: str, parent: Organization | None = None, kind: str = "committee") -> Organization:
-    return org_services.organization_create(name=name, kind=kind, parent=parent)
+    return org_services.organization_create(name=name, kind=kind, parent=parent, actor=None)
 
 
 def _pdf(token: str) -> SimpleUploadedFile:
@@ -112,7 +112,7 @@ def build_world() -> World:
     evidence: dict[str, EvidenceFile] = {}
     briefing = WorkSystem.objects.get(code="briefing")  # seeded by migration; evidence = documents
     for key, org in orgs.items():
-        person = org_services.person_create(name=f"{org.name}委员甲", organization=org, title="委员")
+        person = org_services.person_create(name=f"{org.name}委员甲", organization=org, title="委员", actor=None)
         people[key] = person
         assignments[key] = org_services.role_assign(
             person=person, organization=org, role=RoleAssignment.Role.MEMBER, start_date=D(2025, 1, 1)
@@ -139,7 +139,7 @@ def build_world() -> World:
         "sibling_user": world_user("sibling_user", [("view", county_b), ("manage", county_b)]),
     }
     secretary = org_services.person_create(
-        name="周书记", organization=county_a, title="县委书记", user=users["county_a_secretary"]
+        name="周书记", organization=county_a, title="县委书记", user=users["county_a_secretary"], actor=None
     )
     org_services.role_assign(
         person=secretary, organization=county_a, role=RoleAssignment.Role.SECRETARY, start_date=D(2024, 1, 1)

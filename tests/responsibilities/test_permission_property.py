@@ -82,7 +82,7 @@ class PermissionPropertyTests(TestCase):
         for index, parent in enumerate(parents):
             orgs.append(services.organization_create(
                 name=f"组织{index}", kind=Organization.Kind.COMMITTEE,
-                parent=None if parent is None else orgs[parent],
+                parent=None if parent is None else orgs[parent], actor=None,
             ))
 
         User = get_user_model()
@@ -101,9 +101,9 @@ class PermissionPropertyTests(TestCase):
         for node, new_parent in moves:
             if _is_in_subtree(new_parent, node, parents):
                 with self.assertRaises(ValidationError):
-                    services.organization_move(organization=orgs[node], new_parent=orgs[new_parent])
+                    services.organization_move(organization=orgs[node], new_parent=orgs[new_parent], actor=None)
             else:
-                services.organization_move(organization=orgs[node], new_parent=orgs[new_parent])
+                services.organization_move(organization=orgs[node], new_parent=orgs[new_parent], actor=None)
                 parents[node] = new_parent
 
         permissions.forget_grants(user)
@@ -127,7 +127,7 @@ class PermissionPropertyTests(TestCase):
         for index, parent in enumerate(parents):
             orgs.append(services.organization_create(
                 name=f"组织{index}", kind=Organization.Kind.COMMITTEE,
-                parent=None if parent is None else orgs[parent],
+                parent=None if parent is None else orgs[parent], actor=None,
             ))
         User = get_user_model()
         root = User.objects.create_superuser(username="root", password=None)

@@ -290,7 +290,7 @@ def test_tree_operations_work_on_bulk_created_nodes(seeded_demo):
     seed("--orgs", "300")
     town = Organization.objects.filter(depth=3, name__contains="县").order_by("-path").first()
     before = town.numchild
-    village = services.organization_create(name="新设村党支部", kind="branch", parent=town)
+    village = services.organization_create(name="新设村党支部", kind="branch", parent=town, actor=None)
     town.refresh_from_db()
     assert town.numchild == before + 1
     assert Organization.objects.get_parent(village) == town

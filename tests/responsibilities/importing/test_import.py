@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from responsibilities.importing import services as importing_services
 from responsibilities.importing import workbook as importing_workbook
-from responsibilities.models import Organization, Person, RoleAssignment
+from responsibilities.models import Organization, OrganizationEvent, Person, RoleAssignment
 from tests.factories import make_assignment, make_person, make_user
 
 ORG_HEADERS = ["组织路径", "简称", "类型", "排序"]
@@ -116,6 +116,23 @@ def test_good_file_imports_organizations_people_and_roles(tree, county_a_admin):
     # An office-holder already recorded in the organization is matched by name, not duplicated.
     assert Person.objects.filter(name="孙敏").count() == 1
     assert existing.roles.get().portfolio == "包抓东村"
+
+
+def test_an_import_records_its_author_on_every_organization_and_person_it_adds(tree, county_a_admin):
+    run_import(county_a_admin, make_xlsx(GOOD_ORGS, good_team(tree)))
+
+    town = Organization.objects.get(name="三镇党委")
+    events = OrganizationEvent.objects.filter(organization__name__in=["三镇党委", "东村党支部", "南村党支部"])
+    assert sorted((e.organization.name, e.kind, e.actor.username) for e in events) == [
+        ("三镇党委", "created", county_a_admin.username),
+        ("三镇党委", "person_added", county_a_admin.username),
+        ("三镇党委", "person_added", county_a_admin.username),
+        ("东村党支部", "created", county_a_admin.username),
+        ("东村党支部", "person_added", county_a_admin.username),
+        ("南村党支部", "created", county_a_admin.username),
+    ]
+    assert OrganizationEvent.objects.get(organization=town, kind="created").data == {
+        "parent": {"id": tree.county_a.pk, "name": "A县委"}}
 
 
 def test_upload_page_imports_and_reports_a_summary(client, tree, county_a_admin):

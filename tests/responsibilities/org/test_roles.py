@@ -412,7 +412,7 @@ def _fresh(*orgs):
 def test_organization_move_takes_the_whole_subtree_along(two_counties):
     city, county_a, county_b, town, village = two_counties
 
-    moved = services.organization_move(organization=town, new_parent=county_b)
+    moved = services.organization_move(organization=town, new_parent=county_b, actor=None)
 
     town, village, county_a, county_b = _fresh(town, village, county_a, county_b)
     assert moved == town
@@ -431,8 +431,8 @@ def test_organization_move_changes_depth_of_descendants(two_counties):
     city, county_a, county_b, town, village = two_counties
     other_city = make_org("Y市委")
 
-    services.organization_move(organization=town, new_parent=other_city)
-    services.organization_move(organization=Organization.objects.get(pk=village.pk), new_parent=county_b)
+    services.organization_move(organization=town, new_parent=other_city, actor=None)
+    services.organization_move(organization=Organization.objects.get(pk=village.pk), new_parent=county_b, actor=None)
 
     town, village, county_b = _fresh(town, village, county_b)
     assert town.depth == 2 and town.path.startswith(other_city.path)
@@ -445,7 +445,7 @@ def test_grants_follow_a_moved_subtree(two_counties):
     staff_b = make_user(grants=[("view", county_b)])
     assert not permissions.can(staff_b, "view", village)
 
-    services.organization_move(organization=town, new_parent=county_b)
+    services.organization_move(organization=town, new_parent=county_b, actor=None)
 
     permissions.forget_grants(staff_b)
     assert permissions.can(staff_b, "view", Organization.objects.get(pk=village.pk))
@@ -458,7 +458,7 @@ def test_organization_move_refuses_a_cycle(two_counties, target):
     before = sorted(Organization.objects.values_list("pk", "path", "depth", "numchild"))
 
     with pytest.raises(ValidationError, match="不能把组织移动到它自己或它的下级组织之下"):
-        services.organization_move(organization=county_a, new_parent=new_parent)
+        services.organization_move(organization=county_a, new_parent=new_parent, actor=None)
 
     assert sorted(Organization.objects.values_list("pk", "path", "depth", "numchild")) == before
 
