@@ -80,8 +80,8 @@ class OrganizationAdmin(GuardedModelAdminMixin, admin.ModelAdmin):
     no drag-and-drop moves. Per-organization grants (“对象权限”) as before."""
 
     form = OrganizationAdminForm
-    list_display = ["indented_name", "short_name", "kind", "depth"]
-    list_filter = ["kind", "depth"]
+    list_display = ["indented_name", "short_name", "kind", "level"]
+    list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     ordering = ["path"]
     list_per_page = 100
@@ -90,6 +90,10 @@ class OrganizationAdmin(GuardedModelAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("名称"), ordering="path")
     def indented_name(self, org: Organization) -> str:
         return f"{'　' * (org.depth - 1)}{org.name}"
+
+    @admin.display(description=_("层级"), ordering="depth")
+    def level(self, org: Organization) -> int:
+        return org.depth
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
