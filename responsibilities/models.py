@@ -452,62 +452,6 @@ class DutyItem(models.Model):
         return self.organization
 
 
-class Event(models.Model):
-    """What happened to a row, by whom and when, written by the one service that made the change in
-    the same transaction. Each kind of event adds the row it is about and its own `Kind` choices."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    data = models.JSONField(_("详情"), default=dict, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-
-class DutyItemEvent(Event):
-    """What happened to a line of the responsibility list, by whom and when, written by the duty
-    service that made the change in the same transaction (as ObligationEvent is for obligations)."""
-
-    class Kind(models.TextChoices):
-        CREATED = "created", _("新增")
-        UPDATED = "updated", _("修改")
-        RETIRED = "retired", _("停用")
-        PUSHED = "pushed", _("下发")  # a copy created, brought up to date or retired by its source's push
-
-    item = models.ForeignKey(DutyItem, on_delete=models.CASCADE, related_name="events", verbose_name=_("责任清单条目"))
-    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
-
-    class Meta(Event.Meta):
-        verbose_name = _("责任清单事件")
-        verbose_name_plural = _("责任清单事件")
-
-    def __str__(self) -> str:
-        return f"{self.item} · {self.get_kind_display()}"
-
-
-class OrganizationEvent(Event):
-    """An organization created or moved, or a person registered in it, written by the org service
-    that made the change in the same transaction. `data` names the parents (or the person) by id and name."""
-
-    class Kind(models.TextChoices):
-        CREATED = "created", _("新建")  # data: {"parent": {"id", "name"} or None}
-        MOVED = "moved", _("移动")  # data: {"from_parent": {"id", "name"}, "to_parent": {"id", "name"}}
-        PERSON_ADDED = "person_added", _("登记人员")  # data: {"person": {"id", "name"}}
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events", verbose_name=_("组织"))
-    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
-
-    class Meta(Event.Meta):
-        verbose_name = verbose_name_plural = _("组织事件")
-
-    def __str__(self) -> str:
-        return f"{self.organization} · {self.get_kind_display()}"
-
-
 class ObligationQuerySet(ClaimQuerySet):
     def open(self) -> ObligationQuerySet:
         return self.filter(status__in=(Obligation.Status.OPEN, Obligation.Status.OVERDUE))
@@ -600,28 +544,6 @@ class Obligation(models.Model):
         an obligation without a deadline never is. The one lateness rule: completion (done or done_late),
         re-opening (open or overdue), a report's 按时/逾期 and the overdue sweep (`late_at`) all ask it."""
         return self.due_at is not None and moment >= self.due_at
-
-
-class ObligationEvent(Event):
-    """What happened to an obligation, by whom and when. Issue #5 chains these into the tamper-evident log."""
-
-    class Kind(models.TextChoices):
-        COMPLETED = "completed", _("完成")
-        REOPENED = "reopened", _("重新打开")
-        WAIVED = "waived", _("免除")
-        OVERDUE = "overdue", _("逾期")
-        EVIDENCE_ADDED = "evidence_added", _("补充佐证")
-
-    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
-    reason = models.CharField(_("理由"), max_length=500, blank=True)
-
-    class Meta(Event.Meta):
-        verbose_name = _("任务事件")
-        verbose_name_plural = _("任务事件")
-
-    def __str__(self) -> str:
-        return f"{self.obligation} · {self.get_kind_display()}"
 
 
 class MeetingRecord(models.Model):
@@ -792,3 +714,8 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == self.Status.DONE else int(100 * self.done / self.total) if self.total else 0
+
+
+# The events (what happened to a row, by whom and when) live in responsibilities/events.py; imported
+# here so that Django registers them with this app and callers find every model in one place.
+from responsibilities.events import DutyItemEvent, Event, ObligationEvent, OrganizationEvent  # noqa: E402,F401

@@ -51,10 +51,6 @@ def _duty_validate(item: DutyItem) -> None:
         )
 
 
-def _record(item: DutyItem, kind: str, actor, **data) -> DutyItemEvent:
-    return DutyItemEvent.objects.create(item=item, kind=kind, actor=actor, data=data)
-
-
 @transaction.atomic
 def duty_item_create(
     *,
@@ -86,7 +82,7 @@ def duty_item_create(
     )
     _duty_validate(item)
     item.save()
-    _record(item, DutyItemEvent.Kind.CREATED, actor)
+    DutyItemEvent.record(item, DutyItemEvent.Kind.CREATED, actor)
     return item
 
 
@@ -113,7 +109,7 @@ def duty_item_update(*, item: DutyItem, actor, **changes) -> DutyItem:
         item.version += 1
         item.save()
         changed = sorted(name for name in after if after[name] != before[name])
-        _record(item, DutyItemEvent.Kind.UPDATED, actor, fields=changed, version=item.version)
+        DutyItemEvent.record(item, DutyItemEvent.Kind.UPDATED, actor, fields=changed, version=item.version)
     return item
 
 
@@ -136,7 +132,7 @@ def duty_item_retire(*, item: DutyItem, actor) -> DutyItem:
         )
     item.retired_at = timezone.now()
     item.save(update_fields=["retired_at", "updated_at"])
-    _record(item, DutyItemEvent.Kind.RETIRED, actor)
+    DutyItemEvent.record(item, DutyItemEvent.Kind.RETIRED, actor)
     return item
 
 

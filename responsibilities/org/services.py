@@ -130,10 +130,6 @@ def _named(row: Organization | Person | None) -> dict | None:
     return None if row is None else {"id": row.pk, "name": row.name}
 
 
-def _record(organization: Organization, kind: str, actor, **data) -> OrganizationEvent:
-    return OrganizationEvent.objects.create(organization=organization, kind=kind, actor=actor, data=data)
-
-
 @transaction.atomic
 def organization_create(
     *,
@@ -161,7 +157,7 @@ def organization_create(
     else:
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
         organization = Organization.objects.add_child(parent, fields)
-    _record(organization, OrganizationEvent.Kind.CREATED, actor, parent=_named(parent))
+    OrganizationEvent.record(organization, OrganizationEvent.Kind.CREATED, actor, parent=_named(parent))
     return organization
 
 
@@ -181,7 +177,7 @@ def organization_move(*, organization: Organization, new_parent: Organization, a
     old_parent = Organization.objects.get_parent(organization)
     Organization.objects.move(organization, new_parent, pos="last-child")
     moved = Organization.objects.get(pk=organization.pk)
-    _record(moved, OrganizationEvent.Kind.MOVED, actor, from_parent=_named(old_parent), to_parent=_named(new_parent))
+    OrganizationEvent.record(moved, OrganizationEvent.Kind.MOVED, actor, from_parent=_named(old_parent), to_parent=_named(new_parent))
     return moved
 
 
@@ -212,5 +208,5 @@ def person_create(
     person = Person(name=name, title=title.strip(), organization=organization, department=department, user=user)
     person.full_clean()
     person.save()
-    _record(organization, OrganizationEvent.Kind.PERSON_ADDED, actor, person=_named(person))
+    OrganizationEvent.record(organization, OrganizationEvent.Kind.PERSON_ADDED, actor, person=_named(person))
     return person

@@ -41,9 +41,7 @@ def _locked(obligation: Obligation) -> Obligation:
 def _record(
     obligation: Obligation, kind: str, actor, reason: str = "", *, at: datetime.datetime | None = None, **data
 ) -> ObligationEvent:
-    return ObligationEvent.objects.create(
-        obligation=obligation, kind=kind, actor=actor, reason=reason, at=at or timezone.now(), data=data
-    )
+    return ObligationEvent.record(obligation, kind, actor, at=at, columns={"reason": reason}, **data)
 
 
 def _require_open(obligation: Obligation) -> None:
