@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 
 def display_name(user) -> str:
     """A user's name the Chinese way, family name first (王晓燕, not 晓燕 王); the username otherwise;
@@ -20,3 +22,11 @@ def chinese_date(day: datetime.date | None) -> str:
     7.3.5, the form documents and notices use); "" for no day. Always Chinese, whatever the UI
     language: pages format dates through the translated `date` filter format instead."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def date_range(start: datetime.date, end: datetime.date | None) -> str:
+    """A term of office or a window in messages: "2025-01-01 至 2026-05-31", or "2025-01-01 起至今"
+    when it has no end (translated with the interface, like the messages that quote it)."""
+    if end is None:
+        return _("%(start)s 起至今") % {"start": f"{start:%Y-%m-%d}"}
+    return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}

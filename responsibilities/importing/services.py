@@ -37,6 +37,7 @@ from responsibilities.importing.workbook import (
 from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org import services
 from responsibilities.permissions import Capability, can, scope_paths
+from responsibilities.text import date_range
 
 # ---------------------------------------------------------------------------
 # Planning: validate everything, write nothing
@@ -83,11 +84,6 @@ def _overlaps(
 ) -> bool:
     return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
 
-
-def _format_range(start: datetime.date, end: datetime.date | None) -> str:
-    if end is None:
-        return _("%(start)s 起至今") % {"start": f"{start:%Y-%m-%d}"}
-    return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
 
 
 class Planner:
@@ -350,7 +346,7 @@ class Planner:
             message = _("与现有任职重复：%(person)s 在 %(range)s 已担任%(role)s")
         self._problem(row, "D", message % {
             "org": new.organization.name,
-            "range": _format_range(clash.start_date, clash.end_date),
+            "range": date_range(clash.start_date, clash.end_date),
             "person": clash.person.name,
             "role": role_label,
         })

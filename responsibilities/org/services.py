@@ -15,14 +15,10 @@ from responsibilities.models import (
     Person,
     RoleAssignment,
 )
+from responsibilities.text import date_range
 
 SINGLE_HOLDER_CONSTRAINT = "role_assignment_single_holder_no_overlap"
 
-
-def _format_range(start: datetime.date, end: datetime.date | None) -> str:
-    if end:
-        return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
-    return _("%(start)s 起至今") % {"start": f"{start:%Y-%m-%d}"}
 
 
 def _check_single_holder(
@@ -47,7 +43,7 @@ def _check_single_holder(
             _("%(org)s 在 %(range)s 已由 %(person)s 担任%(role)s，同一时间只能有一人担任该角色。")
             % {
                 "org": organization.name,
-                "range": _format_range(clash.start_date, clash.end_date),
+                "range": date_range(clash.start_date, clash.end_date),
                 "person": clash.person.name,
                 "role": clash.get_role_display(),
             },
