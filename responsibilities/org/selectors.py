@@ -120,12 +120,12 @@ def team_assignments_on(organization: Organization | int, day: datetime.date) ->
     An assignment counts when its role has begun and not ended that day:
     start_date <= day and (end_date is null or end_date >= day). Oldest first.
     """
-    return (
-        RoleAssignment.objects.filter(organization=organization)
-        .active_on(day)
-        .select_related("person")
-        .order_by("start_date", "pk")
-    )
+    return _assignments_on(day).filter(organization=organization)
+
+
+def _assignments_on(day: datetime.date) -> QuerySet[RoleAssignment]:
+    """Every role held on `day`, with its person, oldest first: the one definition of "on a day"."""
+    return RoleAssignment.objects.active_on(day).select_related("person").order_by("start_date", "pk")
 
 
 def team_on(organization: Organization | int, day: datetime.date) -> QuerySet[Person]:
@@ -252,13 +252,7 @@ def role_holders_by_org(
     """Who holds each role on `day`, per organization, in one query (same order as `holders_on`)."""
     day = day or timezone.localdate()
     holders: dict[int, dict[str, list[Person]]] = {}
-    assignments = (
-        RoleAssignment.objects.filter(organization_id__in=organization_ids)
-        .active_on(day)
-        .select_related("person")
-        .order_by("start_date", "pk")
-    )
-    for assignment in assignments:
+    for assignment in _assignments_on(day).filter(organization_id__in=organization_ids):
         people = holders.setdefault(assignment.organization_id, {}).setdefault(assignment.role, [])
         if assignment.person not in people:
             people.append(assignment.person)
