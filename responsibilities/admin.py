@@ -26,12 +26,34 @@ class DepartmentInline(admin.TabularInline):
     extra = 0
 
 
+class ThroughServicesAdmin(admin.ModelAdmin):
+    """An admin whose form writes through the services while it is validated (they check the rules,
+    record the request's user as actor and write the event), so a refusal is a form error, never a
+    500. Should the page still come back with errors (e.g. an inline row), what the services wrote
+    is rolled back with the rest."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if (getattr(response, "context_data", None) or {}).get("errors"):
+                # Rendered first: the page shows what the user sent; then nothing of it stays.
+                response.render()
+                transaction.set_rollback(True)
+        return response
+
+
 class OrganizationAdminForm(forms.ModelForm):
     """Adds through `organization_create` and moves (a changed 上级组织) through `organization_move`,
     inside the form's validation (the admin view's transaction), so the author is recorded and a
     refusal (e.g. a move under the organization's own descendant) is a Chinese form error, never a
     500. Name, short name, kind, order and lead days stay plain edits. `actor` is set per request by
-    OrganizationAdmin.get_form."""
+    ThroughServicesAdmin.get_form."""
 
     actor = None
     parent = forms.ModelChoiceField(
@@ -75,7 +97,7 @@ class OrganizationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(GuardedModelAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(GuardedModelAdminMixin, ThroughServicesAdmin):
     """Organizations are added and moved through the org services (their rules, author and event);
     no drag-and-drop moves. Per-organization grants (“对象权限”) as before."""
 
@@ -95,26 +117,11 @@ class OrganizationAdmin(GuardedModelAdminMixin, admin.ModelAdmin):
     def level(self, org: Organization) -> int:
         return org.depth
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with transaction.atomic():
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if (getattr(response, "context_data", None) or {}).get("errors"):
-                # Shown again with errors (e.g. in a department row): undo what the services wrote
-                # while the organization form was validated, after rendering what the user sent.
-                response.render()
-                transaction.set_rollback(True)
-        return response
 
 
 class PersonAdminForm(forms.ModelForm):
     """Adds through `person_create` (its author recorded on the organization's events) inside the
-    form's validation; later edits are plain. `actor` is set per request by PersonAdmin.get_form."""
+    form's validation; later edits are plain. `actor` is set per request by ThroughServicesAdmin.get_form."""
 
     actor = None
 
@@ -140,23 +147,19 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ThroughServicesAdmin):
     form = PersonAdminForm
     list_display = ["name", "title", "organization", "department", "user"]
     search_fields = ["name", "title", "organization__name"]
     autocomplete_fields = ["organization", "user"]
     list_select_related = ["organization", "department", "user"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
 
 class RoleAssignmentAdminForm(forms.ModelForm):
     """Adds through `role_assign` and ends through `role_end`, inside the form's validation (the admin
     view's transaction), so their rules and Chinese refusals apply here as on the site and a refusal
     is a form error, never a 500 (PostgreSQL's exclusion constraint backs `role_assign` up).
-    `actor` is set per request by RoleAssignmentAdmin.get_form."""
+    `actor` is set per request by ThroughServicesAdmin.get_form."""
 
     actor = None
 
@@ -191,7 +194,7 @@ class RoleAssignmentAdminForm(forms.ModelForm):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ThroughServicesAdmin):
     """Role assignments are records (任职记录): added and ended through the org services, never
     rewritten or deleted here."""
 
@@ -208,10 +211,6 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         if obj is not None:  # only the end date may change, through role_end
             fixed = ["person", "organization", "role", "start_date", "portfolio", *fixed]
         return fixed
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
 
     def save_model(self, request, obj, form, change) -> None:
         """Nothing left to write: the service saved the assignment while the form was validated."""
