@@ -51,6 +51,7 @@ class Document:
     draft: bool = False  # watermark the preview of an unsigned draft
     extra: dict = field(default_factory=dict)
 
+
 def in_document_language(func):
     """Official text (titles, bodies, notes, notices to others) is written in the documents' language,
     Chinese, whichever interface language the person who triggers it happens to use."""

@@ -33,6 +33,7 @@ COMPLETES = {
     ReportKind.MAJOR: "major_report",
 }
 
+
 class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")

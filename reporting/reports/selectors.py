@@ -102,6 +102,7 @@ def facts_paragraphs(facts: dict) -> list[str]:
         )
     return lines
 
+
 @dataclass(frozen=True)
 class Rendered:
     """A version as the page shows it: headings numbered like the PDF, text left plain (escaped later)."""
