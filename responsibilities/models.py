@@ -200,6 +200,8 @@ class RoleAssignment(models.Model):
 
     # Roles that at most one person may hold in an organization on any date.
     SINGLE_HOLDER_ROLES = (Role.SECRETARY, Role.GROUP_HEAD)
+    # The leadership team (领导班子) proper: not the leading group (领导小组) nor its liaisons.
+    TEAM_ROLES = (Role.SECRETARY, Role.DIRECT, Role.MEMBER, Role.PUBLICITY)
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="roles", verbose_name=_("人员")

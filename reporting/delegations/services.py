@@ -3,7 +3,8 @@
 The rules (DOMAIN.md §1: the 第一责任人 signs off reports before they go upward; when he cannot,
 a written delegation lets another member of the leadership team sign in his place):
 - only the 第一责任人 of the organization on the day (or an administrator) records or revokes a
-  delegation, to a current member of the same leadership team, never to himself;
+  delegation, to a current member of the same leadership team (领导班子: RoleAssignment.TEAM_ROLES,
+  not the leading group or liaisons), never to himself, to one person at a time;
 - a delegate signs only inside the window, while the delegation is not revoked, and while he
   still holds a role in the organization's leadership team on the signing day.
 """
@@ -19,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from reporting.delegations import selectors
 from reporting.models import Delegation
-from responsibilities.models import Organization, Person
+from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org.selectors import in_team_on
 from responsibilities.permissions import Capability, can
+from responsibilities.text import date_range
 
 # -- sign-off (签发) -----------------------------------------------------------------------------
 
@@ -53,7 +55,7 @@ def signing_capacity(*, organization: Organization, actor, day: datetime.date) -
             _("只有%(date)s担任%(org)s第一责任人的同志（或在委托期内的受托人）可以签发。")
             % {"date": f"{day:%Y-%m-%d}", "org": organization.name}
         )
-    if not in_team_on(person, organization, day):
+    if not in_team_on(person, organization, day, roles=RoleAssignment.TEAM_ROLES):
         raise ValidationError(
             _("受托人须在签发当日（%(date)s）仍为%(org)s领导班子成员，您的任职已结束，委托不再有效。")
             % {"date": f"{day:%Y-%m-%d}", "org": organization.name}
@@ -113,10 +115,20 @@ def delegation_create(
     if not reason.strip():
         raise ValidationError(_("请填写委托事由。"))
     for day in sorted({today, max(today, start_date)}):
-        if not in_team_on(delegate, organization, day):
+        if not in_team_on(delegate, organization, day, roles=RoleAssignment.TEAM_ROLES):
             raise ValidationError(
                 _("受托人须为%(date)s在任的%(org)s领导班子成员。") % {"date": f"{day:%Y-%m-%d}", "org": organization.name}
             )
+    clash = (
+        Delegation.objects.filter(organization=organization, revoked_at__isnull=True,
+                                  start_date__lte=end_date, end_date__gte=start_date)
+        .select_related("delegate").first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _("%(range)s 已委托%(name)s代为签发，同一时间只能委托一人；如需改托他人，请先撤销该委托。")
+            % {"range": date_range(clash.start_date, clash.end_date), "name": clash.delegate.name}
+        )
     return Delegation.objects.create(
         organization=organization, delegate=delegate, start_date=start_date, end_date=end_date,
         reason=reason.strip(), created_by=actor,

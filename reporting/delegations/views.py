@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from reporting.delegations import selectors, services
 from reporting.delegations.forms import DelegationForm
 from reporting.models import Delegation
-from responsibilities.models import Organization, Person
+from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org.selectors import team_on
 from responsibilities.paging import PER_PAGE
 from responsibilities.permissions import Capability, get_for
@@ -26,7 +26,7 @@ from responsibilities.permissions import Capability, get_for
 def _delegates(organization: Organization) -> QuerySet[Person]:
     """Whom the sign-off may be delegated to today: the leadership team, less the 第一责任人 himself."""
     today = timezone.localdate()
-    people = team_on(organization, today)
+    people = team_on(organization, today, roles=RoleAssignment.TEAM_ROLES)
     holder = selectors.signer_for(organization, today)
     return people.exclude(pk=holder.pk) if holder is not None else people
 

@@ -128,16 +128,22 @@ def _assignments_on(day: datetime.date) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.active_on(day).select_related("person").order_by("start_date", "pk")
 
 
-def team_on(organization: Organization | int, day: datetime.date) -> QuerySet[Person]:
-    """The people in `organization`'s leadership team on `day` (see `team_assignments_on`), by name."""
-    return Person.objects.filter(
-        pk__in=team_assignments_on(organization, day).values("person_id")
-    ).order_by("name", "pk")
+def team_on(
+    organization: Organization | int, day: datetime.date, *, roles: Iterable[str] | None = None
+) -> QuerySet[Person]:
+    """The people in `organization`'s leadership team on `day` (see `team_assignments_on`), by name;
+    only those holding one of `roles` when given (e.g. RoleAssignment.TEAM_ROLES, the 班子 proper)."""
+    assignments = team_assignments_on(organization, day)
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    return Person.objects.filter(pk__in=assignments.values("person_id")).order_by("name", "pk")
 
 
-def in_team_on(person: Person, organization: Organization | int, day: datetime.date) -> bool:
-    """Does `person` hold a role in `organization`'s leadership team on `day`?"""
-    return team_assignments_on(organization, day).filter(person=person).exists()
+def in_team_on(
+    person: Person, organization: Organization | int, day: datetime.date, *, roles: Iterable[str] | None = None
+) -> bool:
+    """Does `person` hold a role (one of `roles`, when given) in `organization`'s team on `day`?"""
+    return team_on(organization, day, roles=roles).filter(pk=person.pk).exists()
 
 
 def role_holder_users(organization_ids: Iterable[int], day: datetime.date) -> dict[tuple[int, str], set[int]]:

@@ -582,7 +582,7 @@ def test_only_the_secretary_signs_and_only_where_the_service_allows(world, perso
 def test_delegations_are_recorded_where_the_sign_off_is(world, persona, obj):
     """Listing follows the view matrix; recording one is for the 第一责任人 there (or an administrator)."""
     expected = _allowed_as(DELEGATE_PAGE, 302)[persona][OBJECTS.index(obj)]
-    data = {"delegate": world.people[obj].pk, "start_date": "2099-06-01", "end_date": "2099-06-30",
+    data = {"delegate": world.people[obj].pk, "start_date": "2099-07-01", "end_date": "2099-07-31",
             "reason": "书记外出学习"}
     before = _state()
 

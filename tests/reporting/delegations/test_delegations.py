@@ -115,6 +115,47 @@ def test_the_secretary_cannot_delegate_to_a_clerk_outside_the_leadership_team(co
     assert "受托人须为2026-06-01在任的A县委领导班子成员" in message
 
 
+@pytest.mark.parametrize("role", ["liaison", "group_member", "group_office_director"])
+def test_a_liaison_or_leading_group_member_outside_the_team_proper_cannot_be_delegated_to(county, role):
+    liaison = make_person("胡联络员", organization=county.org)
+    make_assignment(person=liaison, role=role, start=D(2024, 1, 1))
+
+    message = refused_to_delegate(county, actor=county.secretary, to=liaison)
+
+    assert "受托人须为2026-06-01在任的A县委领导班子成员" in message
+
+
+def test_a_delegate_moved_from_the_team_to_the_leading_group_cannot_sign(county):
+    delegate(county, actor=county.secretary)
+    county.deputy_person.roles.update(end_date=D(2026, 6, 4))
+    make_assignment(person=county.deputy_person, role="group_deputy", start=D(2026, 6, 5))
+
+    message = refused_to_sign(draft(county), county.deputy, D(2026, 6, 5))
+
+    assert "受托人须在签发当日（2026-06-05）仍为A县委领导班子成员" in message
+
+
+def test_a_second_delegation_overlapping_one_in_force_is_refused(county):
+    other = make_person("钱委员", organization=county.org)
+    make_assignment(person=other, role="member", start=D(2024, 1, 1))
+    delegate(county, actor=county.secretary, start=D(2026, 6, 1), end=D(2026, 6, 10))
+
+    with pytest.raises(ValidationError, match="2026-06-01 至 2026-06-10 已委托赵副书记"):
+        delegate(county, actor=county.secretary, to=other, start=D(2026, 6, 8), end=D(2026, 6, 20))
+    assert Delegation.objects.count() == 1
+
+
+def test_a_new_delegation_may_follow_a_revoked_one_in_the_same_window(county):
+    other = make_person("钱委员", organization=county.org)
+    make_assignment(person=other, role="member", start=D(2024, 1, 1))
+    first = delegate(county, actor=county.secretary)
+    services.delegation_revoke(delegation=first, actor=county.secretary, now=at(TODAY))
+
+    second = delegate(county, actor=county.secretary, to=other)
+
+    assert second.delegate == other
+
+
 def test_a_member_whose_role_starts_later_cannot_be_delegated_to_yet(county):
     newcomer = make_person("新任副书记", organization=county.org)
     make_assignment(person=newcomer, role="direct", start=D(2026, 7, 1))
