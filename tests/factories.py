@@ -62,13 +62,25 @@ def make_members(organization: Organization, spans: dict[str, tuple[datetime.dat
 
 
 def ensure_seed_data() -> None:
-    """The work systems and holiday calendar the migrations load.
+    """The rows the migrations make: content types and permissions (post_migrate), the work
+    systems and the holiday calendar.
 
-    A transactional test (live server, threads) ends with a flush that empties every table, so
-    the transactional tests after it load these again themselves, through the migration's loaders.
+    A transactional test (live server, threads) may end with a flush that empties every table
+    without post_migrate, so the transactional tests after it load these again themselves,
+    through the same loaders the migrations use.
     """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+
     from responsibilities.defaults import load_work_calendar, load_work_systems
     from responsibilities.models import WorkCalendarDay, WorkSystem
+
+    if not Permission.objects.filter(codename="manage", content_type__app_label="responsibilities").exists():
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
 
     if not WorkSystem.objects.exists():
         load_work_systems(WorkSystem)

@@ -21,7 +21,7 @@ from django.test import override_settings
 
 from responsibilities.models import Department, Person, RoleAssignment
 from responsibilities.org import services
-from tests.factories import make_assignment, make_person, make_user
+from tests.factories import ensure_seed_data, make_assignment, make_person, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -100,6 +100,7 @@ class Scene:
 @pytest.fixture
 def scene(transactional_db, tree) -> Scene:
     """Like the demo's county_a_xcb: 县委宣传部 staff with view and manage on county A's subtree."""
+    ensure_seed_data()  # an earlier transactional test's flush may have emptied what the migrations made
     county_a, town_a1 = tree.county_a, tree.town_a1
     propaganda = services.department_ensure(organization=county_a, kind=Department.Kind.PROPAGANDA)
     services.department_ensure(organization=county_a, kind=Department.Kind.ORGANIZATION)
