@@ -202,8 +202,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submissions": report.submissions.select_related("to_organization", "submitted_by", "handled_by",
                                                          "version"),
         "may_edit": may_draft and report.status not in LOCKED,
-        "may_sign": can(user, Capability.SIGN_REPORT, report) and not latest.is_signed
-        and report.status in SIGNABLE,
+        # The button only where the sign-off would go through (the one rule: _signing_check).
+        "may_sign": can(user, Capability.SIGN_REPORT, report) and not _signing_check(report, latest, user)[0],
         "may_submit": may_draft and report.status == Report.Status.SIGNED,
     }
     return render(request, "reporting/reports/report_detail.html", context)

@@ -320,6 +320,19 @@ def test_comparing_with_a_version_that_does_not_exist_is_refused(county):
 # --- sign-off ------------------------------------------------------------------------------------
 
 
+def test_the_sign_button_is_offered_only_to_whom_the_signing_rule_lets_sign(tree, county):
+    own = new_report(county)
+    town_report = reports_services.report_create(organization=tree.town_a1, kind=ReportKind.HALF_YEAR, period=H1,
+                                                 actor=county.staff)
+    sign_button = 'class="button primary" href="/reports/'
+
+    own_page = text(as_user(county.secretary).get(reverse("reporting:report_detail", args=[own.pk])))
+    town_page = text(as_user(county.secretary).get(reverse("reporting:report_detail", args=[town_report.pk])))
+
+    assert sign_button + f'{own.pk}/sign/"' in own_page
+    assert f"/reports/{town_report.pk}/sign/" not in town_page  # the county secretary is not the town's 第一责任人
+
+
 def test_the_secretary_sees_the_final_text_and_signs_it(county):
     report = new_report(county)
     client = as_user(county.secretary)
