@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities import log
+
 
 class Event(models.Model):
     """What happened to a row, by whom and when, written by the one service that made the change in
@@ -36,10 +38,16 @@ class Event(models.Model):
     ) -> Event:
         """Write one event of `kind` about `subject` by `actor` (None: the system) at `at` (default now):
         `columns` fills a subclass's own fields (an obligation event's `reason`), `data` is kept as
-        JSON. Call it inside the service's transaction."""
-        return cls.objects.create(
+        JSON, and the same goes into the accountability log ("<model>.<kind>"). Call it inside the
+        service's transaction."""
+        event = cls.objects.create(
             **{cls.about: subject}, kind=kind, actor=actor, at=at or timezone.now(), data=data, **(columns or {})
         )
+        log.append(
+            action=f"{subject._meta.model_name}.{kind}", subject=subject, actor=actor, at=event.at,
+            **(columns or {}), **data,
+        )
+        return event
 
 
 class DutyItemEvent(Event):

@@ -114,6 +114,21 @@ def _uploads_outside_the_repository(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True)
+def _log_triggers(request, django_db_blocker):
+    """On PostgreSQL the accountability log refuses UPDATE, DELETE and TRUNCATE (migration 0008),
+    and a transactional test ends by emptying every table with one TRUNCATE. For those tests this
+    connection skips ordinary triggers (session_replication_role = replica, which only a superuser
+    may set), so that the flush succeeds; every other database test runs with the triggers on."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db or not _on_postgres_settings():
+        return
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"SET session_replication_role = {'replica' if transactional else 'origin'}")
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

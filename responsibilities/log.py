@@ -1,0 +1,141 @@
+"""The tamper-evident accountability log (DOMAIN.md §6: "every event of a case is logged, the log
+cannot be silently edited or deleted, and anyone with access can verify that").
+
+One append-only table, hash-chained by `responsibilities.chain`. Every service that changes state
+the log covers calls `append` in its own transaction, so the entry commits or rolls back with the
+change. It lives in the kernel because every app writes it (dependencies point one way,
+accountability → reporting → responsibilities); the accountability app verifies, exports and shows it.
+
+On PostgreSQL, triggers (migration 0008) reject UPDATE, DELETE and TRUNCATE on the table, and
+appends are serialized by a transaction-scoped advisory lock so the chain never forks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities import chain
+
+# pg_advisory_xact_lock key for appends: any constant the application uses for nothing else.
+APPEND_LOCK = 720_461_001
+
+
+class LogEntry(models.Model):
+    """One entry of the chain. Never updated or deleted (the database refuses on PostgreSQL)."""
+
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name=_("操作人"),
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    organization = models.ForeignKey(
+        "responsibilities.Organization", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+        blank=True, related_name="+", verbose_name=_("组织"),
+    )
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象"), max_length=40)
+    action = models.CharField(_("动作"), max_length=60, db_index=True)
+    payload = models.JSONField(_("内容"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("问责日志条目")
+        verbose_name_plural = _("问责日志")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="log_object"),
+            models.Index(fields=["organization", "seq"], name="log_organization"),
+            models.Index(fields=["at"], name="log_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    @property
+    def permission_organization(self):
+        return self.organization
+
+    def as_row(self) -> dict:
+        """The entry as chain.verify reads it: FIELDS plus prev_hash and hash."""
+        return {
+            "seq": self.seq,
+            "at": utc_text(self.at),
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "organization": self.organization_id,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "action": self.action,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def utc_text(moment: datetime.datetime) -> str:
+    """An aware instant as chain.py writes it: "2026-06-30T02:00:00.000000Z"."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json_values(payload: dict) -> dict:
+    """Dates, Decimals and lazy strings become JSON strings, so what is stored is what was hashed."""
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def append(*, action: str, subject: models.Model, actor, organization=None,
+           at: datetime.datetime | None = None, **payload) -> LogEntry:
+    """Append one entry about `subject` (any saved model instance) and return it.
+
+    `action` reads "<model>.<what happened>" ("reportversion.signed"); `organization` defaults to the
+    subject's `permission_organization`; `actor` is a user or None for the system; `payload` holds
+    JSON values (no floats). Must be called inside the changing service's transaction.atomic();
+    raises TransactionManagementError otherwise."""
+    if not connection.in_atomic_block:
+        from django.db.transaction import TransactionManagementError
+
+        raise TransactionManagementError("log.append must run inside the service's transaction")
+    if organization is None:
+        organization = getattr(subject, "permission_organization", None)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+    last = LogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    moment = at or timezone.now()
+    entry = LogEntry(
+        seq=seq,
+        at=moment,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor),
+        organization=organization,
+        object_type=subject._meta.label_lower,
+        object_id=str(subject.pk),
+        action=action,
+        payload=_json_values(payload),
+        prev_hash=prev_hash,
+    )
+    entry.hash = chain.entry_hash(prev_hash, entry.as_row())
+    entry.save(force_insert=True)
+    return entry
+
+
+def _actor_name(actor) -> str:
+    if not getattr(actor, "pk", None):
+        return ""
+    return (actor.get_full_name() or actor.get_username())[:150]
+
+
+def head() -> tuple[int, str]:
+    """(seq, hash) of the last entry; (0, GENESIS) for an empty log."""
+    last = LogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    return last if last else (0, chain.GENESIS)
