@@ -1,0 +1,1 @@
+"""Models of the accountability app: assessments (filled in by issue #8)."""

@@ -1,0 +1,1 @@
+"""Models of the accountability app: cases (filled in by issue #8)."""

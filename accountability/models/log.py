@@ -1,0 +1,1 @@
+"""Models of the accountability app: log (filled in by issue #8)."""
