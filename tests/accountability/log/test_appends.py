@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pdfplumber
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -223,3 +224,6 @@ def test_the_entry_of_a_sign_off_names_the_head_printed_in_the_document(county):
     assert (version.anchor_seq, version.anchor_hash) == before
     assert entry.payload["anchor"] == {"seq": before[0], "hash": before[1]}
     assert entry.payload["sha256"] == version.pdf_sha256
+    with pdfplumber.open(reports.signed_pdf_path(version)) as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages).replace(" ", "")
+    assert f"存证：日志#{before[0]}·{before[1][:16]}…" in text
