@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -18,6 +19,8 @@ app.conf.beat_schedule = {
     "mark-overdue": {"task": "responsibilities.tick_overdue", "schedule": 300.0},
     "send-reminders": {"task": "responsibilities.tick_remind", "schedule": 300.0},
     "send-emails": {"task": "responsibilities.tick_email", "schedule": 60.0},
+    # Every night at 02:00 (CELERY_TIMEZONE, Beijing time): is the accountability log's chain intact?
+    "verify-log": {"task": "accountability.tick_verify_log", "schedule": crontab(hour=2, minute=0)},
 }
 
 

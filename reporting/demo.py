@@ -87,7 +87,7 @@ def _signer_account(organization: Organization, day: D):
         person.user = user
         person.save(update_fields=["user"])
         for capability in (Capability.VIEW, Capability.SIGN_REPORT):
-            permissions.grant(user, capability, organization)
+            permissions.grant(user, capability, organization, actor=None)
     return person.user
 
 

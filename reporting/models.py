@@ -114,6 +114,10 @@ class ReportVersion(models.Model):
     doc_number = models.CharField(_("发文字号"), max_length=100, blank=True)
     pdf_name = models.CharField(max_length=100, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    # The accountability log's head (seq, hash) when the signed PDF was rendered, printed in its closing
+    # block (issue #8 §4 anchoring; `manage.py verify_log --anchor SEQ:HASH` checks it). 0 / "": none.
+    anchor_seq = models.PositiveBigIntegerField(_("存证日志序号"), null=True, blank=True)
+    anchor_hash = models.CharField(_("存证日志哈希"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("报告版本")

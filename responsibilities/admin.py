@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 
+from responsibilities import permissions
 from responsibilities.models import (
     Department,
     Notification,
@@ -117,6 +119,29 @@ class OrganizationAdmin(GuardedModelAdminMixin, ThroughServicesAdmin):
     def level(self, org: Organization) -> int:
         return org.depth
 
+    # Guardian's per-organization grant pages (“对象权限”) save through the grant services.
+    def get_obj_perms_manage_user_form(self, request):
+        return _logged_grants(super().get_obj_perms_manage_user_form(request), "user", request.user)
+
+    def get_obj_perms_manage_group_form(self, request):
+        return _logged_grants(super().get_obj_perms_manage_group_form(request), "group", request.user)
+
+
+def _logged_grants(form_class, holder_attr: str, actor):
+    """Guardian's object-permission form, saving through permissions.grant / revoke with `actor`."""
+
+    @transaction.atomic
+    def save_obj_perms(self) -> None:
+        holder = getattr(self, holder_attr)
+        wanted = set(self.cleaned_data[self.get_obj_perms_field_name()])
+        held = set(self.get_obj_perms_field_initial())
+        for codename in sorted(held - wanted):
+            permissions.revoke(holder, codename, self.obj, actor=actor)
+        for codename in sorted(wanted - held):
+            permissions.grant(holder, codename, self.obj, actor=actor)
+
+    return type(form_class.__name__, (form_class,), {"save_obj_perms": save_obj_perms})
+
 
 
 class PersonAdminForm(forms.ModelForm):
@@ -219,8 +244,66 @@ class RoleAssignmentAdmin(ThroughServicesAdmin):
         return False
 
 
+class GrantAdminForm(forms.ModelForm):
+    """Adds a grant through `permissions.grant` inside the form's validation, so the change is logged
+    with the request's user as actor. `actor` is set per request by ThroughServicesAdmin.get_form."""
+
+    actor = None
+    holder_field = "user"
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.instance.pk is not None:
+            return data
+        holder, organization = data[self.holder_field], data["content_object"]
+        capability = data["permission"].codename
+        if not permissions.grant(holder, capability, organization, actor=self.actor):
+            self.add_error(None, _("该授权已存在。"))
+            return data
+        self.instance = self._meta.model.objects.get(
+            **{self.holder_field: holder}, permission=data["permission"], content_object=organization
+        )
+        return data
+
+    def _post_clean(self) -> None:
+        # The service saved the row; the model's own unique check would now find it.
+        pass
+
+
+class GrantAdmin(ThroughServicesAdmin):
+    """Grants are added and revoked through `permissions.grant` / `permissions.revoke` (logged with
+    the request's user); a grant is held or not, so it is never edited."""
+
+    holder_field = "user"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.holder_field = self.holder_field
+        form.base_fields["permission"].queryset = Permission.objects.filter(
+            content_type__app_label="responsibilities", content_type__model="organization"
+        )
+        return form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Nothing left to write: the service saved the grant while the form was validated."""
+
+    def delete_model(self, request, obj) -> None:
+        permissions.revoke(getattr(obj, self.holder_field), obj.permission.codename, obj.content_object,
+                           actor=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset) -> None:
+        for row in queryset.select_related(self.holder_field, "permission", "content_object"):
+            self.delete_model(request, row)
+
+
 @admin.register(OrganizationUserPermission)
-class OrganizationUserPermissionAdmin(admin.ModelAdmin):
+class OrganizationUserPermissionAdmin(GrantAdmin):
+    form = type("UserGrantAdminForm", (GrantAdminForm,), {"Meta": type("Meta", (), {
+        "model": OrganizationUserPermission, "fields": ["user", "permission", "content_object"]})})
     list_display = ["user", "permission", "content_object"]
     list_select_related = ["user", "permission", "content_object"]
     search_fields = ["user__username", "content_object__name"]
@@ -228,7 +311,10 @@ class OrganizationUserPermissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationGroupPermission)
-class OrganizationGroupPermissionAdmin(admin.ModelAdmin):
+class OrganizationGroupPermissionAdmin(GrantAdmin):
+    holder_field = "group"
+    form = type("GroupGrantAdminForm", (GrantAdminForm,), {"Meta": type("Meta", (), {
+        "model": OrganizationGroupPermission, "fields": ["group", "permission", "content_object"]})})
     list_display = ["group", "permission", "content_object"]
     list_select_related = ["group", "permission", "content_object"]
     autocomplete_fields = ["group", "content_object"]

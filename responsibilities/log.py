@@ -96,37 +96,55 @@ def append(*, action: str, subject: models.Model, actor, organization=None,
            at: datetime.datetime | None = None, **payload) -> LogEntry:
     """Append one entry about `subject` (any saved model instance) and return it.
 
-    `action` reads "<model>.<what happened>" ("reportversion.signed"); `organization` defaults to the
-    subject's `permission_organization`; `actor` is a user or None for the system; `payload` holds
-    JSON values (no floats). Must be called inside the changing service's transaction.atomic();
-    raises TransactionManagementError otherwise."""
+    `action` reads "<model>.<what happened>" ("reportversion.signed"); `organization` (an
+    Organization, or its id) defaults to the subject's `permission_organization`; `actor` is a user
+    or None for the system; `payload` holds JSON values (no floats). Must be called inside the
+    changing service's transaction.atomic(); raises TransactionManagementError otherwise."""
+    return append_many([dict(action=action, subject=subject, actor=actor, organization=organization, at=at,
+                             **payload)])[0]
+
+
+def append_many(items: list[dict]) -> list[LogEntry]:
+    """Append several entries in one go (one lock, one read of the head, one INSERT), in order; each
+    item holds `append`'s keyword arguments. For sweeps that change many rows at once."""
     if not connection.in_atomic_block:
         from django.db.transaction import TransactionManagementError
 
         raise TransactionManagementError("log.append must run inside the service's transaction")
-    if organization is None:
-        organization = getattr(subject, "permission_organization", None)
+    if not items:
+        return []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
-    last = LogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
-    moment = at or timezone.now()
-    entry = LogEntry(
-        seq=seq,
-        at=moment,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=_actor_name(actor),
-        organization=organization,
-        object_type=subject._meta.label_lower,
-        object_id=str(subject.pk),
-        action=action,
-        payload=_json_values(payload),
-        prev_hash=prev_hash,
-    )
-    entry.hash = chain.entry_hash(prev_hash, entry.as_row())
-    entry.save(force_insert=True)
-    return entry
+    seq, prev_hash = head()
+    now = timezone.now()
+    entries = []
+    for item in items:
+        item = dict(item)
+        action, subject, actor = item.pop("action"), item.pop("subject"), item.pop("actor")
+        organization, moment = item.pop("organization", None), item.pop("at", None) or now
+        if organization is None:
+            organization = getattr(subject, "permission_organization", None)
+        seq += 1
+        entry = LogEntry(
+            seq=seq,
+            at=moment,
+            actor_id=actor.pk if getattr(actor, "pk", None) else None,
+            actor_name=_actor_name(actor),
+            organization_id=getattr(organization, "pk", organization),
+            object_type=subject._meta.label_lower,
+            object_id=str(subject.pk),
+            action=action,
+            payload=_json_values(item),
+            prev_hash=prev_hash,
+        )
+        entry.hash = prev_hash = chain.entry_hash(prev_hash, entry.as_row())
+        entries.append(entry)
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        LogEntry.objects.bulk_create(entries)
+    return entries
 
 
 def _actor_name(actor) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities import log
 from responsibilities.forms import object_id
 from responsibilities.models import (
     Capability,  # defined with the model whose permissions it names; imported from here everywhere
@@ -171,8 +172,66 @@ def has_any(user, capability: str) -> bool:
     return paths is None or bool(paths)
 
 
-def grant(user, capability: str, organization: Organization) -> None:
-    from guardian.shortcuts import assign_perm
+# -- grants: the one writer ------------------------------------------------------------------------
 
-    assign_perm(f"responsibilities.{capability}", user, organization)
-    forget_grants(user)
+
+def _grant_rows(holder) -> tuple[type[models.Model], str]:
+    """The grant table and its holder column for a user or a group."""
+    if isinstance(holder, Group):
+        return OrganizationGroupPermission, "group"
+    return OrganizationUserPermission, "user"
+
+
+def _grant_payload(holder, capability: str) -> dict:
+    kind = "group" if isinstance(holder, Group) else "user"
+    name = holder.name if kind == "group" else holder.get_username()
+    return {kind: {"id": holder.pk, "name": name}, "capability": capability}
+
+
+def _permission(capability: str) -> Permission:
+    if capability not in Capability.values:
+        raise ValueError(f"unknown capability {capability!r}")
+    return Permission.objects.get(content_type__app_label="responsibilities", codename=capability)
+
+
+@transaction.atomic
+def grant(holder, capability: str, organization: Organization, *, actor) -> bool:
+    """Give `holder` (a user or a group) `capability` on `organization` and its whole subtree.
+
+    `actor` is the user making the change (None: the system, e.g. demo data). A new grant is
+    appended to the accountability log ("organizationuserpermission.granted" or
+    "organizationgrouppermission.granted", payload {"user"|"group": {"id", "name"}, "capability"}) in
+    the same transaction. Returns False, writing nothing, if the grant is already held. Raises
+    ValueError for an unknown capability. The one writer of grants: the admin, demo and tests come here.
+    """
+    model, column = _grant_rows(holder)
+    row, created = model.objects.get_or_create(
+        **{column: holder}, permission=_permission(capability), content_object=organization
+    )
+    if created:
+        log.append(action=f"{model._meta.model_name}.granted", subject=row, actor=actor,
+                   organization=organization, **_grant_payload(holder, capability))
+    if column == "user":
+        forget_grants(holder)
+    return created
+
+
+@transaction.atomic
+def revoke(holder, capability: str, organization: Organization, *, actor) -> bool:
+    """Take `capability` on `organization` away from `holder` (a user or a group); the reverse of
+    `grant`, logged as "<grant table>.revoked" with the same payload. Returns False, writing nothing,
+    if the grant was not held. Grants held higher up the tree are not touched."""
+    model, column = _grant_rows(holder)
+    row = (
+        model.objects.select_for_update()
+        .filter(**{column: holder}, permission=_permission(capability), content_object=organization)
+        .first()
+    )
+    if row is None:
+        return False
+    log.append(action=f"{model._meta.model_name}.revoked", subject=row, actor=actor,
+               organization=organization, **_grant_payload(holder, capability))
+    row.delete()
+    if column == "user":
+        forget_grants(holder)
+    return True

@@ -30,7 +30,7 @@ def make_user(username: str | None = None, *, grants: list[tuple[str, Organizati
     else:
         user = User.objects.create_user(username=username, password=password)
     for capability, org in grants:
-        permissions.grant(user, capability, org)
+        permissions.grant(user, capability, org, actor=None)
     return user
 
 
@@ -91,11 +91,10 @@ def ensure_seed_data() -> None:
 def make_group(name: str, *, grants: list[tuple[str, Organization]] = (), members: list = ()):
     """A user group holding `grants` on organizations (guardian group permissions), with `members`."""
     from django.contrib.auth.models import Group
-    from guardian.shortcuts import assign_perm
 
     group = Group.objects.create(name=name)
     for capability, org in grants:
-        assign_perm(f"responsibilities.{capability}", group, org)
+        permissions.grant(group, capability, org, actor=None)
     for user in members:
         user.groups.add(group)
         permissions.forget_grants(user)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from reporting.delegations import selectors
 from reporting.models import Delegation
+from responsibilities import log
 from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org.selectors import in_team_on
 from responsibilities.permissions import Capability, can
@@ -129,10 +130,16 @@ def delegation_create(
             _("%(range)s 已委托%(name)s代为签发，同一时间只能委托一人；如需改托他人，请先撤销该委托。")
             % {"range": date_range(clash.start_date, clash.end_date), "name": clash.delegate.name}
         )
-    return Delegation.objects.create(
+    delegation = Delegation.objects.create(
         organization=organization, delegate=delegate, start_date=start_date, end_date=end_date,
         reason=reason.strip(), created_by=actor,
     )
+    log.append(
+        action="delegation.created", subject=delegation, actor=actor, at=now,
+        delegate={"id": delegate.pk, "name": delegate.name}, start_date=start_date, end_date=end_date,
+        reason=delegation.reason,
+    )
+    return delegation
 
 
 @transaction.atomic
@@ -156,4 +163,9 @@ def delegation_revoke(*, delegation: Delegation, actor, now: datetime.datetime |
         raise ValidationError(_("该委托已于%(date)s期满，无需撤销。") % {"date": f"{delegation.end_date:%Y-%m-%d}"})
     delegation.revoked_at, delegation.revoked_by = now, actor
     delegation.save(update_fields=["revoked_at", "revoked_by"])
+    log.append(
+        action="delegation.revoked", subject=delegation, actor=actor, at=now,
+        delegate={"id": delegation.delegate_id, "name": delegation.delegate.name},
+        start_date=delegation.start_date, end_date=delegation.end_date,
+    )
     return delegation

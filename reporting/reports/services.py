@@ -25,6 +25,7 @@ from reporting.models import (
     Submission,
 )
 from reporting.reports import selectors
+from responsibilities import log
 from responsibilities.models import (
     Obligation,
     Organization,
@@ -206,7 +207,15 @@ def version_document(version: ReportVersion, *, draft: bool | None = None) -> Do
             _("（%(name)s受委托签发）") % {"name": version.signer.name} if version.delegation_id and version.signer else ""
         ),
         draft=(not signed) if draft is None else draft,
+        extra={"anchor": anchor_text(version.anchor_seq, version.anchor_hash)} if version.anchor_seq else {},
     )
+
+
+def anchor_text(seq: int, digest: str) -> str:
+    """The chain head printed in a signed document's closing block: 「存证：日志 #1234 · 9f2c…」, the
+    first 16 hex digits of the hash (enough to tell a rewritten tail from the real one; the full hash
+    is on the version and in the log's `reportversion.signed` entry)."""
+    return _("存证：日志 #%(seq)s · %(hash)s…") % {"seq": seq, "hash": digest[:16]}
 
 
 def pdf_dir() -> Path:
@@ -260,6 +269,9 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
     version.doc_number = document_number(organization, day.year, seq)
     version.signer, version.delegation, version.signed_by, version.signed_at = person, delegation, actor, now
+    # Anchoring (issue #8 §4): the log's head as it stands when the document is rendered is printed in
+    # it, so a rewrite of the chain's whole tail is detectable against any copy issued earlier.
+    version.anchor_seq, version.anchor_hash = log.head()
     pdf = render_pdf(version_document(version, draft=False))
     version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     version.pdf_name = f"{secrets.token_hex(16)}.pdf"
@@ -267,7 +279,17 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     version.save()
     report.status = Report.Status.SIGNED
     report.save(update_fields=["status", "updated_at"])
+    log.append(
+        action="reportversion.signed", subject=version, actor=actor, organization=organization, at=now,
+        report=report.pk, number=version.number, title=version.title, doc_number=version.doc_number,
+        signer=_named(person), delegation=delegation.pk if delegation else None, sha256=version.pdf_sha256,
+        anchor={"seq": version.anchor_seq, "hash": version.anchor_hash},
+    )
     return version
+
+
+def _named(row) -> dict | None:
+    return None if row is None else {"id": row.pk, "name": row.name}
 
 
 # -- submission upward ---------------------------------------------------------------------------
@@ -311,6 +333,11 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     )
     report.status = Report.Status.SUBMITTED
     report.save(update_fields=["status", "updated_at"])
+    log.append(
+        action="submission.submitted", subject=submission, actor=actor, at=now, report=report.pk,
+        version=version.pk, doc_number=version.doc_number, sha256=version.pdf_sha256,
+        to_organization=_named(upper), deadline=submission.deadline, on_time=on_time,
+    )
     if obligation is not None and obligation.is_open:
         work.obligation_complete(obligation=obligation, actor=actor, at=now, report=report.pk, version=version.pk,
                                  doc_number=version.doc_number, sha256=version.pdf_sha256)

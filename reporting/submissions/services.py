@@ -21,6 +21,7 @@ from reporting.reports.services import (
     report_locked,
     report_obligation,
 )
+from responsibilities import log
 from responsibilities.models import Obligation
 from responsibilities.permissions import Capability, can
 from responsibilities.work import services as work
@@ -46,6 +47,11 @@ def submission_receive(*, submission: Submission, actor, at: datetime.datetime |
     report = report_locked(submission.report)
     report.status = Report.Status.RECEIVED
     report.save(update_fields=["status", "updated_at"])
+    log.append(
+        action="submission.received", subject=submission, actor=actor, at=at, report=report.pk,
+        version=submission.version_id, to_organization={"id": submission.to_organization_id,
+                                                         "name": submission.to_organization.name},
+    )
     work.messages_send(sender=actor, at=at, messages=[work.Message(
         recipient_ids=(report.created_by_id,) if report.created_by_id else (),
         title=_("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name,
@@ -79,6 +85,11 @@ def submission_return(
     )
     report.status = Report.Status.RETURNED
     report.save(update_fields=["status", "updated_at"])
+    log.append(
+        action="submission.returned", subject=submission, actor=actor, at=now, report=report.pk,
+        version=submission.version_id, reason=submission.return_reason,
+        to_organization={"id": submission.to_organization_id, "name": submission.to_organization.name},
+    )
     obligation = report_obligation(report)
     if obligation is not None and obligation.status in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
         # Open again, overdue or with its remaining reminders, exactly as a reopened task is. Only what

@@ -396,7 +396,7 @@ def _ensure_account(account: Account, root: Organization) -> None:
             user=user, content_object=scope, permission__codename=capability
         ).exists()
         if not held:
-            permissions.grant(user, capability, scope)
+            permissions.grant(user, capability, scope, actor=None)
 
 
 # Sent inside `seed_demo`'s transaction once the city, its accounts and its year of work exist.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from responsibilities import log
 from responsibilities.models import (
     Department,
     Organization,
@@ -99,7 +100,15 @@ def role_assign(
                 code="overlap",
             ) from exc
         raise
+    log.append(action="roleassignment.created", subject=assignment, actor=actor, **_assignment_payload(assignment))
     return assignment
+
+
+def _assignment_payload(assignment: RoleAssignment) -> dict:
+    return {
+        "person": _named(assignment.person), "role": assignment.role, "start_date": assignment.start_date,
+        "end_date": assignment.end_date, "portfolio": assignment.portfolio,
+    }
 
 
 @transaction.atomic
@@ -119,6 +128,7 @@ def role_end(*, assignment: RoleAssignment, end_date: datetime.date, actor=None)
     assignment.end_date = end_date
     assignment.ended_by = actor
     assignment.save(update_fields=["end_date", "ended_by"])
+    log.append(action="roleassignment.ended", subject=assignment, actor=actor, **_assignment_payload(assignment))
     return assignment
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibilities import log
 from responsibilities.models import (
     EvidenceFile,
     EvidenceKind,
@@ -163,8 +164,8 @@ def obligations_mark_overdue(*, now: datetime.datetime, limit: int) -> list[tupl
     """Mark up to `limit` open obligations that are late at `now` overdue; the scheduler's sweep calls it.
 
     Rows are claimed (`ClaimQuerySet.claim`): a doubled or concurrent sweep marks each row once.
-    Each marked row gets an `overdue` event without actor (the scheduler) dated at its deadline
-    `due_at`, when it became overdue, however late the sweep ran. Its reminders stop.
+    Each marked row gets an `overdue` event without actor (the scheduler), and its entry in the
+    accountability log, dated at its deadline `due_at`, when it became overdue, however late the sweep ran. Its reminders stop.
     Returns (id, organization id, responsible) of the rows marked; [] when none is left.
     """
     claimed = (
@@ -178,6 +179,11 @@ def obligations_mark_overdue(*, now: datetime.datetime, limit: int) -> list[tupl
          for pk, _org, _resp, due_at in claimed],
         batch_size=limit,
     )
+    log.append_many([
+        {"action": "obligation.overdue", "subject": Obligation(pk=pk), "actor": None, "organization": org_id,
+         "at": due_at, "status": Obligation.Status.OVERDUE}
+        for pk, org_id, _resp, due_at in claimed
+    ])
     return [(pk, org_id, responsible) for pk, org_id, responsible, _due_at in claimed]
 
 

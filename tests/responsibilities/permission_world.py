@@ -65,7 +65,7 @@ def world_user(username: str, grants: list[tuple[str, Organization]] = (), *, su
     else:
         user = User.objects.create_user(username=username, password=None)
     for capability, org in grants:
-        permissions.grant(user, capability, org)
+        permissions.grant(user, capability, org, actor=None)
     return user
 
 

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from reporting.models import Delegation, Report, ReportVersion, Submission
+from responsibilities.log import LogEntry
 from responsibilities.models import (
     DutyItem,
     Notification,
@@ -111,6 +112,9 @@ ADMINISTER_PAGE = {
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 403, 404),
 }
+
+# The accountability log: inspect (纪检巡察) or administer on the organization.
+INSPECT_PAGE = {**ADMINISTER_PAGE, "city_inspector": (200, 200, 200, 200)}
 
 
 def _allowed_as(table: dict[str, tuple[int, ...]], status: int) -> dict[str, tuple[int, ...]]:
@@ -216,6 +220,11 @@ def _signed_pdf_url(w: World, obj: str) -> str:
 
 def _report_token(w: World, obj: str) -> str:
     return f"report-of-{obj}"
+
+
+def _log_entry_url(w: World, obj: str) -> str:
+    entry = LogEntry.objects.get(action="organization.created", object_id=str(w.orgs[obj].pk))
+    return reverse("accountability:log_entry", args=[entry.seq])
 
 
 # An export is its owner's alone (county A's staff here): even an administrator gets 404.
@@ -347,6 +356,9 @@ CASES: dict[str, ObjectCase | PageCase] = {
     ),
     # Verification of a PDF: any logged-in user (what it reveals is scoped, see tests/reporting/test_verify.py).
     "reporting:verify": PageCase(LOGGED_IN_PAGE),
+    # The accountability log (?org= a subtree) and one entry (here: the one recording the organization's creation).
+    "accountability:log": ObjectCase(_org_query("accountability:log"), INSPECT_PAGE, _org_name),
+    "accountability:log_entry": ObjectCase(_log_entry_url, INSPECT_PAGE, _org_name),
 }
 
 # --- every route has a case ---------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -93,9 +92,9 @@ class PermissionPropertyTests(TestCase):
                 if via_group:
                     group, _ = Group.objects.get_or_create(name=f"{who.username}-{node}-{capability}")
                     group.user_set.add(who)
-                    assign_perm(f"responsibilities.{capability}", group, orgs[node])
+                    permissions.grant(group, capability, orgs[node], actor=None)
                 else:
-                    permissions.grant(who, capability, orgs[node])
+                    permissions.grant(who, capability, orgs[node], actor=None)
 
         # Grants sit on the granted organization, so they travel with a moved subtree.
         for node, new_parent in moves:
@@ -133,7 +132,7 @@ class PermissionPropertyTests(TestCase):
         root = User.objects.create_superuser(username="root", password=None)
         inactive = User.objects.create_user(username="gone", is_active=False)
         for node, capability, _via_group in grants:
-            permissions.grant(inactive, capability, orgs[node])
+            permissions.grant(inactive, capability, orgs[node], actor=None)
 
         everything = set(Organization.objects.values_list("pk", flat=True))
         for capability in CAPABILITIES:

@@ -478,14 +478,14 @@ def test_a_failed_job_says_so_and_leaves_no_file(tree, city_staff, monkeypatch, 
 
 
 def test_a_job_whose_owner_lost_the_organization_fails(tree, city_staff):
-    from guardian.shortcuts import remove_perm
+    from responsibilities import permissions
 
     job = ExportJob.objects.create(
         user=city_staff, kind="duties",
         params=ledgers.LedgerParams(kind="duties", organization_id=tree.county_a.pk).as_json(),
     )
-    remove_perm("responsibilities.view", city_staff, tree.city)
-    remove_perm("responsibilities.manage", city_staff, tree.city)
+    permissions.revoke(city_staff, "view", tree.city, actor=None)
+    permissions.revoke(city_staff, "manage", tree.city, actor=None)
 
     ledgers.export_run(job_id=job.pk)
 

@@ -1,0 +1,73 @@
+"""Chinese names for what the log records: actions, object types and payload keys. Other features
+add theirs here (an unknown action or key is shown as written)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "reportversion.signed": _("报告签发"),
+    "submission.submitted": _("报告报送"),
+    "submission.received": _("报告签收"),
+    "submission.returned": _("报告退回"),
+    "delegation.created": _("委托签发"),
+    "delegation.revoked": _("撤销签发委托"),
+    "roleassignment.created": _("登记任职"),
+    "roleassignment.ended": _("结束任职"),
+    "organizationuserpermission.granted": _("授予用户权限"),
+    "organizationuserpermission.revoked": _("撤销用户权限"),
+    "organizationgrouppermission.granted": _("授予用户组权限"),
+    "organizationgrouppermission.revoked": _("撤销用户组权限"),
+    "obligation.completed": _("任务完成"),
+    "obligation.reopened": _("任务重新打开"),
+    "obligation.waived": _("任务免除"),
+    "obligation.overdue": _("任务逾期"),
+    "obligation.evidence_added": _("补充佐证"),
+    "organization.created": _("新建组织"),
+    "organization.moved": _("移动组织"),
+    "organization.person_added": _("登记人员"),
+    "dutyitem.created": _("新增责任清单条目"),
+    "dutyitem.updated": _("修改责任清单条目"),
+    "dutyitem.retired": _("停用责任清单条目"),
+    "dutyitem.pushed": _("下发责任清单条目"),
+}
+
+OBJECT_TYPES = {
+    "reporting.reportversion": _("报告版本"),
+    "reporting.submission": _("报送"),
+    "reporting.delegation": _("签发委托"),
+    "responsibilities.roleassignment": _("任职"),
+    "responsibilities.organizationuserpermission": _("用户授权"),
+    "responsibilities.organizationgrouppermission": _("用户组授权"),
+    "responsibilities.obligation": _("工作任务"),
+    "responsibilities.organization": _("组织"),
+    "responsibilities.dutyitem": _("责任清单条目"),
+}
+
+PAYLOAD_KEYS = {
+    "status": _("状态"),
+    "previous": _("原状态"),
+    "reason": _("理由"),
+    "report": _("报告编号"),
+    "version": _("版本编号"),
+    "number": _("版本"),
+    "title": _("标题"),
+    "doc_number": _("发文字号"),
+    "sha256": _("文件 SHA-256"),
+    "signer": _("签发人"),
+    "delegation": _("委托编号"),
+    "anchor": _("存证锚点"),
+    "to_organization": _("报送至"),
+    "deadline": _("截止日期"),
+    "on_time": _("是否按时"),
+    "delegate": _("受托人"),
+    "start_date": _("起始日期"),
+    "end_date": _("结束日期"),
+    "person": _("人员"),
+    "role": _("角色"),
+    "portfolio": _("分工"),
+    "user": _("用户"),
+    "group": _("用户组"),
+    "capability": _("权限"),
+    "parent": _("上级组织"),
+    "from_parent": _("原上级组织"),
+    "to_parent": _("新上级组织"),
+}
