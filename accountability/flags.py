@@ -104,7 +104,9 @@ def _last_minute(qs: QuerySet[Obligation]) -> QuerySet[Obligation]:
     )
 
 
-def _versions_in_year(qs: QuerySet[ReportVersion], year: int) -> QuerySet[ReportVersion]:
+def versions_in_year(qs: QuerySet[ReportVersion], year: int) -> QuerySet[ReportVersion]:
+    """Signed versions belonging to `year`: their report's period year, or for a report without a
+    period the signing year (Beijing time)."""
     return qs.filter(Q(report__period__startswith=f"{year:04d}") | Q(report__period="", signed_at__year=year))
 
 
@@ -127,7 +129,7 @@ def proxy_meeting_records(organization: Organization, year: int) -> QuerySet[Mee
 def placeholder_versions(organization: Organization, year: int) -> QuerySet[ReportVersion]:
     """模板提示语: `organization`'s signed report versions of `year` whose body still holds a template
     prompt (list them with `template_prompts(version.blocks)`), by signing time."""
-    qs = _versions_in_year(_signed_versions().filter(report__organization=organization), year)
+    qs = versions_in_year(_signed_versions().filter(report__organization=organization), year)
     return _with_placeholders(qs).order_by("signed_at", "pk")
 
 
@@ -163,7 +165,7 @@ def flagged(user, kind: str, *, organization: Organization | None = None, year: 
         via = "report__organization"
         qs = _within(visible(user, Capability.INSPECT, _signed_versions(), via=via), via, organization)
         if year is not None:
-            qs = _versions_in_year(qs, year)
+            qs = versions_in_year(qs, year)
         return _with_placeholders(qs).order_by("-signed_at", "-pk")
     if kind == FlagKind.LAST_MINUTE:
         qs = _within(visible(user, Capability.INSPECT, _obligations(), via="organization"), "organization", organization)
