@@ -16,7 +16,13 @@ import datetime
 
 from django.utils import timezone
 
-from responsibilities.models import EvidenceKind, MeetingRecord, Obligation, Organization, RoleAssignment
+from responsibilities.models import (
+    EvidenceKind,
+    MeetingRecord,
+    Obligation,
+    Organization,
+    RoleAssignment,
+)
 from responsibilities.org.selectors import staff_of, team_on
 from responsibilities.scheduling import services as scheduling
 
