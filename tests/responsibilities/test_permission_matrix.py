@@ -206,6 +206,10 @@ def _job_url(route: str) -> Callable[[World], str]:
     return lambda w: reverse(route, args=[w.export_job.pk])
 
 
+def _bundle_url(route: str) -> Callable[[World], str]:
+    return lambda w: reverse(route, args=[w.bundle_job.pk])
+
+
 def _report_url(route: str) -> Callable[[World, str], str]:
     return lambda w, obj: reverse(route, args=[w.reports[obj].pk])
 
@@ -226,6 +230,10 @@ def _log_entry_url(w: World, obj: str) -> str:
     entry = LogEntry.objects.get(action="organization.created", object_id=str(w.orgs[obj].pk))
     return reverse("accountability:log_entry", args=[entry.seq])
 
+# The inspector's workplace: `inspect` somewhere (403 without); a bundle is its owner's alone (the city's inspector).
+WORKPLACE_PAGE = {**_everyone(403, anonymous=302, admin=200), "city_inspector": 200}
+WORKPLACE_ORG_PAGE = {persona: (status,) * 4 for persona, status in WORKPLACE_PAGE.items()}
+BUNDLE_OWNER_ONLY = {**WORKPLACE_PAGE, "admin": 404}
 
 # An export is its owner's alone (county A's staff here): even an administrator gets 404.
 OWNER_ONLY = _everyone(404, anonymous=302)
@@ -233,7 +241,7 @@ OWNER_ONLY["county_a_staff"] = 200
 
 
 CASES: dict[str, ObjectCase | PageCase] = {
-    "home": PageCase(LOGGED_IN_PAGE),
+    "home": PageCase({**LOGGED_IN_PAGE, "city_inspector": 302}),  # inspect-only: sent to the workplace
     "healthz": PageCase(_everyone(200)),
     "login": PageCase(_everyone(302, anonymous=200)),
     "logout": PageCase(_everyone(302), method="post"),
@@ -359,6 +367,15 @@ CASES: dict[str, ObjectCase | PageCase] = {
     # The accountability log (?org= a subtree) and one entry (here: the one recording the organization's creation).
     "accountability:log": ObjectCase(_org_query("accountability:log"), INSPECT_PAGE, _org_name),
     "accountability:log_entry": ObjectCase(_log_entry_url, INSPECT_PAGE, _org_name),
+    # The inspector's workplace (accountability/workplace): home, 线索 and search (?org= checked with inspect),
+    # the evidence bundle form (POST builds one: tests/responsibilities/test_permission_matrix_inspect.py).
+    "accountability:workplace_home": PageCase(WORKPLACE_PAGE),
+    "accountability:flag_list": ObjectCase(_org_query("accountability:flag_list"), WORKPLACE_ORG_PAGE, _org_name),
+    "accountability:meeting_search": ObjectCase(_org_query("accountability:meeting_search"), WORKPLACE_ORG_PAGE, _org_name),
+    "accountability:bundle_create": ObjectCase(_org_query("accountability:bundle_create"), WORKPLACE_ORG_PAGE, _org_name),
+    "accountability:bundle_job": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_job")),
+    "accountability:bundle_progress": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_progress")),
+    "accountability:bundle_download": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_download")),
 }
 
 # --- every route has a case ---------------------------------------------------------------------
