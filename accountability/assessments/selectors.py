@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from accountability.assessments.services import leaves, may_review
-from accountability.models import Assessment, AssessmentFile, Campaign, Indicator, IndicatorScore, Rubric, Suggestion
+from accountability.models import (
+    Assessment,
+    AssessmentFile,
+    Campaign,
+    Indicator,
+    IndicatorScore,
+    Rubric,
+    Suggestion,
+)
 from responsibilities import permissions
 from responsibilities.models import Capability, Organization
 
@@ -61,6 +69,7 @@ class Row:
     score: IndicatorScore | None
     files: list[AssessmentFile]
     suggestions: list[Suggestion]
+    values: dict = field(default_factory=dict)  # what the form shows: posted input, or the stored score
 
 
 def assessment_rows(assessment: Assessment) -> list[Row]:
@@ -93,6 +102,27 @@ def progress(campaign: Campaign) -> dict[str, int]:
         counts[status] += 1
     counts["total"] = sum(counts.values())
     return counts
+
+
+def with_values(rows: list[Row], data, *, own: bool) -> list[Row]:
+    """Fill each row's form values: the posted input when re-showing a refused form (nothing typed is lost),
+    else the stored self-assessment (`own`) or the assessor's score, which starts from the self-assessment."""
+    for row in rows:
+        pk, score = row.indicator.pk, row.score
+        if data is not None:
+            row.values = {"points": data.get(f"points_{pk}", ""), "occ": data.get(f"occ_{pk}", ""),
+                          "veto": data.get(f"veto_{pk}") == "on", "note": data.get(f"note_{pk}", "")}
+        elif score is None:
+            row.values = {"points": None, "occ": None, "veto": False, "note": ""}
+        elif own:
+            row.values = {"points": score.self_points, "occ": score.self_occurrences, "veto": score.self_veto,
+                          "note": score.self_note}
+        else:
+            scored = row.score.points is not None or row.score.occurrences is not None or row.score.comment
+            row.values = {"points": score.points if score.points is not None else score.self_points,
+                          "occ": score.occurrences, "veto": score.veto if scored else score.self_veto,
+                          "note": score.comment}
+    return rows
 
 
 __all__ = ["may_review"]

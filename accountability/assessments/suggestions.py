@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import Assessment, Indicator, Suggestion
+from reporting.document import in_document_language
 from responsibilities import log
 from responsibilities.models import Obligation
-from reporting.document import in_document_language
 from responsibilities.periods import Period
 
 CODES = {

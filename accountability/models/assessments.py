@@ -261,6 +261,9 @@ class IndicatorScore(models.Model):
             models.UniqueConstraint(fields=["assessment", "indicator"], name="indicator_score_one_per_leaf"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.indicator}"
+
     @property
     def permission_organization(self) -> Organization:
         return self.assessment.organization

@@ -148,3 +148,15 @@ def parse_workbook(data: bytes) -> list[tuple[str, list[tuple]]]:
     if errors:
         raise RubricImportError(errors)
     return tree
+
+
+def rubric_import(*, organization, year: int, data: bytes, actor) -> Rubric:
+    """Import the sheet as `organization`'s rubric for `year`: replaces the indicators of an existing rubric
+    not yet used by a campaign, or creates it. Raises RubricImportError (nothing written) or ValidationError."""
+    from accountability.rubrics.services import rubric_create, rubric_replace
+
+    tree = parse_workbook(data)
+    existing = Rubric.objects.filter(organization=organization, year=year).first()
+    if existing is not None:
+        return rubric_replace(rubric=existing, tree=tree, actor=actor)
+    return rubric_create(organization=organization, year=year, actor=actor, tree=tree)

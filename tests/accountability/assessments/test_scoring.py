@@ -2,7 +2,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from accountability.assessments.scoring import Thresholds, awarded_score, deduction_score, grade, rank, total
+from accountability.assessments.scoring import (
+    Thresholds,
+    awarded_score,
+    deduction_score,
+    grade,
+    rank,
+    total,
+)
 
 
 @pytest.mark.parametrize(("points", "awarded", "expected"), [
