@@ -128,10 +128,13 @@ def parse_workbook(data: bytes) -> list[tuple[str, list[tuple]]]:
             errors.append(_("第 %(row)s 行：“评分方式”应为“评分”“扣分”或“一票否决”，现为“%(value)s”。") % {
                 "row": number, "value": method_text})
             continue
+        before = len(errors)
         points = _decimal(cell("分值"), number, "分值", errors, required=method != "veto") or Decimal("0")
         per = _decimal(cell("每次扣分"), number, "每次扣分", errors, required=method == "deduct")
         cap = _decimal(cell("上限"), number, "上限", errors, required=False)
-        for problem in leaf_problems(name=name or "-", method=method, points=points, per_occurrence=per, cap=cap):
+        problems = [] if len(errors) > before else leaf_problems(
+            name=name or "-", method=method, points=points, per_occurrence=per, cap=cap)
+        for problem in problems:
             errors.append(_("第 %(row)s 行：%(problem)s") % {"row": number, "problem": problem})
         if method != "deduct":
             per, cap = None, None
