@@ -86,8 +86,7 @@ def test_review_publish_and_bulletin_pdf(w, tmp_path):
     city = _client(w.city_staff)
     a, b = w.assessment(w.county_a), w.assessment(w.county_b)
     assert city.post(reverse("accountability:assessment_review", args=[a.pk]), _form(a)).status_code == 302
-    deductions = {code: n for code, n in
-                  (("quarterly_analysis", 4), ("leadership_study", 2), ("half_year_report", 2), ("timely_records", 3))}
+    deductions = {"quarterly_analysis": 4, "leadership_study": 2, "half_year_report": 2, "timely_records": 3}
     occ = {f"occ_{i.pk}": str(deductions[i.code]) for i in Indicator.objects.filter(
         rubric=w.campaign.rubric, code__in=deductions)}  # 8 + 8 + 6 + 3 = 25 points off
     assert city.post(reverse("accountability:assessment_review", args=[b.pk]), {**_form(b), **occ}).status_code == 302

@@ -12,7 +12,13 @@ from openpyxl import Workbook, load_workbook
 
 from accountability.models import Indicator, Rubric
 from accountability.rubrics import services
-from accountability.rubrics.excel import HEADERS, RubricImportError, parse_workbook, rubric_import, rubric_workbook
+from accountability.rubrics.excel import (
+    HEADERS,
+    RubricImportError,
+    parse_workbook,
+    rubric_import,
+    rubric_workbook,
+)
 from tests.factories import make_org, make_user
 
 pytestmark = pytest.mark.django_db
