@@ -4,6 +4,7 @@ from django.urls import path
 
 from accountability.assessments import views as assessments
 from accountability.rubrics import views as rubrics
+from accountability.workplace import views as workplace_views
 
 app_name = "accountability"
 
@@ -29,4 +30,12 @@ urlpatterns: list = [
     path("rubrics/<int:pk>/export.xlsx", rubrics.rubric_export, name="rubric_export"),
     path("rubrics/indicators/<int:pk>/edit/", rubrics.indicator_edit, name="indicator_edit"),
     path("rubrics/indicators/<int:pk>/remove/", rubrics.indicator_remove, name="indicator_remove"),
+    # The inspector's workplace (纪检巡察工作台): home, 线索, meeting search, evidence bundles.
+    path("inspection/", workplace_views.workplace_home, name="workplace_home"),
+    path("inspection/flags/", workplace_views.flag_list, name="flag_list"),
+    path("inspection/search/", workplace_views.meeting_search, name="meeting_search"),
+    path("inspection/bundles/", workplace_views.bundle_create, name="bundle_create"),
+    path("inspection/bundles/<int:pk>/", workplace_views.bundle_job, name="bundle_job"),
+    path("inspection/bundles/<int:pk>/progress/", workplace_views.bundle_progress, name="bundle_progress"),
+    path("inspection/bundles/<int:pk>/download/", workplace_views.bundle_download, name="bundle_download"),
 ]

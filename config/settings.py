@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "responsibilities.context_processors.current_user",
+                "accountability.workplace.context_processors.inspector",
             ],
         },
     },
@@ -212,6 +213,13 @@ if not ZEREN_BASE_URL.startswith(("https://", "http://")):
     )
 # Days before a deadline on which reminders go out (moved to the previous working day on a rest day).
 ZEREN_REMINDER_DAYS = [int(d) for d in env_list("ZEREN_REMINDER_DAYS", ["14", "7", "3", "1"])]
+# The inspector's 补录 flag (accountability/flags.py): a meeting record entered more than this many
+# days after the meeting (登记日期 − 会议日期, calendar days, Beijing time).
+ZEREN_LATE_ENTRY_DAYS = env_int("ZEREN_LATE_ENTRY_DAYS", 30)
+# The largest evidence bundle an inspector may build (accountability/workplace/services.py), in bytes.
+ZEREN_BUNDLE_MAX_BYTES = env_int("ZEREN_BUNDLE_MAX_BYTES", 512 * 1024 * 1024)
+# Where an inspect-only user lands after login and from the home link (config/home.py): a URL name.
+ZEREN_INSPECTOR_HOME = "accountability:workplace_home"
 
 # Fonts of the GB/T 9704 PDFs (reporting/pdf.py), by role: title 小标宋, body 仿宋, heiti 黑体,
 # kaiti 楷体, songti 宋体 (page numbers). Each is a fontconfig family, with ":bold" for the bold

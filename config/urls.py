@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from config import healthz as config_healthz
+from config import home as config_home
 from config.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
-from responsibilities.org import views as org_views
 
 
 def _superuser_only(request) -> bool:
@@ -22,7 +22,7 @@ admin.site.site_title = _("责任制台账")
 admin.site.index_title = _("系统管理")
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", config_home.home, name="home"),
     path("healthz", config_healthz.healthz, name="healthz"),
     path(
         "accounts/login/",

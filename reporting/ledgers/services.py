@@ -423,12 +423,14 @@ def ledger_open(*, user, params: LedgerParams, organization: Organization) -> Le
 
 def recent_jobs(user, *, limit: int = 10) -> models.QuerySet[ExportJob]:
     since = timezone.now() - datetime.timedelta(days=JOB_KEEP_DAYS)
-    return ExportJob.objects.filter(user=user, created_at__gte=since).order_by("-created_at")[:limit]
+    return ExportJob.objects.filter(user=user, kind__in=LedgerKind.values, created_at__gte=since).order_by(
+        "-created_at")[:limit]
 
 
 def job_of(user, pk: int) -> ExportJob | None:
-    """The user's own export job, or None: nobody sees another user's exports."""
-    return ExportJob.objects.filter(pk=pk, user=user).first()
+    """The user's own ledger export job, or None: nobody sees another user's exports. Jobs of other
+    kinds (the inspectors' evidence bundles, which reuse ExportJob) have pages of their own."""
+    return ExportJob.objects.filter(pk=pk, user=user, kind__in=LedgerKind.values).first()
 
 
 def job_ledger(job: ExportJob) -> Ledger | None:
@@ -471,25 +473,38 @@ def export_path(job: ExportJob) -> Path | None:
 @transaction.atomic
 def export_job_create(*, user, params: LedgerParams) -> ExportJob:
     """Record the export and queue it once the row is committed (the worker must be able to see it)."""
+    from reporting import tasks  # the task module imports this one
+
     job = ExportJob.objects.create(user=user, kind=params.kind, params=params.as_json())
-    transaction.on_commit(partial(_enqueue, job.pk))
+    transaction.on_commit(partial(job_enqueue, job.pk, tasks.export_ledger))
     return job
 
 
-def _enqueue(job_id: int) -> None:
+def job_enqueue(job_id: int, task) -> None:
+    """Queue `task(job_id)` (a Celery task); without a broker the job would wait forever, so it
+    fails with a message its page shows instead. Call it from transaction.on_commit."""
     try:
-        from reporting import tasks  # the task module imports this one
-
-        tasks.export_ledger.delay(job_id)
+        task.delay(job_id)
     except Exception:
-        # Without a broker the job would wait forever: say so on its page instead.
-        log.exception("could not queue ledger export %s", job_id)
-        _finish(job_id, status=ExportJob.Status.FAILED, error="任务队列暂不可用，请稍后重试。",
-                only_if=ExportJob.Status.PENDING)
+        log.exception("could not queue export job %s", job_id)
+        job_finish(job_id, status=ExportJob.Status.FAILED, error="任务队列暂不可用，请稍后重试。",
+                   only_if=ExportJob.Status.PENDING)
 
 
-def _finish(job_id: int, *, status: str, only_if: str = ExportJob.Status.RUNNING, **fields) -> None:
+def job_finish(job_id: int, *, status: str, only_if: str = ExportJob.Status.RUNNING, **fields) -> None:
+    """End a job (done or failed, with `fields` such as file_name, total, error) if it is still `only_if`."""
     ExportJob.objects.filter(pk=job_id, status=only_if).update(status=status, finished_at=timezone.now(), **fields)
+
+
+def job_claim(job_id: int) -> ExportJob | None:
+    """Claim a queued job for running (pending → running), or one left running past JOB_TIMEOUT by a
+    worker that died; None when another delivery has it or it is finished. Every background export
+    (ledgers, evidence bundles) starts with this, so a duplicate delivery does nothing."""
+    abandoned = Q(status=ExportJob.Status.RUNNING, created_at__lt=timezone.now() - JOB_TIMEOUT)
+    claimed = ExportJob.objects.filter(Q(status=ExportJob.Status.PENDING) | abandoned, pk=job_id).update(
+        status=ExportJob.Status.RUNNING, done=0
+    )
+    return ExportJob.objects.select_related("user").get(pk=job_id) if claimed else None
 
 
 def export_run(*, job_id: int) -> None:
@@ -501,16 +516,12 @@ def export_run(*, job_id: int) -> None:
     The workbook is written to a hidden part file and renamed into place only when
     complete, so a failed job never leaves a half file behind a download link.
     """
-    abandoned = Q(status=ExportJob.Status.RUNNING, created_at__lt=timezone.now() - JOB_TIMEOUT)
-    claimed = ExportJob.objects.filter(Q(status=ExportJob.Status.PENDING) | abandoned, pk=job_id).update(
-        status=ExportJob.Status.RUNNING, done=0
-    )
-    if not claimed:
+    job = job_claim(job_id)
+    if job is None:
         return
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
     ledger = job_ledger(job)
     if ledger is None:
-        _finish(job_id, status=ExportJob.Status.FAILED, error="所选组织已不存在，或您已无权查看该组织。")
+        job_finish(job_id, status=ExportJob.Status.FAILED, error="所选组织已不存在，或您已无权查看该组织。")
         return
 
     name = f"{secrets.token_hex(16)}.xlsx"
@@ -526,7 +537,7 @@ def export_run(*, job_id: int) -> None:
     except Exception:
         log.exception("ledger export %s failed", job_id)
         part.unlink(missing_ok=True)
-        _finish(job_id, status=ExportJob.Status.FAILED, error="导出失败，请稍后重试或缩小筛选范围。")
+        job_finish(job_id, status=ExportJob.Status.FAILED, error="导出失败，请稍后重试或缩小筛选范围。")
         return
     # Rows may have come or gone since the count: the file is the truth.
-    _finish(job_id, status=ExportJob.Status.DONE, total=written, done=written, file_name=name)
+    job_finish(job_id, status=ExportJob.Status.DONE, total=written, done=written, file_name=name)

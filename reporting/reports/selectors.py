@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,6 +18,31 @@ from responsibilities.periods import Period
 from responsibilities.permissions import Capability, visible
 
 MEETING_SYSTEMS = ("special_study", "analysis", "theory_study", "joint_meeting")
+
+
+# A template prompt (模板提示语): a paragraph that is nothing but a full-width parenthesised instruction
+# beginning with 请, as the draft templates write them (reporting/reports/services.py _default_blocks,
+# reporting/board/services.py): 「（请列明下一步的工作措施。）」. Leading/trailing whitespace is ignored;
+# a prompt followed or preceded by the drafter's own text in the same paragraph is not one.
+_TEMPLATE_PROMPT = re.compile(r"（请[^（）]*）")
+
+
+def template_prompts(blocks) -> list[str]:
+    """The template prompts still standing in a report body, in order (duplicates kept).
+
+    `blocks` is a version's body as stored: [{"level": 0-4, "text": "..."}, ...]; anything else in
+    the list (or a non-list) is ignored. Returns the prompt texts, e.g. ["（请列明下一步的工作措施。）"],
+    or [] when none is left. The one predicate for "signed with placeholder text": the inspector's
+    flag (accountability/flags.py) and the signing guard (issue #9) both ask it.
+    """
+    if not isinstance(blocks, list):
+        return []
+    found = []
+    for block in blocks:
+        text = block.get("text") if isinstance(block, dict) else None
+        if isinstance(text, str) and _TEMPLATE_PROMPT.fullmatch(text.strip()):
+            found.append(text.strip())
+    return found
 
 
 def reports_visible(user, capability: str = Capability.VIEW) -> QuerySet[Report]:

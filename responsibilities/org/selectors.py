@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet  # noqa: E402
+from django.db.models import Exists, Q, QuerySet  # noqa: E402
 from django.utils import timezone
 
 from responsibilities.models import (  # noqa: E402
@@ -112,6 +112,24 @@ def staffed_organization_ids(user) -> set[int]:
     if user is None or not user.is_authenticated:
         return set()
     return {org_id for org_id, _user_id in _staff_grants(user=user)}
+
+
+def holds_staff_grant(*, organization, user) -> Q:
+    """A query condition: `user` holds the staff grant on `organization` itself (`manage`, directly or
+    through a group), for filtering rows by who acted for which organization.
+
+    `organization` and `user` are expressions on the outer query, e.g.
+    OuterRef("obligation__organization") and OuterRef("created_by"). The grants of `staff_of`
+    without its "active today" condition: someone who was staff when they acted still is after
+    their account is deactivated. Grants keep no history, so a grant revoked since no longer counts.
+    """
+    direct = OrganizationUserPermission.objects.filter(
+        permission__codename=STAFF_CAPABILITY, content_object=organization, user=user
+    )
+    via_group = OrganizationGroupPermission.objects.filter(
+        permission__codename=STAFF_CAPABILITY, content_object=organization, group__user=user
+    )
+    return Q(Exists(direct)) | Q(Exists(via_group))
 
 
 def team_assignments_on(organization: Organization | int, day: datetime.date) -> QuerySet[RoleAssignment]:
