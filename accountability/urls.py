@@ -3,6 +3,8 @@
 from django.urls import path
 
 from accountability.log import views as log_views
+from accountability.assessments import views as assessments
+from accountability.rubrics import views as rubrics
 from accountability.workplace import views as workplace_views
 
 app_name = "accountability"
@@ -11,6 +13,27 @@ urlpatterns: list = [
     # log: the tamper-evident accountability log (问责日志), for inspectors.
     path("log/", log_views.log_list, name="log"),
     path("log/<int:seq>/", log_views.log_entry, name="log_entry"),
+    # -- assessments (检查考核) ------------------------------------------------------------------
+    path("assessments/", assessments.campaign_list, name="campaign_list"),
+    path("assessments/new/", assessments.campaign_create, name="campaign_create"),
+    path("assessments/<int:pk>/", assessments.campaign_detail, name="campaign_detail"),
+    path("assessments/<int:pk>/results/", assessments.campaign_results, name="campaign_results"),
+    path("assessments/<int:pk>/publish/", assessments.campaign_publish, name="campaign_publish"),
+    path("assessments/<int:pk>/bulletin.pdf", assessments.campaign_bulletin, name="campaign_bulletin"),
+    path("assessments/entries/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path("assessments/entries/<int:pk>/self/", assessments.assessment_self, name="assessment_self"),
+    path("assessments/entries/<int:pk>/review/", assessments.assessment_review, name="assessment_review"),
+    path("assessments/entries/<int:pk>/suggest/", assessments.assessment_suggest, name="assessment_suggest"),
+    path("assessments/suggestions/<int:pk>/decide/", assessments.suggestion_decide, name="suggestion_decide"),
+    path("assessments/files/<int:pk>/", assessments.assessment_file, name="assessment_file"),
+    path("rubrics/", rubrics.rubric_list, name="rubric_list"),
+    path("rubrics/new/", rubrics.rubric_create, name="rubric_create"),
+    path("rubrics/import/", rubrics.rubric_import_view, name="rubric_import"),
+    path("rubrics/<int:pk>/", rubrics.rubric_detail, name="rubric_detail"),
+    path("rubrics/<int:pk>/indicators/", rubrics.indicator_add, name="indicator_add"),
+    path("rubrics/<int:pk>/export.xlsx", rubrics.rubric_export, name="rubric_export"),
+    path("rubrics/indicators/<int:pk>/edit/", rubrics.indicator_edit, name="indicator_edit"),
+    path("rubrics/indicators/<int:pk>/remove/", rubrics.indicator_remove, name="indicator_remove"),
     # The inspector's workplace (纪检巡察工作台): home, 线索, meeting search, evidence bundles.
     path("inspection/", workplace_views.workplace_home, name="workplace_home"),
     path("inspection/flags/", workplace_views.flag_list, name="flag_list"),

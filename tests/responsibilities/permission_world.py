@@ -33,6 +33,7 @@ from responsibilities.models import (
 from responsibilities.org import services as org_services
 from responsibilities.periods import Period
 from responsibilities.work import services as work_services
+from tests.accountability.assessments.matrix_world import AssessObjects, build_assessments
 
 D = datetime.date
 
@@ -56,6 +57,7 @@ class World:
     submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
     delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
     bundle_job: ExportJob | None = None  # a finished evidence bundle owned by the city's inspector
+    assess: AssessObjects | None = None  # rubrics, campaigns, assessments, suggestions, files (检查考核)
 
 
 def world_user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
@@ -173,7 +175,8 @@ def build_world() -> World:
     return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
                  evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
                  reports=reports, submissions=submissions, delegations=delegations,
-                 bundle_job=_finished_bundle(users["city_inspector"], county_a))
+                 bundle_job=_finished_bundle(users["city_inspector"], county_a),
+                 assess=build_assessments(orgs, users["admin"]))
 
 
 def _finished_bundle(user, organization: Organization) -> ExportJob:
