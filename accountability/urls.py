@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from accountability.log import views as log_views
 from accountability.assessments import views as assessments
+from accountability.log import views as log_views
 from accountability.rubrics import views as rubrics
 from accountability.workplace import views as workplace_views
 
