@@ -46,8 +46,8 @@ def _county_b_staff(organization: Organization):
         user.set_unusable_password()
         user.save()
     if not permissions.can(user, Capability.MANAGE, organization):
-        permissions.grant(user, Capability.VIEW, organization)
-        permissions.grant(user, Capability.MANAGE, organization)
+        permissions.grant(user, Capability.VIEW, organization, actor=None)
+        permissions.grant(user, Capability.MANAGE, organization, actor=None)
     return user
 
 
