@@ -56,11 +56,11 @@ class BundleForm(forms.Form):
                                  error_messages={"required": _("请选择组织。"), "invalid": _("请选择组织。")})
     year = _year_field(required=True)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, organization: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["year"] = _year_field(required=True)
-        choices = organization_choices(user, Capability.INSPECT)
+        choices = organization_choices(user, Capability.INSPECT, include=organization)
         self.fields["organization"].widget.choices = [("", _("— 请选择 —")), *choices]
 
     def clean_organization(self) -> Organization:

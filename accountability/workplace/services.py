@@ -311,8 +311,10 @@ def _write_bundle(job: ExportJob, organization: Organization, year: int, target:
 def bundle_run(*, job_id: int) -> None:
     """Build a queued bundle (the task `build_evidence_bundle` calls this). Claims the job first, as
     the ledger exports do; publishes the file and appends the manifest's hash to the log together."""
+    if not ExportJob.objects.filter(pk=job_id, kind=BUNDLE_KIND).exists():
+        return  # not a bundle: never claim another kind of job
     job = ledgers.job_claim(job_id)
-    if job is None or job.kind != BUNDLE_KIND:
+    if job is None:
         return
     organization = bundle_organization(job)
     if organization is None:

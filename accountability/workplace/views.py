@@ -105,7 +105,7 @@ def bundle_create(request: HttpRequest) -> HttpResponse:
         initial = {"year": selectors.recent_years()[0]}
         if organization is not None:
             initial["organization"] = organization.pk
-        form, status = BundleForm(user=request.user, initial=initial), 200
+        form, status = BundleForm(user=request.user, organization=organization, initial=initial), 200
     return render(request, "accountability/workplace/bundle_form.html", {
         "form": form, "bundles": services.bundle_jobs(request.user), "keep_days": ledgers.JOB_KEEP_DAYS,
         "max_mb": services.max_bytes() // (1024 * 1024),

@@ -33,7 +33,7 @@ from responsibilities.models import (
     WorkSystem,
     WorkSystemOverride,
 )
-from responsibilities.org.selectors import team_assignments_on
+from responsibilities.org.selectors import staff_of, team_assignments_on
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.scheduling import services as scheduling
 from responsibilities.work import services as work
@@ -114,7 +114,10 @@ def _team(org_id: int, day: datetime.date) -> tuple[Person | None, list[Person]]
     return chair, people
 
 
-def _complete(ob: Obligation, held_on: datetime.date, actor) -> None:
+def _complete(ob: Obligation, held_on: datetime.date, actor, clerks: dict[int, int] | None = None) -> None:
+    """Complete `ob` on `held_on` with its evidence. A meeting record is entered on the meeting's day
+    by the organization's own staff (`clerks`: organization id → user id) where it has an account,
+    else by `actor` (the city's staff entering for it: what the inspectors' 代填 flag shows)."""
     label = Period.parse(ob.period).label
     system = ob.work_system
     if system.evidence == EvidenceKind.MEETING:
@@ -127,9 +130,12 @@ def _complete(ob: Obligation, held_on: datetime.date, actor) -> None:
                 obligation=ob, held_on=day, place=f"{ob.organization.name}会议室", chair=chair,
                 topic=_TOPICS.get(system.code, system.name).format(label=label),
                 discussion="传达学习上级有关精神，分析本单位意识形态工作情况，查找问题并研究改进措施。",
-                decisions="明确责任分工，落实整改措施，按期报告进展。", created_by=actor,
+                decisions="明确责任分工，落实整改措施，按期报告进展。",
+                created_by_id=(clerks or {}).get(ob.organization_id, getattr(actor, "pk", None)),
             )
             meeting.attendees.set(people)
+            # Entered the day it was held (not when the demo was loaded: that would be 补录).
+            MeetingRecord.objects.filter(pk=meeting.pk).update(created_at=scheduling.local_moment(day, 12))
     else:
         title = _DOCUMENTS.get(system.code, "{org}{label}工作材料.pdf").format(
             org=ob.organization.short_name or ob.organization.name, label=label
@@ -152,6 +158,7 @@ def seed_work(
     periods += scheduling.periods_to_generate(today)
     counts["obligations"] = scheduling.obligations_generate(periods=set(periods), organizations=organizations)
     done = 0
+    clerks = {org_id: min(users) for org_id, users in staff_of(organizations).items()}
     pending = (
         Obligation.objects.filter(organization__in=organizations, status=Obligation.Status.OPEN,
                                   period_start__year=DEMO_YEAR, completed_at__isnull=True, due_date__isnull=False)
@@ -163,10 +170,10 @@ def seed_work(
         roll = _roll(ob)
         if ob.due_date < today:
             if roll < 72:  # on time
-                _complete(ob, max(ob.period_start, ob.due_date - datetime.timedelta(days=3 + roll % 20)), actor)
+                _complete(ob, max(ob.period_start, ob.due_date - datetime.timedelta(days=3 + roll % 20)), actor, clerks)
             elif roll < 82:  # late
                 late = min(today - datetime.timedelta(days=1), ob.due_date + datetime.timedelta(days=2 + roll % 12))
-                _complete(ob, late, actor)
+                _complete(ob, late, actor, clerks)
             elif roll < 85:
                 work.obligation_waive(obligation=ob, actor=actor, reason="机构调整，本期工作并入上级组织统一开展",
                                       at=scheduling.local_moment(ob.due_date))
@@ -174,7 +181,7 @@ def seed_work(
                 continue
             done += 1
         elif ob.period_start <= today and roll < 30:  # some current work finished early
-            _complete(ob, max(ob.period_start, today - datetime.timedelta(days=1 + roll % 5)), actor)
+            _complete(ob, max(ob.period_start, today - datetime.timedelta(days=1 + roll % 5)), actor, clerks)
             done += 1
     counts["completed"] = done
     counts["overdue"] = scheduling.sweep_overdue()

@@ -56,6 +56,7 @@ class World:
     reports: dict[str, Report] = field(default_factory=dict)  # a draft half-year report per organization
     submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
     delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
+    bundle_job: ExportJob | None = None  # a finished evidence bundle owned by the city's inspector
     assess: AssessObjects | None = None  # rubrics, campaigns, assessments, suggestions, files (检查考核)
 
 
@@ -174,7 +175,16 @@ def build_world() -> World:
     return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
                  evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
                  reports=reports, submissions=submissions, delegations=delegations,
+                 bundle_job=_finished_bundle(users["city_inspector"], county_a),
                  assess=build_assessments(orgs, users["admin"]))
+
+
+def _finished_bundle(user, organization: Organization) -> ExportJob:
+    """An evidence bundle marked built, its file written directly (the matrix asks who may open it)."""
+    name = f"bundle-{organization.pk}.zip"
+    (ledgers.exports_dir() / name).write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty ZIP
+    return ExportJob.objects.create(user=user, kind="evidence_bundle", status=ExportJob.Status.DONE, total=0,
+                                    params={"organization_id": organization.pk, "year": 2026}, file_name=name)
 
 
 def client_for(world: World, persona: str) -> Client:

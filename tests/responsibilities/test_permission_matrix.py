@@ -30,6 +30,7 @@ from responsibilities.models import (
 )
 from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
+from tests.accountability.assessments.matrix_cases import add_assessment_cases
 from tests.responsibilities.permission_world import World, client_for, world_user
 
 D = datetime.date
@@ -202,6 +203,10 @@ def _job_url(route: str) -> Callable[[World], str]:
     return lambda w: reverse(route, args=[w.export_job.pk])
 
 
+def _bundle_url(route: str) -> Callable[[World], str]:
+    return lambda w: reverse(route, args=[w.bundle_job.pk])
+
+
 def _report_url(route: str) -> Callable[[World, str], str]:
     return lambda w, obj: reverse(route, args=[w.reports[obj].pk])
 
@@ -218,13 +223,18 @@ def _report_token(w: World, obj: str) -> str:
     return f"report-of-{obj}"
 
 
+# The inspector's workplace: `inspect` somewhere (403 without); a bundle is its owner's alone (the city's inspector).
+INSPECT_PAGE = {**_everyone(403, anonymous=302, admin=200), "city_inspector": 200}
+INSPECT_ORG_PAGE = {persona: (status,) * 4 for persona, status in INSPECT_PAGE.items()}
+BUNDLE_OWNER_ONLY = {**INSPECT_PAGE, "admin": 404}
+
 # An export is its owner's alone (county A's staff here): even an administrator gets 404.
 OWNER_ONLY = _everyone(404, anonymous=302)
 OWNER_ONLY["county_a_staff"] = 200
 
 
 CASES: dict[str, ObjectCase | PageCase] = {
-    "home": PageCase(LOGGED_IN_PAGE),
+    "home": PageCase({**LOGGED_IN_PAGE, "city_inspector": 302}),  # inspect-only: sent to the workplace
     "healthz": PageCase(_everyone(200)),
     "login": PageCase(_everyone(302, anonymous=200)),
     "logout": PageCase(_everyone(302), method="post"),
@@ -347,58 +357,20 @@ CASES: dict[str, ObjectCase | PageCase] = {
     ),
     # Verification of a PDF: any logged-in user (what it reveals is scoped, see tests/reporting/test_verify.py).
     "reporting:verify": PageCase(LOGGED_IN_PAGE),
+    # The inspector's workplace (accountability/workplace): home, 线索 and search (?org= checked with inspect),
+    # the evidence bundle form (POST builds one: tests/responsibilities/test_permission_matrix_inspect.py).
+    "accountability:workplace_home": PageCase(INSPECT_PAGE),
+    "accountability:flag_list": ObjectCase(_org_query("accountability:flag_list"), INSPECT_ORG_PAGE, _org_name),
+    "accountability:meeting_search": ObjectCase(_org_query("accountability:meeting_search"), INSPECT_ORG_PAGE, _org_name),
+    "accountability:bundle_create": ObjectCase(_org_query("accountability:bundle_create"), INSPECT_ORG_PAGE, _org_name),
+    "accountability:bundle_job": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_job")),
+    "accountability:bundle_progress": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_progress")),
+    "accountability:bundle_download": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_download")),
 }
 
-# --- accountability: assessments (检查考核) ------------------------------------------------------
-# campaigns[obj] are run by the organization; assessments[obj] are its own, in its parent's campaign. Reviewing
-# takes manage on the assessing organization (never scoring oneself), self-assessing manage on the assessed one
-# and not on the assessor (no filling in from above). An unpublished 通报 is the assessor's preview only.
-SELF_PAGE = {"anonymous": (302,) * 4, "admin": (403,) * 4, "city_inspector": (403,) * 4,
-             "city_staff": (403, 403, 403, 200), "county_a_staff": (200, 403, 404, 404),
-             "county_a_secretary": (403, 403, 404, 404), "sibling_user": (404, 404, 200, 404)}
+# --- accountability: assessments (检查考核): entries and their tables in tests/accountability/assessments/matrix_cases.py
+add_assessment_cases(globals())
 
-
-def _assess_url(route: str, kind: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(f"accountability:{route}", args=[getattr(w.assess, kind)[obj].pk])
-
-
-def _runner(w: World, obj: str) -> str:
-    return w.assess.campaigns[obj].organization.name
-
-
-CASES.update({
-    "accountability:campaign_list": PageCase(LOGGED_IN_PAGE),
-    "accountability:campaign_create": ObjectCase(_org_query("accountability:campaign_create"), MANAGE_PAGE, _org_name),
-    "accountability:campaign_detail": ObjectCase(_assess_url("campaign_detail", "campaigns"), VIEW_PAGE, _runner),
-    "accountability:campaign_results": ObjectCase(_assess_url("campaign_results", "campaigns"), VIEW_PAGE, _runner),
-    "accountability:campaign_publish": ObjectCase(_assess_url("campaign_publish", "campaigns"), MANAGE_PAGE, _runner),
-    "accountability:campaign_bulletin": ObjectCase(
-        _assess_url("campaign_bulletin", "campaigns"), VIEW_PAGE, lambda w, obj: "%PDF"),
-    "accountability:assessment_detail": ObjectCase(
-        _assess_url("assessment_detail", "assessments"), VIEW_PAGE, _org_name),
-    "accountability:assessment_self": ObjectCase(_assess_url("assessment_self", "assessments"), SELF_PAGE, _org_name),
-    "accountability:assessment_review": ObjectCase(
-        _assess_url("assessment_review", "assessments"), RECEIVE_PAGE, _org_name),
-    # Not self-assessed yet: the service refuses with a message and redirects to the review page.
-    "accountability:assessment_suggest": ObjectCase(
-        _assess_url("assessment_suggest", "assessments"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"),
-    "accountability:suggestion_decide": ObjectCase(
-        _assess_url("suggestion_decide", "suggestions"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"),
-    "accountability:assessment_file": ObjectCase(
-        _assess_url("assessment_file", "files"), VIEW_PAGE, lambda w, obj: f"assessment-file-of-{obj}"),
-    "accountability:rubric_list": ObjectCase(_org_query("accountability:rubric_list"), VIEW_PAGE, _org_name),
-    "accountability:rubric_create": ObjectCase(
-        _org_query("accountability:rubric_create"), MANAGE_POST, _org_name, method="post"),
-    "accountability:rubric_import": ObjectCase(_org_query("accountability:rubric_import"), MANAGE_PAGE, _org_name),
-    "accountability:rubric_detail": ObjectCase(_assess_url("rubric_detail", "rubrics"), VIEW_PAGE, _org_name),
-    "accountability:rubric_export": ObjectCase(
-        _assess_url("rubric_export", "rubrics"), VIEW_PAGE, lambda w, obj: "PK\x03\x04"),
-    "accountability:indicator_add": ObjectCase(
-        _assess_url("indicator_add", "rubrics"), MANAGE_POST, _org_name, method="post"),
-    "accountability:indicator_edit": ObjectCase(_assess_url("indicator_edit", "indicators"), MANAGE_PAGE, _org_name),
-    "accountability:indicator_remove": ObjectCase(
-        _assess_url("indicator_remove", "indicators"), MANAGE_PAGE, _org_name),
-})
 
 # --- every route has a case ---------------------------------------------------------------------
 

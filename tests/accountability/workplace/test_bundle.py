@@ -153,3 +153,13 @@ def test_the_form_refuses_an_organization_outside_the_inspect_scope(tree, record
     assert response.status_code == 400
     assert "所选组织不存在或不在您的检查范围内。" in response.content.decode()
     assert not ExportJob.objects.exists()
+
+
+def test_the_bundle_task_leaves_other_kinds_of_job_alone(county_a_staff, tree):
+    job = ExportJob.objects.create(user=county_a_staff, kind="obligations",
+                                   params={"kind": "obligations", "organization_id": tree.county_a.pk})
+
+    bundles.bundle_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "pending"
