@@ -17,8 +17,8 @@ from accountability.assessments.forms import CampaignForm, DecisionForm, parse_e
 from accountability.assessments.scoring import Thresholds
 from accountability.models import Assessment, AssessmentFile, Campaign, Suggestion
 from responsibilities.models import Capability
-from responsibilities.permissions import can, get_for, has_any, organization_from, require
-from responsibilities.work.uploads import stored_path
+from responsibilities.permissions import can, get_for, has_any, organization_from
+from responsibilities.work.uploads import stored_file_response
 
 log = logging.getLogger(__name__)
 
@@ -261,15 +261,5 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for(request.user, Capability.VIEW, AssessmentFile.objects.select_related("assessment__organization"),
                        pk=pk)
-    require(request.user, Capability.VIEW, evidence.assessment)
-    try:
-        file = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError as exc:
-        log.error("assessment file %s is missing", evidence.stored_name)
-        raise Http404(_("文件已不存在，请联系系统管理员。")) from exc
-    response = FileResponse(file, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(stored_name=evidence.stored_name, filename=evidence.original_name,
+                                content_type=evidence.content_type, what=f"assessment {evidence.assessment_id}")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +22,7 @@ from responsibilities.org.selectors import team_on
 from responsibilities.permissions import Capability, can, get_for
 from responsibilities.work import selectors, services
 from responsibilities.work.forms import FilesForm, MeetingForm, ReasonForm
-from responsibilities.work.uploads import stored_path
-
-log = logging.getLogger(__name__)
+from responsibilities.work.uploads import stored_file_response
 
 
 @require_GET
@@ -147,21 +143,8 @@ def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for(request.user, Capability.VIEW, EvidenceFile.objects.select_related("obligation__organization"), pk=pk)
-    try:
-        file = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError as exc:
-        log.error("evidence file %s of obligation %s is missing", evidence.stored_name, evidence.obligation_id)
-        raise Http404(_("文件已不存在，请联系系统管理员。")) from exc
-    response = FileResponse(
-        file,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"  # evidence must not linger in shared caches
-    return response
+    return stored_file_response(stored_name=evidence.stored_name, filename=evidence.original_name,
+                                content_type=evidence.content_type, what=f"evidence of obligation {evidence.obligation_id}")
 
 
 @require_GET

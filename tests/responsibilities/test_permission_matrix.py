@@ -31,6 +31,7 @@ from responsibilities.models import (
 )
 from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
+from tests.accountability.assessments.matrix_cases import add_assessment_cases
 from tests.responsibilities.permission_world import World, client_for, world_user
 
 D = datetime.date
@@ -378,56 +379,9 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "accountability:bundle_download": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_download")),
 }
 
-# --- accountability: assessments (检查考核) ------------------------------------------------------
-# campaigns[obj] are run by the organization; assessments[obj] are its own, in its parent's campaign. Reviewing
-# takes manage on the assessing organization (never scoring oneself), self-assessing manage on the assessed one
-# and not on the assessor (no filling in from above). An unpublished 通报 is the assessor's preview only.
-SELF_PAGE = {"anonymous": (302,) * 4, "admin": (403,) * 4, "city_inspector": (403,) * 4,
-             "city_staff": (403, 403, 403, 200), "county_a_staff": (200, 403, 404, 404),
-             "county_a_secretary": (403, 403, 404, 404), "sibling_user": (404, 404, 200, 404)}
+# --- accountability: assessments (检查考核): entries and their tables in tests/accountability/assessments/matrix_cases.py
+add_assessment_cases(globals())
 
-
-def _assess_url(route: str, kind: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(f"accountability:{route}", args=[getattr(w.assess, kind)[obj].pk])
-
-
-def _runner(w: World, obj: str) -> str:
-    return w.assess.campaigns[obj].organization.name
-
-
-CASES.update({
-    "accountability:campaign_list": PageCase(LOGGED_IN_PAGE),
-    "accountability:campaign_create": ObjectCase(_org_query("accountability:campaign_create"), MANAGE_PAGE, _org_name),
-    "accountability:campaign_detail": ObjectCase(_assess_url("campaign_detail", "campaigns"), VIEW_PAGE, _runner),
-    "accountability:campaign_results": ObjectCase(_assess_url("campaign_results", "campaigns"), VIEW_PAGE, _runner),
-    "accountability:campaign_publish": ObjectCase(_assess_url("campaign_publish", "campaigns"), MANAGE_PAGE, _runner),
-    "accountability:campaign_bulletin": ObjectCase(
-        _assess_url("campaign_bulletin", "campaigns"), VIEW_PAGE, lambda w, obj: "%PDF"),
-    "accountability:assessment_detail": ObjectCase(
-        _assess_url("assessment_detail", "assessments"), VIEW_PAGE, _org_name),
-    "accountability:assessment_self": ObjectCase(_assess_url("assessment_self", "assessments"), SELF_PAGE, _org_name),
-    "accountability:assessment_review": ObjectCase(
-        _assess_url("assessment_review", "assessments"), RECEIVE_PAGE, _org_name),
-    # Not self-assessed yet: the service refuses with a message and redirects to the review page.
-    "accountability:assessment_suggest": ObjectCase(
-        _assess_url("assessment_suggest", "assessments"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"),
-    "accountability:suggestion_decide": ObjectCase(
-        _assess_url("suggestion_decide", "suggestions"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"),
-    "accountability:assessment_file": ObjectCase(
-        _assess_url("assessment_file", "files"), VIEW_PAGE, lambda w, obj: f"assessment-file-of-{obj}"),
-    "accountability:rubric_list": ObjectCase(_org_query("accountability:rubric_list"), VIEW_PAGE, _org_name),
-    "accountability:rubric_create": ObjectCase(
-        _org_query("accountability:rubric_create"), MANAGE_POST, _org_name, method="post"),
-    "accountability:rubric_import": ObjectCase(_org_query("accountability:rubric_import"), MANAGE_PAGE, _org_name),
-    "accountability:rubric_detail": ObjectCase(_assess_url("rubric_detail", "rubrics"), VIEW_PAGE, _org_name),
-    "accountability:rubric_export": ObjectCase(
-        _assess_url("rubric_export", "rubrics"), VIEW_PAGE, lambda w, obj: "PK\x03\x04"),
-    "accountability:indicator_add": ObjectCase(
-        _assess_url("indicator_add", "rubrics"), MANAGE_POST, _org_name, method="post"),
-    "accountability:indicator_edit": ObjectCase(_assess_url("indicator_edit", "indicators"), MANAGE_PAGE, _org_name),
-    "accountability:indicator_remove": ObjectCase(
-        _assess_url("indicator_remove", "indicators"), MANAGE_PAGE, _org_name),
-})
 
 # --- every route has a case ---------------------------------------------------------------------
 
