@@ -146,7 +146,7 @@ def append_many(items: list[dict]) -> list[LogEntry]:
 
 # Constants only: no parameters, so both drivers send it as one simple query of two statements.
 _LOCK_AND_HEAD = (
-    "SELECT pg_advisory_xact_lock(720461001); "
+    "SELECT pg_advisory_xact_lock(720461001); "  # APPEND_LOCK
     "SELECT seq, hash FROM responsibilities_logentry ORDER BY seq DESC LIMIT 1"
 )
 
