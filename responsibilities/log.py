@@ -85,7 +85,7 @@ class LogEntry(models.Model):
 
 def utc_text(moment: datetime.datetime) -> str:
     """An aware instant as chain.py writes it: "2026-06-30T02:00:00.000000Z"."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _json_values(payload: dict) -> dict:
