@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities import chain
 
-# pg_advisory_xact_lock key for appends: any constant the application uses for nothing else.
+# pg_advisory_xact_lock key for appends (spelt out in _LOCK_AND_HEAD): any constant the application
+# uses for nothing else.
 APPEND_LOCK = 720_461_001
 
 
@@ -84,7 +85,7 @@ class LogEntry(models.Model):
 
 def utc_text(moment: datetime.datetime) -> str:
     """An aware instant as chain.py writes it: "2026-06-30T02:00:00.000000Z"."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _json_values(payload: dict) -> dict:
@@ -113,21 +114,15 @@ def append_many(items: list[dict]) -> list[LogEntry]:
         raise TransactionManagementError("log.append must run inside the service's transaction")
     if not items:
         return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
-    seq, prev_hash = head()
     now = timezone.now()
     entries = []
-    for item in items:
+    for item in items:  # everything but the chain, before the lock: the lock is held until commit
         item = dict(item)
         action, subject, actor = item.pop("action"), item.pop("subject"), item.pop("actor")
         organization, moment = item.pop("organization", None), item.pop("at", None) or now
         if organization is None:
             organization = getattr(subject, "permission_organization", None)
-        seq += 1
-        entry = LogEntry(
-            seq=seq,
+        entries.append(LogEntry(
             at=moment,
             actor_id=actor.pk if getattr(actor, "pk", None) else None,
             actor_name=_actor_name(actor),
@@ -136,15 +131,36 @@ def append_many(items: list[dict]) -> list[LogEntry]:
             object_id=str(subject.pk),
             action=action,
             payload=_json_values(item),
-            prev_hash=prev_hash,
-        )
+        ))
+    seq, prev_hash = _locked_head()
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev_hash
         entry.hash = prev_hash = chain.entry_hash(prev_hash, entry.as_row())
-        entries.append(entry)
     if len(entries) == 1:
         entries[0].save(force_insert=True)
     else:
         LogEntry.objects.bulk_create(entries)
     return entries
+
+
+# Constants only: no parameters, so both drivers send it as one simple query of two statements.
+_LOCK_AND_HEAD = (
+    "SELECT pg_advisory_xact_lock(720461001); "  # APPEND_LOCK
+    "SELECT seq, hash FROM responsibilities_logentry ORDER BY seq DESC LIMIT 1"
+)
+
+
+def _locked_head() -> tuple[int, str]:
+    """The head, read after taking the append lock (held until the transaction ends). On PostgreSQL
+    one round trip: the two statements of one query each take their own snapshot (READ COMMITTED),
+    so the head is read after the lock is granted and sees every append committed before."""
+    if connection.vendor != "postgresql":
+        return head()  # SQLite serializes writers by itself
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_HEAD)
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last else (0, chain.GENESIS)
 
 
 def _actor_name(actor) -> str:

@@ -55,7 +55,7 @@ def chain_verify(*, anchor: tuple[int, str] | None = None) -> chain.Verdict:
 
 def chain_check(*, anchor: tuple[int, str] | None = None, now: datetime.datetime | None = None) -> ChainCheck:
     """Verify the chain (`chain_verify`) and record the result as a ChainCheck, which the chain
-    status badge shows. Returns it (unsaved fields: none)."""
+    status badge shows. Returns the saved ChainCheck."""
     verdict = chain_verify(anchor=anchor)
     return ChainCheck.objects.create(
         checked_at=now or timezone.now(), ok=verdict.ok, count=verdict.count, head_seq=verdict.head_seq,

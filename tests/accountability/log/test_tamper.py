@@ -197,6 +197,10 @@ def test_a_change_in_the_table_is_named_by_verify_log(chain, sql, expected):
 # -- concurrent appends --------------------------------------------------------------------------
 
 
+def test_the_append_query_takes_the_append_lock():
+    assert f"pg_advisory_xact_lock({log.APPEND_LOCK})" in log._LOCK_AND_HEAD
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_writers_make_one_linear_chain():
     subject = org_services.organization_create(name="并发测试", kind="committee", actor=None)
