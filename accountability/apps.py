@@ -6,3 +6,9 @@ class AccountabilityConfig(AppConfig):
     name = "accountability"
     verbose_name = _("检查考核与问责")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accountability.demo import on_demo_city_seeded
+        from responsibilities.demo.organizations import demo_city_seeded
+
+        demo_city_seeded.connect(on_demo_city_seeded, dispatch_uid="accountability.demo")

@@ -1,0 +1,19 @@
+"""The accountability part of the demo city (seed_demo): a 2026 assessment campaign, findings and
+cases, and one 补录 meeting record for the inspector's 线索. Each part is idempotent."""
+
+from __future__ import annotations
+
+from accountability.assessments.demo import seed_assessments
+from accountability.cases.demo import seed_cases
+from accountability.workplace.demo import seed_workplace
+from responsibilities.models import Organization
+
+
+def on_demo_city_seeded(sender, *, root: Organization, **kwargs) -> list[str]:
+    """Receiver of `responsibilities.demo.organizations.demo_city_seeded` (connected after reporting's,
+    so the reports the suggestions look at exist): the lines for seed_demo's output."""
+    parts = (("检查考核", seed_assessments(root)), ("问题与问责", seed_cases(root)), ("线索", seed_workplace(root)))
+    return [
+        f"{label}：" + "，".join(f"{key} {value}" for key, value in counts.items())
+        for label, counts in parts if any(counts.values())
+    ]
