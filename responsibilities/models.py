@@ -634,7 +634,7 @@ class WorkCalendarDay(models.Model):
 class Notification(models.Model):
     """An in-app message; the e-mail copy is sent by a sweep that claims `emailed_at`.
 
-    One notification per (obligation, kind, offset, recipient): a tick that runs
+    One notification per (obligation or item, kind, offset, recipient): a tick that runs
     twice, late or in two workers at once cannot send the same reminder twice.
     """
 
@@ -650,6 +650,10 @@ class Notification(models.Model):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # Any other deadline-bearing item the sweeps chase (responsibilities.scheduling.chase), e.g.
+    # "accountability.finding" and its id; obligations use their own column above.
+    item_type = models.CharField(_("事项类型"), max_length=60, blank=True, default="")
+    item_id = models.BigIntegerField(_("事项"), null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     offset_days = models.SmallIntegerField(_("提前天数"), default=0)
     title = models.CharField(_("标题"), max_length=200)
@@ -674,6 +678,11 @@ class Notification(models.Model):
                 fields=["obligation", "kind", "offset_days", "recipient"],
                 condition=Q(obligation__isnull=False),
                 name="notification_once_per_obligation_kind_offset_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["item_type", "item_id", "kind", "offset_days", "recipient"],
+                condition=Q(item_id__isnull=False),
+                name="notification_once_per_item_kind_offset_recipient",
             ),
         ]
         indexes = [
