@@ -29,7 +29,8 @@ Input (a JSON-like mapping; `determine_responsibility` never mutates it):
   and were not adopted; each must be a participant, and not every participant may have opposed —
   then the decision could not have been made). `decided_by` is refused.
 - decision.mode "individual" (a decision made or approved by one leader alone, 个人决定或者批准):
-  `decided_by` (a member id); `participants` and `opposed`, if given, must be empty.
+  `decided_by` (a member id: the leader who decided it, or who approved it when someone else
+  proposed it); `participants` and `opposed`, if given, must be empty lists.
 
 Output: {member id: level, …, "rules": {member id: {"rule": code, "clause": citation, "text":
 Chinese explanation}}} with one entry per member; level one of LEVELS: main_leadership

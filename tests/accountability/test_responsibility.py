@@ -364,6 +364,30 @@ ERRORS = [
         "成员 a 有无法识别的字段：opposed（可用：id、role、in_charge、name）。",
     ),
     (
+        "a blank id",
+        collective(["a"], members=[{"id": "  ", "role": "member"}]),
+        "bad_id",
+        "第 1 个成员缺少 id，或 id 不是非空字符串。",
+    ),
+    (
+        "a name that is not text",
+        collective(["a"], members=[{"id": "a", "role": "member", "name": 5}]),
+        "bad_name",
+        "成员 a 的 name 必须是字符串。",
+    ),
+    (
+        "an individual decision with dissenters",
+        _decision(mode="individual", decided_by="shuji", opposed=["wei1"]),
+        "lists_in_individual",
+        "个人决定或者批准的决策不列 participants 和 opposed；由班子集体作出的，mode 应为 collective。",
+    ),
+    (
+        "an individual decision with an empty opposed that is not a list",
+        _decision(mode="individual", decided_by="shuji", opposed={}),
+        "bad_id_list",
+        "opposed 必须是成员 id（字符串）的列表。",
+    ),
+    (
         "in_charge as a string",
         collective(["a"], members=[{"id": "a", "role": "member", "in_charge": "yes"}]),
         "bad_in_charge",
