@@ -71,5 +71,5 @@ def register(kind: Chased) -> Chased:
 
 
 def registered() -> list[Chased]:
-    """Every kind, obligations first (in registration order)."""
+    """Every kind, in registration order."""
     return list(_registry.values())

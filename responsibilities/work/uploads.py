@@ -145,6 +145,19 @@ def stored_path(stored_name: str) -> Path:
     return path
 
 
+def serve(stored_name: str, filename: str, content_type: str):
+    """A stored upload as a download that no browser renders inline or caches; the caller has
+    checked who may see it. Raises FileNotFoundError when the file is gone."""
+    from django.http import FileResponse
+
+    file = open(stored_path(stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"  # evidence must not linger in shared caches
+    return response
+
+
 def request_max_bytes() -> int:
     return settings.UPLOAD_MAX_BYTES * REQUEST_FILES_FACTOR + REQUEST_OVERHEAD_BYTES
 

@@ -24,7 +24,7 @@ from responsibilities.org.selectors import team_on
 from responsibilities.permissions import Capability, can, get_for
 from responsibilities.work import selectors, services
 from responsibilities.work.forms import FilesForm, MeetingForm, ReasonForm
-from responsibilities.work.uploads import stored_path
+from responsibilities.work.uploads import serve
 
 log = logging.getLogger(__name__)
 
@@ -148,20 +148,10 @@ def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for(request.user, Capability.VIEW, EvidenceFile.objects.select_related("obligation__organization"), pk=pk)
     try:
-        file = open(stored_path(evidence.stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
+        return serve(evidence.stored_name, evidence.original_name, evidence.content_type)
     except FileNotFoundError as exc:
         log.error("evidence file %s of obligation %s is missing", evidence.stored_name, evidence.obligation_id)
         raise Http404(_("文件已不存在，请联系系统管理员。")) from exc
-    response = FileResponse(
-        file,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"  # evidence must not linger in shared caches
-    return response
 
 
 @require_GET
