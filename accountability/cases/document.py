@@ -12,6 +12,9 @@ from reporting.reports.selectors import issuer_mark
 
 
 def _subject_line(subject: CaseSubject, case: Case) -> str:
+    if subject.responsibility == CaseSubject.Responsibility.NONE:
+        clause = f"（依据{subject.proposed_clause}）" if subject.proposed_clause else ""
+        return f"{subject.person.name}（时任{subject.title}）：不承担领导责任{clause}，不予问责。"
     measure = subject.measure.name if subject.measure_id else "不予问责"
     if subject.is_team:
         return f"{case.organization.name}领导班子：承担集体责任，给予{measure}。" if subject.measure_id else (
@@ -27,7 +30,7 @@ def decision_document(case: Case, *, draft: bool = False) -> Document:
     """The 问责决定书 of a decided case (or a watermarked draft before the decision)."""
     authority = case.authority
     subjects = list(case.subjects.select_related("person", "measure").order_by("person_id", "pk"))
-    people = [s for s in subjects if not s.is_team]
+    people = [s for s in subjects if not s.is_team and s.responsibility != CaseSubject.Responsibility.NONE]
     names = "、".join(s.person.name for s in people)
     whom = f"{case.organization.name}领导班子" if any(s.is_team for s in subjects) else ""
     if people:
@@ -46,7 +49,7 @@ def decision_document(case: Case, *, draft: bool = False) -> Document:
     ]
     day = case.decision_date or timezone.localdate()
     return Document(
-        issuer_mark=issuer_mark(authority),
+        issuer_mark=f"{issuer_mark(authority)}问责决定书",
         number=case.decision_number,
         upward=False,
         signer="",

@@ -153,7 +153,7 @@ def case_open(
     for person in people:
         assignment = team[person.pk]
         CaseSubject.objects.create(case=case, person=person, role=SUBJECT_ROLE[assignment.role],
-                                   title=assignment.get_role_display(), in_charge=assignment.role == Role.DIRECT)
+                                   title=CaseSubject.Role(SUBJECT_ROLE[assignment.role]).label, in_charge=assignment.role == Role.DIRECT)
     stored = files_store(uploads=list(uploads), actor=actor)
     case.files.add(*files, *stored)
     log.append(action="case.opened", subject=case, actor=actor, at=now, title=case.title, source=source,
@@ -387,6 +387,11 @@ def _decide(case: Case, now: datetime.datetime) -> None:
     day = timezone.localdate(now)
     _seq, case.decision_number = number_allocate(organization=case.authority, year=day.year)
     case.decision_date = day
+    if not case.filing_to:
+        from reporting.reports.selectors import issuer_mark
+
+        parent = Organization.objects.get_parent(case.authority)
+        case.filing_to = _("%(org)s组织部") % {"org": issuer_mark(parent)} if parent else ""
     pdf = render_pdf(decision_document(case))
     case.decision_sha256 = hashlib.sha256(pdf).hexdigest()
     case.decision_pdf = f"{secrets.token_hex(16)}.pdf"
@@ -394,11 +399,6 @@ def _decide(case: Case, now: datetime.datetime) -> None:
     case.due_date = day + datetime.timedelta(days=filing_days())
     case.due_at = due_moment(case.due_date)
     case.next_reminder_at = next_reminder(case.due_date, now)
-    if not case.filing_to:
-        from reporting.reports.selectors import issuer_mark
-
-        parent = Organization.objects.get_parent(case.authority)
-        case.filing_to = _("%(org)s组织部") % {"org": issuer_mark(parent)} if parent else ""
 
 
 @transaction.atomic
