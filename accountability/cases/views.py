@@ -78,7 +78,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
         initial.update(title=_("%(org)s问题整改问责") % {"org": organization.name}, facts=finding.description,
                        source_reference=finding.source_reference,
                        people=[str(finding.responsible_person_id)] if finding.responsible_person_id else [])
-    form = CaseForm(request.POST or None, request.FILES or None, team=team, initial=initial)
+    posted = request.method == "POST"
+    form = CaseForm(request.POST if posted else None, request.FILES if posted else None, team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         people = list(Person.objects.filter(pk__in=[int(p) for p in data["people"]]))
@@ -151,7 +152,8 @@ def case_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     case = get_for(request.user, Capability.INSPECT, _cases(), pk=pk)
     if to not in Case.Status.values:
         raise Http404(_("未找到该对象，或您无权查看。"))
-    form = TransitionForm(request.POST or None, initial={"filing_to": case.filing_to})
+    posted = request.POST if request.method == "POST" else None
+    form = TransitionForm(posted, initial={"filing_to": case.filing_to})
     if request.method == "POST" and form.is_valid():
         try:
             services.case_transition(case=case, to=to, actor=request.user, **form.cleaned_data)
@@ -194,7 +196,8 @@ def _subject(request: HttpRequest, pk: int) -> CaseSubject:
 def subject_override(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the override form with the proposal and its clause. POST: record it (a reason is required)."""
     subject = _subject(request, pk)
-    form = OverrideForm(request.POST or None, initial={"responsibility": subject.responsibility})
+    posted = request.POST if request.method == "POST" else None
+    form = OverrideForm(posted, initial={"responsibility": subject.responsibility})
     if request.method == "POST" and form.is_valid():
         try:
             services.subject_override(subject=subject, actor=request.user, **form.cleaned_data)

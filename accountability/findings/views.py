@@ -48,7 +48,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
     if organization is None:
         return render(request, TEMPLATES + "finding_pick.html",
                       {"choices": organization_choices(request.user, Capability.INSPECT)})
-    form = FindingForm(request.POST or None, initial={"facts_date": timezone.localdate()})
+    form = FindingForm(request.POST if request.method == "POST" else None, initial={"facts_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_create(organization=organization, actor=request.user, **form.cleaned_data)

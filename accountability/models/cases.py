@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from responsibilities.claims import ClaimQuerySet
 from responsibilities.models import Organization, Person, RoleAssignment
@@ -44,9 +45,10 @@ class AccountabilityFile(models.Model):
 
 
 class Severity(models.TextChoices):
-    MINOR = "minor", _("一般")
-    MAJOR = "major", _("较重")
-    SERIOUS = "serious", _("严重")
+    # Contexts keep these apart from the same words elsewhere (an assessment's grade 一般).
+    MINOR = "minor", pgettext_lazy("问题严重程度", "一般")
+    MAJOR = "major", pgettext_lazy("问题严重程度", "较重")
+    SERIOUS = "serious", pgettext_lazy("问题严重程度", "严重")
 
 
 class Finding(models.Model):

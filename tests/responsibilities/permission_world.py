@@ -33,6 +33,7 @@ from responsibilities.models import (
 from responsibilities.org import services as org_services
 from responsibilities.periods import Period
 from responsibilities.work import services as work_services
+from tests.accountability.permission_cases import build as accountability_world
 
 D = datetime.date
 
@@ -55,6 +56,7 @@ class World:
     reports: dict[str, Report] = field(default_factory=dict)  # a draft half-year report per organization
     submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
     delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
+    accountability: dict = field(default_factory=dict)  # findings, cases, case subjects per org (tests/accountability)
 
 
 def world_user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
@@ -169,9 +171,11 @@ def build_world() -> World:
                                        end_date=D(2099, 6, 30), reason="书记外出学习")
         for key, org in orgs.items()
     }
-    return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
-                 evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
-                 reports=reports, submissions=submissions, delegations=delegations)
+    world = World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
+                  evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
+                  reports=reports, submissions=submissions, delegations=delegations)
+    world.accountability = accountability_world(world)
+    return world
 
 
 def client_for(world: World, persona: str) -> Client:

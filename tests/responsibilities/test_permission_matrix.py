@@ -30,6 +30,7 @@ from responsibilities.models import (
 )
 from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
+from tests.accountability.permission_cases import accountability_cases
 from tests.responsibilities.permission_world import World, client_for, world_user
 
 D = datetime.date
@@ -348,6 +349,8 @@ CASES: dict[str, ObjectCase | PageCase] = {
     # Verification of a PDF: any logged-in user (what it reveals is scoped, see tests/reporting/test_verify.py).
     "reporting:verify": PageCase(LOGGED_IN_PAGE),
 }
+# Findings and cases (accountability): case work takes inspect, rectification manage.
+CASES.update(accountability_cases(ObjectCase, PageCase, _allowed_as, VIEW_PAGE, MANAGE_PAGE))
 
 # --- every route has a case ---------------------------------------------------------------------
 
