@@ -582,12 +582,11 @@ class MeetingRecord(models.Model):
         return self.obligation.organization
 
 
-class EvidenceFile(models.Model):
-    """An uploaded file, stored outside the web root under a generated name, served only through a checked view."""
+class StoredUpload(models.Model):
+    """A file uploaded through responsibilities.work.uploads: stored outside the web root under a generated
+    name, served only through a view that checked who may see it. Obligations' evidence and
+    accountability's evidence files are both such files."""
 
-    obligation = models.ForeignKey(
-        Obligation, on_delete=models.PROTECT, related_name="files", verbose_name=_("工作任务")
-    )
     original_name = models.CharField(_("文件名"), max_length=255)
     stored_name = models.CharField(max_length=100, unique=True)
     content_type = models.CharField(_("文件类型"), max_length=100)
@@ -599,12 +598,23 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("佐证文件")
-        verbose_name_plural = _("佐证文件")
+        abstract = True
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EvidenceFile(StoredUpload):
+    """An obligation's evidence file."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="files", verbose_name=_("工作任务")
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("佐证文件")
+        verbose_name_plural = _("佐证文件")
 
     @property
     def permission_organization(self) -> Organization:

@@ -16,32 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from responsibilities.claims import ClaimQuerySet
-from responsibilities.models import Organization, Person, RoleAssignment
+from responsibilities.models import Organization, Person, RoleAssignment, StoredUpload
 
 __all__ = ["AccountabilityFile", "Case", "CaseSubject", "Circumstance", "Finding", "Measure"]
 
 
-class AccountabilityFile(models.Model):
+class AccountabilityFile(StoredUpload):
     """An evidence file of a finding or a case, stored once (responsibilities.work.uploads rules) and
     referenced by every finding and case it supports: escalating a finding shares its files."""
 
-    original_name = models.CharField(_("文件名"), max_length=255)
-    stored_name = models.CharField(max_length=100, unique=True)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("问责佐证文件")
         verbose_name_plural = _("问责佐证文件")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Severity(models.TextChoices):
