@@ -29,7 +29,9 @@ def _subject_line(subject: CaseSubject, case: Case) -> str:
 def decision_document(case: Case, *, draft: bool = False) -> Document:
     """The 问责决定书 of a decided case (or a watermarked draft before the decision)."""
     authority = case.authority
-    subjects = list(case.subjects.select_related("person", "measure").order_by("person_id", "pk"))
+    from accountability.cases.services import ordered_subjects
+
+    subjects = ordered_subjects(case)
     people = [s for s in subjects if not s.is_team and s.responsibility != CaseSubject.Responsibility.NONE]
     names = "、".join(s.person.name for s in people)
     whom = f"{case.organization.name}领导班子" if any(s.is_team for s in subjects) else ""

@@ -191,6 +191,12 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("organization", "authority").get(pk=case.pk)
 
 
+def ordered_subjects(case: Case) -> list[CaseSubject]:
+    """The case's subjects: the team first, then the leaders in the order they were named (the same on
+    every database, whichever way it sorts NULLs)."""
+    return sorted(case.subjects.select_related("person", "measure"), key=lambda s: (s.person_id is not None, s.pk))
+
+
 def _require_editable(case: Case) -> None:
     if case.status not in EDITABLE:
         raise ValidationError(_("案件已%(s)s，认定、措施和决定机关不能再修改。") % {"s": case.get_status_display()})
@@ -330,7 +336,7 @@ def transition_refusal(case: Case, to: str, *, note: str = "", filing_to: str = 
         refusal = authority_refusal(case.authority, case.organization)
         if refusal:
             return refusal
-        subjects = list(case.subjects.select_related("person"))
+        subjects = ordered_subjects(case)
         if not subjects:
             return _("没有被问责对象，不能作出决定。")
         undetermined = [str(s) for s in subjects if not s.responsibility]

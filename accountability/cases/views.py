@@ -117,7 +117,7 @@ def _next_steps(case: Case) -> list[tuple[str, str, str | None]]:
 def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     may_work = can(request.user, Capability.INSPECT, case)
     editable = may_work and case.status in services.EDITABLE
-    subjects = list(case.subjects.select_related("person", "measure"))
+    subjects = services.ordered_subjects(case)
     people = [s for s in subjects if not s.is_team]
     return {
         "case": case, "subjects": subjects, "may_work": may_work, "editable": editable,
