@@ -12,3 +12,7 @@ class AccountabilityConfig(AppConfig):
         from responsibilities.demo.organizations import demo_city_seeded
 
         demo_city_seeded.connect(on_demo_city_seeded, dispatch_uid="accountability.demo")
+        # The rectification and filing deadlines join the scheduler's sweeps (responsibilities.scheduling.chase).
+        from accountability import deadlines
+
+        deadlines.register()

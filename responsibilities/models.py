@@ -582,12 +582,11 @@ class MeetingRecord(models.Model):
         return self.obligation.organization
 
 
-class EvidenceFile(models.Model):
-    """An uploaded file, stored outside the web root under a generated name, served only through a checked view."""
+class StoredUpload(models.Model):
+    """A file uploaded through responsibilities.work.uploads: stored outside the web root under a generated
+    name, served only through a view that checked who may see it. Obligations' evidence and
+    accountability's evidence files are both such files."""
 
-    obligation = models.ForeignKey(
-        Obligation, on_delete=models.PROTECT, related_name="files", verbose_name=_("工作任务")
-    )
     original_name = models.CharField(_("文件名"), max_length=255)
     stored_name = models.CharField(max_length=100, unique=True)
     content_type = models.CharField(_("文件类型"), max_length=100)
@@ -599,12 +598,23 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("佐证文件")
-        verbose_name_plural = _("佐证文件")
+        abstract = True
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EvidenceFile(StoredUpload):
+    """An obligation's evidence file."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="files", verbose_name=_("工作任务")
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("佐证文件")
+        verbose_name_plural = _("佐证文件")
 
     @property
     def permission_organization(self) -> Organization:
@@ -634,7 +644,7 @@ class WorkCalendarDay(models.Model):
 class Notification(models.Model):
     """An in-app message; the e-mail copy is sent by a sweep that claims `emailed_at`.
 
-    One notification per (obligation, kind, offset, recipient): a tick that runs
+    One notification per (obligation or item, kind, offset, recipient): a tick that runs
     twice, late or in two workers at once cannot send the same reminder twice.
     """
 
@@ -650,6 +660,10 @@ class Notification(models.Model):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # Any other deadline-bearing item the sweeps chase (responsibilities.scheduling.chase), e.g.
+    # "accountability.finding" and its id; obligations use their own column above.
+    item_type = models.CharField(_("事项类型"), max_length=60, blank=True, default="")
+    item_id = models.BigIntegerField(_("事项"), null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     offset_days = models.SmallIntegerField(_("提前天数"), default=0)
     title = models.CharField(_("标题"), max_length=200)
@@ -674,6 +688,11 @@ class Notification(models.Model):
                 fields=["obligation", "kind", "offset_days", "recipient"],
                 condition=Q(obligation__isnull=False),
                 name="notification_once_per_obligation_kind_offset_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["item_type", "item_id", "kind", "offset_days", "recipient"],
+                condition=Q(item_id__isnull=False),
+                name="notification_once_per_item_kind_offset_recipient",
             ),
         ]
         indexes = [

@@ -241,6 +241,15 @@ def document_number(organization: Organization, year: int, seq: int) -> str:
     return f"{organization.short_name or organization.name}〔{year}〕{seq}号"
 
 
+def number_allocate(*, organization: Organization, year: int) -> tuple[int, str]:
+    """The organization's next 发文字号 of `year`, without gaps: (sequence, "临河县委〔2026〕12号").
+
+    The one counter of an issuing organization's documents (signed reports, accountability decisions);
+    must run inside the issuing service's transaction, which holds the counter's row lock until it commits."""
+    seq = _next_number(organization, year)
+    return seq, document_number(organization, year, seq)
+
+
 @in_document_language
 @transaction.atomic
 def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> ReportVersion:
@@ -265,9 +274,8 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
         raise ValidationError(_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()})
     organization = report.organization
     person, delegation = signing_capacity(organization=organization, actor=actor, day=day)
-    seq = _next_number(organization, day.year)
+    seq, version.doc_number = number_allocate(organization=organization, year=day.year)
     version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
-    version.doc_number = document_number(organization, day.year, seq)
     version.signer, version.delegation, version.signed_by, version.signed_at = person, delegation, actor, now
     # Anchoring (issue #8 §4): the log's head as it stands when the document is rendered is printed in
     # it, so a rewrite of the chain's whole tail is detectable against any copy issued earlier.

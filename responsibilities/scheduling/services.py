@@ -44,6 +44,7 @@ from responsibilities.periods import (
     deadline_for,
     reminder_days,
 )
+from responsibilities.scheduling import chase
 from responsibilities.scheduling.calendar import (  # noqa: F401 (next_reminder, due_moment: part of this module's API)
     REMINDER_HOUR,
     due_moment,
@@ -314,23 +315,16 @@ def _upper_staff(org_paths: dict[int, str]) -> dict[int, set[int]]:
 
 
 # -- sweeps -----------------------------------------------------------------------
+#
+# One reminder sweep and one overdue sweep over every registered kind of deadline (chase.py):
+# obligations here, others (accountability's rectification and filing deadlines) registered by their apps.
 
 
-def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False) -> dict[int, set[int]]:
-    """Per claimed obligation (id, organization id, responsible): who is told.
-
-    The responsible role holders and the organization's own staff; with `upper`, the upper
-    organization's staff instead (escalation). Obligations nobody is to hear about are left out.
-    """
+def _obligation_recipients(claimed: list[tuple], day: datetime.date) -> dict[int, set[int]]:
+    """Per claimed obligation (id, organization id, responsible): its responsible role holders on `day`
+    and its organization's own staff. Obligations nobody is to hear about are left out."""
     org_ids = {org_id for _id, org_id, _resp in claimed}
     result: dict[int, set[int]] = {}
-    if upper:
-        paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
-        staff = _upper_staff(paths)
-        for ob_id, org_id, _resp in claimed:
-            if staff.get(org_id):
-                result[ob_id] = staff[org_id]
-        return result
     holders = role_holder_users(org_ids, day)
     staff = staff_of(org_ids)
     for ob_id, org_id, responsible in claimed:
@@ -342,27 +336,58 @@ def _recipients(claimed: list[tuple], day: datetime.date, *, upper: bool = False
     return result
 
 
+def escalation_recipients(claimed: list[tuple]) -> dict[int, set[int]]:
+    """Per claimed item (id, organization id, …): the staff of its upper organization (escalation)."""
+    org_ids = {row[1] for row in claimed}
+    paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+    staff = _upper_staff(paths)
+    return {row[0]: staff[row[1]] for row in claimed if staff.get(row[1])}
+
+
+def _obligation_notices(ids: list[int]) -> dict[int, chase.Notice]:
+    facts = Obligation.objects.filter(pk__in=ids).values(
+        "id", "organization__name", "work_system__name", "period", "due_date"
+    )
+    return {
+        f["id"]: chase.Notice(
+            what=f["work_system__name"], organization=f["organization__name"], due_date=f["due_date"],
+            body=_body(f), url=reverse("responsibilities:obligation_detail", args=[f["id"]]),
+        )
+        for f in facts
+    }
+
+
+OBLIGATIONS = chase.register(chase.Chased(
+    item_type="",
+    pending=lambda: Obligation.objects.filter(status=Obligation.Status.OPEN),
+    mark_overdue=lambda *, now, limit: work.obligations_mark_overdue(now=now, limit=limit),
+    recipients=_obligation_recipients,
+    notices=_obligation_notices,
+    claim_fields=("organization_id", "responsible"),
+    notification_field="obligation_id",
+))
+
+
 def _notify(
-    recipients: dict[int, set[int]], kind: str, offset: int, title_fn, now: datetime.datetime, *, count: bool = False
+    kind: chase.Chased, recipients: dict[int, set[int]], note_kind: str, offset: int, title_fn,
+    now: datetime.datetime, *, count: bool = False,
 ) -> int:
-    """One in-app notification per obligation and recipient; a repeat hits the unique constraint and is skipped.
+    """One in-app notification per item and recipient; a repeat hits the unique constraint and is skipped.
 
     With `count`, returns how many were created (two more queries); else 0.
     """
     if not recipients:
         return 0
-    facts = Obligation.objects.filter(pk__in=list(recipients)).values(
-        "id", "organization__name", "work_system__name", "period", "due_date"
-    )
+    notices = kind.notices(list(recipients))
     notes = [
         Notification(
-            recipient_id=user_id, obligation_id=fact["id"], kind=kind, offset_days=offset, title=title_fn(fact),
-            body=_body(fact), url=reverse("responsibilities:obligation_detail", args=[fact["id"]]), created_at=now,
+            recipient_id=user_id, kind=note_kind, offset_days=offset, title=title_fn(notice), body=notice.body,
+            url=notice.url, created_at=now, **kind.target(pk),
         )
-        for fact in facts
-        for user_id in sorted(recipients[fact["id"]])
+        for pk, notice in notices.items()
+        for user_id in sorted(recipients[pk])
     ]
-    existing = Notification.objects.filter(obligation_id__in=list(recipients), kind=kind, offset_days=offset)
+    existing = Notification.objects.filter(**kind.targets(list(recipients)), kind=note_kind, offset_days=offset)
     before = existing.count() if count else 0
     Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=BATCH)
     return existing.count() - before if count else 0
@@ -379,69 +404,72 @@ def _body(fact: dict) -> str:
 
 
 def sweep_reminders(now: datetime.datetime | None = None) -> int:
-    """Send the reminders that are due. Returns notifications created."""
+    """Send the reminders that are due, for every kind of deadline. Returns notifications created."""
     now = now or timezone.now()
+    return sum(_remind(kind, now) for kind in chase.registered())
+
+
+def _remind(kind: chase.Chased, now: datetime.datetime) -> int:
     today = timezone.localdate(now)
     calendar_ = work_calendar()
     offsets = list(settings.ZEREN_REMINDER_DAYS)
     # Deadlines already passed: reminders are moot, the overdue sweep takes over.
     with transaction.atomic():
-        Obligation.objects.filter(next_reminder_at__lte=now, due_date__lt=today).update(next_reminder_at=None)
+        kind.pending().model._default_manager.filter(next_reminder_at__lte=now, due_date__lt=today).update(
+            next_reminder_at=None
+        )
     sent = 0
-    due_dates = (
-        Obligation.objects.filter(next_reminder_at__lte=now, status=Obligation.Status.OPEN)
-        .values_list("due_date", flat=True)
-        .distinct()
-    )
+    due_dates = kind.pending().filter(next_reminder_at__lte=now).values_list("due_date", flat=True).distinct()
     for due in sorted(set(due_dates)):
         schedule = reminder_days(due, offsets, calendar_)
         passed = [(offset, day) for offset, day in schedule if local_moment(day, REMINDER_HOUR) <= now]
         future = [day for _offset, day in schedule if local_moment(day, REMINDER_HOUR) > now]
         following = local_moment(future[0], REMINDER_HOUR) if future else None
-        reminding = Obligation.objects.filter(next_reminder_at__lte=now, status=Obligation.Status.OPEN, due_date=due)
+        reminding = kind.pending().filter(next_reminder_at__lte=now, due_date=due)
         while True:
             with transaction.atomic():
                 # A claimed row's next reminder moves past `now` (or to never): it leaves `reminding`.
-                claimed = reminding.claim("organization_id", "responsible", limit=BATCH, next_reminder_at=following)
+                claimed = reminding.claim(*kind.claim_fields, limit=BATCH, next_reminder_at=following)
                 if not claimed:
                     break
                 if not passed:
                     continue
                 offset = passed[-1][0]  # after downtime, only the latest reminder is worth sending
                 sent += _notify(
-                    _recipients(claimed, today), Notification.Kind.REMINDER, offset,
+                    kind, kind.recipients(claimed, today), Notification.Kind.REMINDER, offset,
                     # The days actually left: a reminder sent late (after downtime) must not say 14 when it is 8.
-                    lambda f: f"【到期提醒】{f['work_system__name']}还有 {(f['due_date'] - today).days} 天到期"
-                    f"（{f['organization__name']}）",
+                    lambda n: f"【到期提醒】{n.what}还有 {(n.due_date - today).days} 天到期（{n.organization}）",
                     now, count=True,
                 )
     return sent
 
 
 def sweep_overdue(now: datetime.datetime | None = None) -> int:
-    """Mark open obligations past their deadline overdue; tell those responsible and escalate upward.
+    """Mark items past their deadline overdue, every kind; tell those responsible and escalate upward.
 
     Batch by batch, each in one transaction with its notifications; returns how many were marked.
-    The overdue events are dated at each deadline (work.services.obligations_mark_overdue), the
-    notifications at `now`, when they were sent.
+    Each kind's own service marks its rows (for obligations `work.services.obligations_mark_overdue`,
+    which dates the overdue events at each deadline); the notifications are dated `now`, when sent.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     marked = 0
-    while True:
-        with transaction.atomic():
-            claimed = work.obligations_mark_overdue(now=now, limit=BATCH)
-            if not claimed:
-                return marked
-            marked += len(claimed)
-            _notify(
-                _recipients(claimed, today), Notification.Kind.OVERDUE, 0,
-                lambda f: f"【逾期】{f['work_system__name']}已逾期（{f['organization__name']}）", now,
-            )
-            _notify(
-                _recipients(claimed, today, upper=True), Notification.Kind.ESCALATION, 0,
-                lambda f: f"【督办】下级组织逾期未完成：{f['organization__name']} · {f['work_system__name']}", now,
-            )
+    for kind in chase.registered():
+        while True:
+            with transaction.atomic():
+                claimed = kind.mark_overdue(now=now, limit=BATCH)
+                if not claimed:
+                    break
+                marked += len(claimed)
+                _notify(
+                    kind, kind.recipients(claimed, today), Notification.Kind.OVERDUE, 0,
+                    lambda n: f"【逾期】{n.what}已逾期（{n.organization}）", now,
+                )
+                _notify(
+                    kind, escalation_recipients(claimed), Notification.Kind.ESCALATION, 0,
+                    lambda n: f"【督办】下级组织逾期未完成：{n.organization} · {n.what}", now,
+                )
+    return marked
 
 
 def send_pending_emails(limit: int = 200) -> int:

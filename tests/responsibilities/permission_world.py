@@ -34,6 +34,7 @@ from responsibilities.org import services as org_services
 from responsibilities.periods import Period
 from responsibilities.work import services as work_services
 from tests.accountability.assessments.matrix_world import AssessObjects, build_assessments
+from tests.accountability.permission_cases import build as accountability_world
 
 D = datetime.date
 
@@ -58,6 +59,7 @@ class World:
     delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
     bundle_job: ExportJob | None = None  # a finished evidence bundle owned by the city's inspector
     assess: AssessObjects | None = None  # rubrics, campaigns, assessments, suggestions, files (检查考核)
+    accountability: dict = field(default_factory=dict)  # findings, cases, case subjects per org (tests/accountability)
 
 
 def world_user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
@@ -172,11 +174,13 @@ def build_world() -> World:
                                        end_date=D(2099, 6, 30), reason="书记外出学习")
         for key, org in orgs.items()
     }
-    return World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
-                 evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
-                 reports=reports, submissions=submissions, delegations=delegations,
-                 bundle_job=_finished_bundle(users["city_inspector"], county_a),
-                 assess=build_assessments(orgs, users["admin"]))
+    world = World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
+                  evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
+                  reports=reports, submissions=submissions, delegations=delegations,
+                  bundle_job=_finished_bundle(users["city_inspector"], county_a),
+                  assess=build_assessments(orgs, users["admin"]))
+    world.accountability = accountability_world(world)
+    return world
 
 
 def _finished_bundle(user, organization: Organization) -> ExportJob:

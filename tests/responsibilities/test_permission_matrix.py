@@ -32,6 +32,7 @@ from responsibilities.models import (
 from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
 from tests.accountability.assessments.matrix_cases import add_assessment_cases
+from tests.accountability.permission_cases import accountability_cases
 from tests.responsibilities.permission_world import World, client_for, world_user
 
 D = datetime.date
@@ -378,6 +379,8 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "accountability:bundle_progress": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_progress")),
     "accountability:bundle_download": PageCase(BUNDLE_OWNER_ONLY, url=_bundle_url("accountability:bundle_download")),
 }
+# Findings and cases (accountability): case work takes inspect, rectification manage.
+CASES.update(accountability_cases(ObjectCase, PageCase, _allowed_as, VIEW_PAGE, MANAGE_PAGE))
 
 # --- accountability: assessments (检查考核): entries and their tables in tests/accountability/assessments/matrix_cases.py
 add_assessment_cases(globals())

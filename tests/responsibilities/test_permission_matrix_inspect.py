@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 INSPECTOR = "city_inspector"
 # Case work, where `inspect` may write: route names starting with one of these (the lead extends it).
-CASE_WORK = ("accountability:case_", "accountability:finding_")
+CASE_WORK = ("accountability:case_", "accountability:finding_", "accountability:subject_")
 NOT_DOMAIN_DATA = {"sessions.session", "responsibilities.exportjob"}
 
 

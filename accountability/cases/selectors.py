@@ -1,0 +1,69 @@
+"""Reads of cases: scoped to what the user may see; what an inspector's home shows."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accountability.models import Case
+from responsibilities.log import LogEntry
+from responsibilities.models import Organization
+from responsibilities.permissions import Capability, visible
+
+
+def cases_visible(user) -> QuerySet[Case]:
+    return visible(
+        user, Capability.VIEW, Case.objects.select_related("organization", "authority", "finding"), via="organization"
+    )
+
+
+def cases_filtered(user, *, organization: Organization | None = None, status: str = "") -> QuerySet[Case]:
+    qs = cases_visible(user)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def cases_in_progress(user) -> QuerySet[Case]:
+    """Cases still being worked (登记 … 执行) where the user does case work (`inspect`), oldest first."""
+    return visible(user, Capability.INSPECT, Case.objects.select_related("organization", "authority"),
+                   via="organization").filter(status__in=Case.IN_PROGRESS).order_by("created_at", "pk")
+
+
+def filing_deadlines(user) -> QuerySet[Case]:
+    """Decided cases not yet filed upward (备案), earliest deadline first, with `due_date`, `due_at`
+    and `filing_overdue_at` (set once the deadline passed)."""
+    return visible(user, Capability.INSPECT, Case.objects.select_related("organization", "authority"),
+                   via="organization").filter(
+        status__in=(Case.Status.DECIDED, Case.Status.EXECUTING)).order_by("due_date", "pk")
+
+
+def history(obj) -> QuerySet[LogEntry]:
+    """The log entries about a case or a finding, oldest first: its history as the chain records it."""
+    return LogEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+
+
+# What each logged event of a finding or a case is called on their pages.
+ACTION_LABELS = {
+    "finding.created": _("登记问题"), "finding.started": _("开始整改"), "finding.rectified": _("提交整改"),
+    "finding.closed": _("核验销号"), "finding.returned": _("退回整改"), "finding.overdue": _("整改逾期"),
+    "finding.escalated": _("转为问责案件"), "case.opened": _("登记案件"), "case.transitioned": _("流转"),
+    "case.responsibility_proposed": _("提出责任认定建议"), "case.responsibility_overridden": _("调整责任认定"),
+    "case.measure_set": _("选定问责措施"), "case.authority_set": _("确定决定机关"), "case.files_added": _("补充证据"),
+    "case.filing_overdue": _("备案逾期"),
+}
+
+
+def history_rows(obj) -> list[tuple]:
+    """(entry, what it is called) for each log entry about `obj`, oldest first."""
+    rows = []
+    for entry in history(obj):
+        label = ACTION_LABELS.get(entry.action, entry.action)
+        if entry.action == "case.transitioned":
+            states = dict(Case.Status.choices)
+            label = _("流转：%(a)s → %(b)s") % {"a": states.get(entry.payload.get("previous"), "—"),
+                                             "b": states.get(entry.payload.get("status"), "—")}
+        rows.append((entry, label))
+    return rows

@@ -1,0 +1,60 @@
+"""The case pages through the client: an inspector opens a case from a finding, proposes the
+responsibility, overrides it with a reason, chooses measures, decides and downloads the decision."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accountability.findings import services as findings
+from accountability.models import Case, Measure
+from responsibilities.scheduling import services as scheduling
+from tests.factories import make_assignment, make_person, make_user
+
+D = dt.date
+
+
+@pytest.fixture
+def inspector_client(tree):
+    for name, role in (("李书记", "secretary"), ("王副书记", "direct")):
+        make_assignment(person=make_person(name, organization=tree.town_a1), role=role, start=D(2024, 1, 1))
+    user = make_user("jijian", grants=[("inspect", tree.city)])
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def test_an_inspector_takes_a_finding_through_to_a_decision(tree, inspector_client):
+    client, user = inspector_client
+    finding = findings.finding_create(
+        organization=tree.town_a1, source="inspection", description="专题研究未开展", facts_date=D(2026, 3, 10),
+        measures="补开", due_date=D(2026, 9, 30), actor=user, now=scheduling.local_moment(D(2026, 4, 1), 10))
+    page = client.get(reverse("accountability:case_create") + f"?finding={finding.pk}")
+    assert page.status_code == 200 and "李书记（第一责任人（书记））" in page.content.decode()
+
+    response = client.post(reverse("accountability:case_create") + f"?finding={finding.pk}", {
+        "title": "专题研究问责", "source": "finding", "facts": "x", "collective": "on",
+        "people": [str(p) for p in tree.town_a1.people.values_list("pk", flat=True)],
+        "proposer": "",
+    })
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("accountability:case_detail", args=[case.pk])
+
+    refused = client.post(reverse("accountability:case_transition", args=[case.pk, "decided"]))
+    assert refused.status_code == 400 and "不能转为“决定”" in refused.content.decode()
+    for to in ("preliminary",):
+        assert client.post(reverse("accountability:case_transition", args=[case.pk, to])).status_code == 302
+    subjects = {s.person.name: s for s in case.subjects.filter(person__isnull=False).select_related("person")}
+    response = client.post(reverse("accountability:case_determine", args=[case.pk]), {
+        "mode": "collective", **{f"participated_{s.pk}": "on" for s in subjects.values()}})
+    assert response.status_code == 302
+    detail = client.get(reverse("accountability:case_detail", args=[case.pk])).content.decode()
+    assert "主要领导责任" in detail and "第十三条" in detail
+
+    override = reverse("accountability:subject_override", args=[subjects["王副书记"].pk])
+    assert client.post(override, {"responsibility": "important_leadership", "reason": ""}).status_code == 400
+    assert client.post(override, {"responsibility": "important_leadership", "reason": "事前已调整分工"}).status_code == 302
+    pdf = client.get(reverse("accountability:case_pdf", args=[case.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert Measure.objects.filter(code="reminder").exists()
