@@ -11,17 +11,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import flags
+from accountability.cases import selectors as case_selectors
+from accountability.findings import selectors as finding_selectors
 from accountability.flags import FlagKind
 from reporting.reports.selectors import template_prompts
 from responsibilities.models import MeetingRecord, Organization
 from responsibilities.permissions import Capability, has_any, visible
+from responsibilities.text import chinese_date
 
 # The capabilities that make a user an operator (我的工作 is theirs); `inspect` alone does not.
 OPERATOR_CAPABILITIES = (Capability.MANAGE, Capability.DRAFT_REPORT, Capability.SIGN_REPORT, Capability.ADMINISTER)
@@ -34,7 +35,6 @@ SEARCH_MAX_PAGE = 50
 EXCERPT_CHARS = 40  # characters of context on each side of the first match
 
 # The chain status badge (helper H1's template); shown once it exists.
-CHAIN_STATUS_TEMPLATE = "accountability/log/_chain_status.html"
 
 
 def is_inspector(user) -> bool:
@@ -193,35 +193,54 @@ def excerpt(record: MeetingRecord, terms: list[str]) -> Excerpt | None:
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the inspector's home. `rows` None: the feature feeding it is not connected yet
-    (the page says so); [] an empty state."""
+    """A section of the inspector's home: its rows ([] shows the empty state)."""
 
     key: str
     title: str
-    rows: list | None
+    rows: list
     empty: str
 
 
-def cases_in_progress(user) -> list | None:
-    """问责案件 in progress in the user's inspect scope: not connected yet (helper H3b's cases).
+@dataclass(frozen=True)
+class HomeRow:
+    text: str
+    url: str
 
-    TO CONNECT: return the cases (not 归档) visible to `user` with Capability.INSPECT, newest
-    first, at most 10; the template accountability/workplace/_section_cases.html shows them."""
-    return None
-
-
-def filing_deadlines(user) -> list | None:
-    """备案 deadlines of decided cases (执行/备案 stages) in scope: not connected yet (H3b).
-
-    TO CONNECT: the cases awaiting 备案 with their deadline, soonest first, at most 10."""
-    return None
+    def __str__(self) -> str:
+        return self.text
 
 
-def rectification_overdue(user) -> list | None:
-    """Findings whose rectification (整改) is overdue, in scope: not connected yet (H3b).
+HOME_ROWS = 10  # rows per section of the inspector's home
 
-    TO CONNECT: the overdue findings, longest overdue first, at most 10."""
-    return None
+
+def cases_in_progress(user) -> list[HomeRow]:
+    """问责案件 in progress (登记 … 执行) in the user's inspect scope, oldest first (accountability.cases.selectors)."""
+    return [
+        HomeRow(f"{case.organization.name} · {case} · {case.get_status_display()}",
+                reverse("accountability:case_detail", args=[case.pk]))
+        for case in case_selectors.cases_in_progress(user)[:HOME_ROWS]
+    ]
+
+
+def filing_deadlines(user) -> list[HomeRow]:
+    """Decided cases awaiting 备案, soonest deadline first."""
+    rows = []
+    for case in case_selectors.filing_deadlines(user)[:HOME_ROWS]:
+        due = _("备案期限 %(day)s") % {"day": chinese_date(case.due_date)} if case.due_date else _("未定备案期限")
+        rows.append(HomeRow(f"{case.organization.name} · {case} · {due}",
+                            reverse("accountability:case_detail", args=[case.pk])))
+    return rows
+
+
+def rectification_overdue(user) -> list[HomeRow]:
+    """Findings whose rectification (整改) is overdue, in scope, the longest overdue first."""
+    findings = finding_selectors.overdue_rectification(user=user).select_related("organization").order_by("due_date", "pk")
+    return [
+        HomeRow(f"{finding.organization.name} · {finding} · "
+                + _("整改期限 %(day)s") % {"day": chinese_date(finding.due_date)},
+                reverse("accountability:finding_detail", args=[finding.pk]))
+        for finding in findings[:HOME_ROWS]
+    ]
 
 
 def home_sections(user) -> list[Section]:
@@ -230,12 +249,3 @@ def home_sections(user) -> list[Section]:
         Section("filing", _("备案期限"), filing_deadlines(user), _("目前没有待备案的问责决定。")),
         Section("rectification", _("整改逾期"), rectification_overdue(user), _("目前没有整改逾期的问题。")),
     ]
-
-
-def chain_status_template() -> str | None:
-    """The chain status badge's template name once it exists (helper H1), else None (a slot)."""
-    try:
-        get_template(CHAIN_STATUS_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return CHAIN_STATUS_TEMPLATE

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accountability import flags
 from accountability.flags import FlagKind
+from accountability.log import selectors as log_selectors
 from accountability.workplace import selectors, services
 from accountability.workplace.forms import BundleForm, FlagFilterForm, MeetingSearchForm
 from reporting.ledgers import services as ledgers
@@ -40,7 +41,7 @@ def workplace_home(request: HttpRequest) -> HttpResponse:
     year = selectors.recent_years()[0]
     return render(request, "accountability/workplace/home.html", {
         "sections": selectors.home_sections(request.user),
-        "chain_status_template": selectors.chain_status_template(),
+        "chain_check": log_selectors.chain_status(),
         "flag_summary": selectors.flag_summary(request.user, organization=None, year=year),
         "year": year,
         "search_form": MeetingSearchForm(),

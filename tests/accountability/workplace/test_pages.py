@@ -62,7 +62,7 @@ def test_the_workplace_is_for_inspectors_and_offers_flags_search_and_the_bundle(
 
     assert response.status_code == 200
     for text in ("补录", "代填", "签发含模板提示语", "临期或逾期完成", "办理中的问责案件", "备案期限", "整改逾期",
-                 'data-testid="home-search"', 'data-testid="home-bundle"', "审计日志校验状态待接入"):
+                 'data-testid="home-search"', 'data-testid="home-bundle"', "日志链尚未验证", "目前没有办理中的问责案件。", "目前没有整改逾期的问题。"):
         assert text in page, text
     assert response.context["inspector_nav"]["only"] is True
     assert client_of(city_staff).get(reverse("home")).context["inspector_nav"]["show"] is False
