@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accountability.log.selectors import action_label
 from accountability.models import Case
 from responsibilities.log import LogEntry
 from responsibilities.models import Organization
@@ -45,22 +46,11 @@ def history(obj) -> QuerySet[LogEntry]:
     return LogEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
 
 
-# What each logged event of a finding or a case is called on their pages.
-ACTION_LABELS = {
-    "finding.created": _("登记问题"), "finding.started": _("开始整改"), "finding.rectified": _("提交整改"),
-    "finding.closed": _("核验销号"), "finding.returned": _("退回整改"), "finding.overdue": _("整改逾期"),
-    "finding.escalated": _("转为问责案件"), "case.opened": _("登记案件"), "case.transitioned": _("流转"),
-    "case.responsibility_proposed": _("提出责任认定建议"), "case.responsibility_overridden": _("调整责任认定"),
-    "case.measure_set": _("选定问责措施"), "case.authority_set": _("确定决定机关"), "case.files_added": _("补充证据"),
-    "case.filing_overdue": _("备案逾期"),
-}
-
-
 def history_rows(obj) -> list[tuple]:
     """(entry, what it is called) for each log entry about `obj`, oldest first."""
     rows = []
     for entry in history(obj):
-        label = ACTION_LABELS.get(entry.action, entry.action)
+        label = action_label(entry.action)
         if entry.action == "case.transitioned":
             states = dict(Case.Status.choices)
             label = _("流转：%(a)s → %(b)s") % {"a": states.get(entry.payload.get("previous"), "—"),

@@ -69,12 +69,12 @@ SUBJECT_ROLE = {
 def authority_levels() -> int:
     """How many levels above the subject organization a deciding authority may sit (default 1: the
     parent committee, 干部管理权限); settings.ZEREN_CASE_AUTHORITY_LEVELS configures it."""
-    return int(getattr(settings, "ZEREN_CASE_AUTHORITY_LEVELS", 1))
+    return settings.ZEREN_CASE_AUTHORITY_LEVELS
 
 
 def filing_days() -> int:
     """Days after the decision by which it is to be filed upward (settings.ZEREN_CASE_FILING_DAYS, default 30)."""
-    return int(getattr(settings, "ZEREN_CASE_FILING_DAYS", 30))
+    return settings.ZEREN_CASE_FILING_DAYS
 
 
 def default_authority(organization: Organization) -> Organization | None:

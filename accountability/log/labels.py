@@ -28,6 +28,23 @@ ACTIONS = {
     "dutyitem.updated": _("修改责任清单条目"),
     "dutyitem.retired": _("停用责任清单条目"),
     "dutyitem.pushed": _("下发责任清单条目"),
+    # findings and cases (accountability/findings, accountability/cases)
+    "finding.created": _("登记问题"), "finding.started": _("开始整改"), "finding.rectified": _("提交整改"),
+    "finding.closed": _("核验销号"), "finding.returned": _("退回整改"), "finding.overdue": _("整改逾期"),
+    "finding.escalated": _("转为问责案件"), "case.opened": _("登记案件"), "case.transitioned": _("流转"),
+    "case.responsibility_proposed": _("提出责任认定建议"), "case.responsibility_overridden": _("调整责任认定"),
+    "case.measure_set": _("选定问责措施"), "case.authority_set": _("确定决定机关"), "case.files_added": _("补充证据"),
+    "case.filing_overdue": _("备案逾期"),
+    # assessments and rubrics (accountability/assessments, accountability/rubrics)
+    "campaign.created": _("发起考核"), "campaign.published": _("发布考核结果"),
+    "assessment.self_saved": _("保存自评"), "assessment.self_submitted": _("提交自评"),
+    "assessment.scored": _("审核评分"), "assessment.published": _("考核结果发布"),
+    "assessment.suggestions_proposed": _("生成建议扣分"),
+    "suggestion.accepted": _("采纳建议扣分"), "suggestion.rejected": _("不采纳建议扣分"),
+    "rubric.created": _("建立指标体系"), "rubric.replaced": _("导入指标体系"),
+    "indicator.added": _("新增指标"), "indicator.changed": _("修改指标"), "indicator.removed": _("删除指标"),
+    # the inspector's workplace
+    "evidencebundle.built": _("生成证据包"),
 }
 
 OBJECT_TYPES = {
@@ -40,6 +57,14 @@ OBJECT_TYPES = {
     "responsibilities.obligation": _("工作任务"),
     "responsibilities.organization": _("组织"),
     "responsibilities.dutyitem": _("责任清单条目"),
+    "accountability.finding": _("问题"),
+    "accountability.case": _("问责案件"),
+    "accountability.campaign": _("考核"),
+    "accountability.assessment": _("考核结果"),
+    "accountability.suggestion": _("建议扣分"),
+    "accountability.rubric": _("指标体系"),
+    "accountability.indicator": _("指标"),
+    "responsibilities.exportjob": _("证据包"),
 }
 
 PAYLOAD_KEYS = {
