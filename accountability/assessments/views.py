@@ -150,6 +150,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_result": selectors.may_see_result(request.user, assessment),
         "may_self_assess": services.may_self_assess(request.user, assessment),
         "may_review": services.may_review(request.user, assessment.campaign),
+        "may_register_finding": can(request.user, Capability.INSPECT, assessment.organization),
     })
 
 

@@ -48,7 +48,10 @@ def finding_create(request: HttpRequest) -> HttpResponse:
     if organization is None:
         return render(request, TEMPLATES + "finding_pick.html",
                       {"choices": organization_choices(request.user, Capability.INSPECT)})
-    form = FindingForm(request.POST if request.method == "POST" else None, initial={"facts_date": timezone.localdate()})
+    # From an assessment's page: ?source=assessment&reference=<the campaign> fill in where it came from.
+    initial = {"facts_date": timezone.localdate(), "source": request.GET.get("source", ""),
+               "source_reference": request.GET.get("reference", "")[:300]}
+    form = FindingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_create(organization=organization, actor=request.user, **form.cleaned_data)

@@ -114,3 +114,21 @@ def test_bulletin_of_an_unpublished_campaign_is_not_shown_to_the_assessed(w):
 
     assert _client(w.a_staff).get(url).status_code == 404
     assert _client(w.city_staff).get(url).status_code == 200
+
+
+def test_an_inspector_registers_a_finding_from_an_assessment_with_its_source_filled_in(w):
+    from tests.factories import make_user
+
+    inspector = make_user("city_jijian_t", grants=[("view", w.city), ("inspect", w.city)])
+    assessment = w.assessment(w.county_a)
+    page = _client(inspector).get(reverse("accountability:assessment_detail", args=[assessment.pk])).content.decode()
+    staff_page = _client(w.city_staff).get(reverse("accountability:assessment_detail", args=[assessment.pk]))
+
+    link = reverse("accountability:finding_create") + (
+        f"?org={w.county_a.pk}&amp;source=assessment&amp;reference="
+        "2026%E5%B9%B4%E5%BA%A6%E6%84%8F%E8%AF%86%E5%BD%A2%E6%80%81%E5%B7%A5%E4%BD%9C%E8%B4%A3%E4%BB%BB%E5%88%B6"
+        "%E6%A3%80%E6%9F%A5%E8%80%83%E6%A0%B8")
+    assert link in page
+    assert 'data-testid="register-finding"' not in staff_page.content.decode()  # case work is the inspectors'
+    form = _client(inspector).get(link.replace("&amp;", "&")).context["form"]
+    assert (form.initial["source"], form.initial["source_reference"]) == ("assessment", "2026年度意识形态工作责任制检查考核")
