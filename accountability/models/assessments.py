@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.models import Organization
+from responsibilities.models import Organization, StoredUpload
 
 __all__ = ["Rubric", "Indicator", "Campaign", "Assessment", "IndicatorScore", "AssessmentFile", "Suggestion"]
 
@@ -269,28 +269,15 @@ class IndicatorScore(models.Model):
         return self.assessment.organization
 
 
-class AssessmentFile(models.Model):
+class AssessmentFile(StoredUpload):
     """Evidence for one indicator of a self-assessment; stored like work evidence, served by a checked view."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="files")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"))
-    original_name = models.CharField(_("文件名"), max_length=255)
-    stored_name = models.CharField(max_length=100, unique=True)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("自评佐证材料")
         verbose_name_plural = _("自评佐证材料")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def permission_organization(self) -> Organization:
