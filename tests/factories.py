@@ -63,7 +63,7 @@ def make_members(organization: Organization, spans: dict[str, tuple[datetime.dat
 
 def ensure_seed_data() -> None:
     """The rows the migrations make: content types and permissions (post_migrate), the work
-    systems and the holiday calendar.
+    systems, the holiday calendar and the accountability catalogue.
 
     A transactional test (live server, threads) may end with a flush that empties every table
     without post_migrate, so the transactional tests after it load these again themselves,
@@ -74,6 +74,7 @@ def ensure_seed_data() -> None:
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.management import create_contenttypes
 
+    from accountability.cases.seed import load_catalogue
     from responsibilities.defaults import load_work_calendar, load_work_systems
     from responsibilities.models import WorkCalendarDay, WorkSystem
 
@@ -86,6 +87,7 @@ def ensure_seed_data() -> None:
         load_work_systems(WorkSystem)
     if not WorkCalendarDay.objects.exists():
         load_work_calendar(WorkCalendarDay)
+    load_catalogue()  # the 追责情形 and 问责措施 (accountability/migrations/0002_catalogue); adds only what is missing
 
 
 def make_group(name: str, *, grants: list[tuple[str, Organization]] = (), members: list = ()):
