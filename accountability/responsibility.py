@@ -19,8 +19,8 @@ Input (a JSON-like mapping; `determine_responsibility` never mutates it):
 
 - members: the leadership team (领导班子) on the date of the facts, or those of them a case names
   (the others may be left out: each member's determination depends only on their own role and
-  facts and the decision's mode), at least one. `id` a non-empty
-  string other than "rules" (the output's reserved key); `role` one of ROLES: first_responsible
+  facts and the decision's mode), at least one. `id` a non-empty string other than "rules" (the
+  output's reserved key); `role` one of ROLES: first_responsible
   (第一责任人, the team's 主要负责同志 — at most one), direct_responsible (直接责任人, the leader in
   charge, 直接分管的领导班子成员 — any number), member (班子其他成员); optional `in_charge` (bool):
   the member's portfolio directly covers the matter, so they count as directly responsible
