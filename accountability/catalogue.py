@@ -28,12 +28,13 @@ CIRCUMSTANCES: {"code", "list", "number", "text", "citation", "paraphrased"}
   "paraphrased": True. A case records what the office-holders failed to do, never a file on a
   speaker.
 
-MEASURES: {"code", "name", "category", "severity", "citation"}; severity 1 (lightest) … 15, in the
-order the issue lists them; category one of MEASURE_CATEGORIES. 提醒, 批评教育, 责令作出书面检查,
-通报批评 and the two families 组织处理, 纪律处分 are named by 第十二条 (seed 000 篇二; seed 002 篇四
-第九条 says the same); 警示谈话 by seed 000 篇一 三 (its text reads "警告对话", a garbled copy of
-警示谈话). The members of the two families come from the regulations the seeds refer to:
-《中国共产党问责条例》第八条 (seed 000 篇一 三) and 《中国共产党纪律处分条例》第八条 (seed 002 篇四 第九条).
+MEASURES: {"code", "name", "category", "category_label", "severity", "citation"}; severity 1
+(lightest) … 15, in the order the issue lists them; category one of MEASURE_CATEGORIES, whose
+Chinese name is category_label. 提醒, 批评教育, 责令作出书面检查, 通报批评 and the two families
+组织处理, 纪律处分 are named by 第十二条 (seed 000 篇二; seed 002 篇四 第九条 says the same);
+警示谈话 by seed 000 篇一 三 (its text reads "警告对话", a garbled copy of 警示谈话). The members of
+the two families come from the regulations the seeds refer to: 《中国共产党问责条例》第八条 (seed
+000 篇一 三) and 《中国共产党纪律处分条例》第八条 (seed 002 篇四 第九条).
 """
 
 from __future__ import annotations
@@ -160,6 +161,13 @@ _MEASURES = [
 ]
 
 MEASURES: list[dict] = [
-    {"code": code, "name": name, "category": category, "severity": severity, "citation": citation}
+    {
+        "code": code,
+        "name": name,
+        "category": category,
+        "category_label": MEASURE_CATEGORIES[category],
+        "severity": severity,
+        "citation": citation,
+    }
     for severity, (code, name, category, citation) in enumerate(_MEASURES, start=1)
 ]

@@ -17,17 +17,20 @@ Input (a JSON-like mapping; `determine_responsibility` never mutates it):
                  {"id": "c", "role": "member", "in_charge": false, "name": "张三"}],
      "decision": {"mode": "collective", "participants": ["a", "b", "c"], "opposed": ["c"]}}
 
-- members: the leadership team (领导班子) on the date of the facts, at least one. `id` a non-empty
-  string other than "rules" (the output's reserved key); `role` one of ROLES: first_responsible
+- members: the leadership team (领导班子) on the date of the facts, or those of them a case names
+  (the others may be left out: each member's determination depends only on their own role and
+  facts and the decision's mode), at least one. `id` a non-empty string other than "rules" (the
+  output's reserved key); `role` one of ROLES: first_responsible
   (第一责任人, the team's 主要负责同志 — at most one), direct_responsible (直接责任人, the leader in
   charge, 直接分管的领导班子成员 — any number), member (班子其他成员); optional `in_charge` (bool):
   the member's portfolio directly covers the matter, so they count as directly responsible
   (直接分管); it never lowers what a role already bears, so `false` on a direct_responsible
-  member changes nothing. Optional `name` (string) is carried for readability and ignored.
-- decision.mode "collective" (集体决策): `participants` (non-empty list of member ids: who took
-  part in the decision) and optional `opposed` (member ids who clearly opposed the wrong decision
-  and were not adopted; each must be a participant, and not every participant may have opposed —
-  then the decision could not have been made). `decided_by` is refused.
+  member changes nothing. Optional `name` (string) names the member in error messages (so a page
+  can show them as they are) and is otherwise ignored.
+- decision.mode "collective" (集体决策): `participants` (list of the member ids who took part in
+  the decision; it may be empty when members is only part of the team and none of them took
+  part) and optional `opposed` (member ids who clearly opposed the wrong decision and were not
+  adopted; each must be a participant). `decided_by` is refused.
 - decision.mode "individual" (a decision made or approved by one leader alone, 个人决定或者批准):
   `decided_by` (a member id: the leader who decided it, or who approved it when someone else
   proposed it); `participants` and `opposed`, if given, must be empty lists.
@@ -59,7 +62,7 @@ Errors: every bad input raises ScenarioError (a ValueError) with a Chinese messa
 problem and a machine-readable `code` (see the raise sites): not_an_object, unknown_field,
 no_members, bad_member, bad_id, reserved_id, duplicate_member, bad_role, two_principals,
 bad_in_charge, bad_name, no_decision, bad_mode, no_participants, bad_id_list, duplicate_in_list,
-not_a_member, opposed_not_participant, all_opposed, decided_by_in_collective, no_decider,
+not_a_member, opposed_not_participant, decided_by_in_collective, no_decider,
 lists_in_individual, bad_document.
 """
 
@@ -181,7 +184,8 @@ def determine_responsibility(
 
 
 def _members(raw: Any) -> dict[str, dict[str, Any]]:
-    """The members by id, validated: {id: {"role": …, "in_charge": bool}} in input order."""
+    """The members by id, validated: {id: {"role", "in_charge", "who"}} in input order; "who" is
+    how messages name the member (the name if given, else the id)."""
     if not isinstance(raw, list) or not raw:
         raise ScenarioError("no_members", "members 必须是非空的领导班子成员列表。")
     members: dict[str, dict[str, Any]] = {}
@@ -198,22 +202,24 @@ def _members(raw: Any) -> dict[str, dict[str, Any]]:
             )
         if member_id in members:
             raise ScenarioError("duplicate_member", f"成员 id 重复：{member_id}。")
-        _refuse_unknown(item, _MEMBER_FIELDS, f"成员 {member_id} ")
+        name = item.get("name")
+        if name is not None and not isinstance(name, str):
+            raise ScenarioError("bad_name", f"成员 {member_id} 的 name 必须是字符串。")
+        who = name.strip() if name and name.strip() else member_id
+        _refuse_unknown(item, _MEMBER_FIELDS, f"成员 {who} ")
         role = item.get("role")
         if role not in ROLES:
             choices = "、".join(f"{code}（{label}）" for code, label in ROLES.items())
             problem = "缺少角色 role" if role is None else f"的角色 {role!s} 无法识别"
-            raise ScenarioError("bad_role", f"成员 {member_id} {problem}，可选：{choices}。")
+            raise ScenarioError("bad_role", f"成员 {who} {problem}，可选：{choices}。")
         in_charge = item.get("in_charge", False)
         if not isinstance(in_charge, bool):
             raise ScenarioError(
                 "bad_in_charge",
-                f"成员 {member_id} 的 in_charge（是否直接分管该事项）必须是 true 或 false。",
+                f"成员 {who} 的 in_charge（是否直接分管该事项）必须是 true 或 false。",
             )
-        if "name" in item and not isinstance(item["name"], str):
-            raise ScenarioError("bad_name", f"成员 {member_id} 的 name 必须是字符串。")
-        members[member_id] = {"role": role, "in_charge": in_charge}
-    principals = [member_id for member_id, m in members.items() if m["role"] == FIRST]
+        members[member_id] = {"role": role, "in_charge": in_charge, "who": who}
+    principals = [m["who"] for m in members.values() if m["role"] == FIRST]
     if len(principals) > 1:
         raise ScenarioError(
             "two_principals",
@@ -228,20 +234,20 @@ def _collective(members: dict[str, dict[str, Any]], decision: Mapping[str, Any])
             "decided_by_in_collective",
             "集体决策不填写 decided_by；个人决定或者批准的，mode 应为 individual。",
         )
-    if not decision.get("participants"):
-        raise ScenarioError("no_participants", "集体决策必须列出参与决策的成员（participants）。")
+    if "participants" not in decision:
+        raise ScenarioError(
+            "no_participants",
+            "集体决策须用 participants 列出参与决策的成员（都未参与的写空列表）。",
+        )
     participants = _ids(decision["participants"], "participants（参与决策的成员）", members)
     opposed = _ids(decision.get("opposed", []), "opposed（明确反对的成员）", members)
-    outsiders = [member_id for member_id in opposed if member_id not in participants]
+    outsiders = [
+        members[member_id]["who"] for member_id in opposed if member_id not in participants
+    ]
     if outsiders:
         raise ScenarioError(
             "opposed_not_participant",
             f"明确提出反对意见的成员必须参与了决策：{'、'.join(outsiders)} 不在 participants 中。",
-        )
-    if set(opposed) == set(participants):
-        raise ScenarioError(
-            "all_opposed",
-            "参与决策的成员全都明确反对，这项决策不可能作出：请核对 participants 和 opposed。",
         )
     rule_of = {}
     for member_id, member in members.items():
@@ -287,7 +293,8 @@ def _ids(raw: Any, label: str, members: Mapping[str, Any]) -> list[str]:
     seen: set[str] = set()
     for member_id in raw:
         if member_id in seen:
-            raise ScenarioError("duplicate_in_list", f"{label}中 {member_id} 重复出现。")
+            who = members[member_id]["who"] if member_id in members else member_id
+            raise ScenarioError("duplicate_in_list", f"{label}中 {who} 重复出现。")
         seen.add(member_id)
         if member_id not in members:
             raise ScenarioError("not_a_member", f"{label}中的 {member_id} 不是 members 中的成员。")

@@ -135,3 +135,11 @@ def test_measures_cite_the_clause_and_the_regulation_they_come_from():
         == "《党委（党组）意识形态工作责任制实施细则》第十二条；《中国共产党纪律处分条例》第八条"
     )
     assert len({m["code"] for m in MEASURES}) == 15
+
+
+def test_each_measure_carries_its_category_label():
+    assert [(m["code"], m["category_label"]) for m in MEASURES[4:6]] == [
+        ("circulated_criticism", "批评教育类"),
+        ("suspension", "组织处理"),
+    ]
+    assert MEASURES[-1]["category_label"] == "纪律处分"

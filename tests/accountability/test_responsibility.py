@@ -206,6 +206,16 @@ TABLE = {
         {"a": "main_leadership", "b": "main_leadership", "c": "important_leadership"},
         {"a": "collective_direct", "b": "collective_direct", "c": "collective_participant"},
     ),
+    "a case naming only the principal leader, who opposed and was outvoted": (
+        collective(["shuji"], opposed=["shuji"], members=TEAM[:1]),
+        {"shuji": "none"},
+        {"shuji": "collective_opposed"},
+    ),
+    "a case naming two leaders, neither of whom took part": (
+        collective([], members=[TEAM[0], TEAM[2]]),
+        {"shuji": "main_leadership", "wei1": "none"},
+        {"shuji": "collective_principal", "wei1": "collective_absent"},
+    ),
 }
 
 
@@ -425,9 +435,9 @@ ERRORS = [
     ),
     (
         "a collective decision without participants",
-        _decision(mode="collective", participants=[]),
+        _decision(mode="collective", opposed=[]),
         "no_participants",
-        "集体决策必须列出参与决策的成员（participants）。",
+        "集体决策须用 participants 列出参与决策的成员（都未参与的写空列表）。",
     ),
     (
         "participants naming a non-member",
@@ -464,12 +474,6 @@ ERRORS = [
         collective(["shuji", "wei1"], opposed=["wei2"]),
         "opposed_not_participant",
         "明确提出反对意见的成员必须参与了决策：wei2 不在 participants 中。",
-    ),
-    (
-        "every participant opposed",
-        collective(["shuji", "wei1"], opposed=["wei1", "shuji"]),
-        "all_opposed",
-        "参与决策的成员全都明确反对，这项决策不可能作出：请核对 participants 和 opposed。",
     ),
     (
         "decided_by in a collective decision",
@@ -513,6 +517,44 @@ def test_bad_scenarios_are_refused_in_chinese(name, scenario, code, message):
     assert caught.value.code == code
     assert str(caught.value) == message
     assert isinstance(caught.value, ValueError)
+
+
+NAMED = [
+    {"id": "17", "role": "first_responsible", "name": "李明"},
+    {"id": "18", "role": "member", "name": "王芳"},
+    {"id": "19", "role": "member"},
+]
+
+NAMED_ERRORS = [
+    (
+        collective(
+            ["17"], members=[*NAMED, {"id": "20", "role": "first_responsible", "name": "赵强"}]
+        ),
+        "领导班子只能有一名第一责任人（主要负责同志），这里有 2 名：李明、赵强。",
+    ),
+    (
+        collective(["17"], opposed=["18", "19"], members=NAMED),
+        "明确提出反对意见的成员必须参与了决策：王芳、19 不在 participants 中。",
+    ),
+    (collective(["18", "18"], members=NAMED), "participants（参与决策的成员）中 王芳 重复出现。"),
+    (
+        collective(["17"], members=[{"id": "21", "role": "deputy", "name": "孙丽"}]),
+        "成员 孙丽 的角色 deputy 无法识别，可选：first_responsible（第一责任人）、direct_responsible（直接责任人）、member（班子其他成员）。",
+    ),
+    (
+        collective(
+            ["17"], members=[{"id": "21", "role": "member", "name": "孙丽", "in_charge": 1}]
+        ),
+        "成员 孙丽 的 in_charge（是否直接分管该事项）必须是 true 或 false。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("scenario", "message"), NAMED_ERRORS)
+def test_messages_name_members_by_their_names_when_given(scenario, message):
+    with pytest.raises(ScenarioError) as caught:
+        determine_responsibility(scenario)
+    assert str(caught.value) == message
 
 
 def test_an_empty_document_title_is_refused():
