@@ -142,3 +142,52 @@ def test_the_matrix_scrolls_inside_its_box_with_the_organizations_kept_in_view(p
     page.wait_for_timeout(100)
     assert organization.bounding_box()["x"] == before["x"]
     _shot(page, "upper-staff-matrix-scrolled-390")
+
+
+@pytest.fixture
+def report(personas, scene, tree):
+    """A half-yearly report of A县委 drafted by the county clerk, waiting for the secretary."""
+    from django.contrib.auth import get_user_model
+
+    from reporting.models import ReportKind
+    from reporting.reports import services as reports
+    from responsibilities import permissions
+
+    clerk = get_user_model().objects.get(username=scene.username)
+    permissions.grant(clerk, "draft_report", tree.county_a, actor=None)
+    period = Period.containing(PeriodKind.HALF, timezone.localdate())
+    return reports.report_create(organization=tree.county_a, kind=ReportKind.HALF_YEAR, period=period, actor=clerk)
+
+
+@pytest.mark.parametrize(
+    ("role", "username", "pages"),
+    [
+        ("staff", "county_a_xcb", ["report_detail", "report_edit", "report_versions", "report_create",
+                                   "organization_detail", "duty_list", "duty_add", "obligation_detail"]),
+        ("secretary", "county_a_shuji", ["report_detail", "report_sign"]),
+    ],
+    ids=["staff", "secretary"],
+)
+def test_forms_and_report_pages_fit_a_phone(page: Page, report, tree, role, username, pages):
+    from responsibilities.models import Obligation
+
+    obligation = Obligation.objects.filter(organization=tree.county_a).order_by("due_date", "pk").first()
+    urls = {
+        "report_detail": reverse("reporting:report_detail", args=[report.pk]),
+        "report_edit": reverse("reporting:report_edit", args=[report.pk]),
+        "report_versions": reverse("reporting:report_versions", args=[report.pk]),
+        "report_sign": reverse("reporting:report_sign", args=[report.pk]),
+        "report_create": reverse("reporting:report_create") + f"?org={tree.county_a.pk}",
+        "organization_detail": reverse("responsibilities:organization_detail", args=[tree.county_a.pk]),
+        "duty_list": reverse("responsibilities:duty_list", args=[tree.county_a.pk]),
+        "duty_add": reverse("responsibilities:duty_add", args=[tree.county_a.pk]),
+        "obligation_detail": reverse("responsibilities:obligation_detail", args=[obligation.pk]),
+    }
+    page.set_viewport_size(PHONE)
+    log_in(page, username)
+    for name in pages:
+        response = page.goto(urls[name])
+        assert response is not None and response.status == 200, name
+        assert _overflow(page) == 0, f"{name} is {_overflow(page)} px wider than a 390 px phone"
+        _cards_are_labelled(page)
+        _shot(page, f"{role}-{name}-390")
