@@ -5,6 +5,7 @@ $E2E_SHOTS (default /tmp/e2e-shots/phone) for review."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -14,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accountability.findings import services as findings
+from responsibilities.duties import services as duties
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.scheduling import services as scheduling
 from tests.e2e.test_journeys import log_in
@@ -35,11 +38,19 @@ def personas(scene, tree) -> None:
     scene.county_secretary.user = secretary
     scene.county_secretary.save(update_fields=["user"])
     make_user("city_xcb", grants=[("view", tree.city), ("manage", tree.city), ("draft_report", tree.city)])
-    make_user("city_jijian", grants=[("inspect", tree.city)])
     today = timezone.localdate()
     last_quarter = Period.containing(PeriodKind.QUARTER, today).previous()
     scheduling.obligations_generate(periods=[last_quarter, *scheduling.periods_to_generate(today)])
     scheduling.sweep_overdue()
+    duties.duty_item_create(
+        organization=tree.county_a, content="每半年专题研究一次意识形态工作，分析研判形势并部署任务",
+        responsible="secretary", verification="会议纪要、专题研究记录", lead_unit="县委宣传部", actor=None,
+    )
+    inspector = make_user("city_jijian", grants=[("inspect", tree.city)])
+    findings.finding_create(
+        organization=tree.town_a1, source="inspection", description="上半年未专题研究意识形态工作",
+        facts_date=dt.date(2026, 3, 10), measures="补开专题会议并形成纪要", due_date=dt.date(2026, 9, 30),
+        actor=inspector, now=scheduling.local_moment(dt.date(2026, 4, 1), 10))
 
 
 def _overflow(page: Page) -> int:
