@@ -104,7 +104,8 @@ def _act(request: HttpRequest, pk: int, *, form_key: str, form, action, done: st
 
 def _meeting_data(data: dict) -> dict:
     data = dict(data)
-    return {**data, "uploads": data.pop("files", []), "file_title": data.pop("file_title", "")}
+    uploads, file_title = data.pop("files", []), data.pop("file_title", "")
+    return {**data, "uploads": uploads, "file_title": file_title}
 
 
 @require_POST

@@ -269,3 +269,15 @@ def test_a_withdrawn_record_is_no_longer_flagged(analysis, team, city_staff):
     work_services.meeting_withdraw(meeting=proxy, actor=city_staff, reason="登记错了任务")
     assert list(flags.proxy_meeting_records(analysis.organization, 2026)) == []
     assert list(selectors.obligations_with_entry_mark(Obligation.objects.all(), "proxy")) == []
+
+
+@time_machine.travel(beijing(2026, 8, 21), tick=False)
+def test_the_meeting_form_takes_the_sign_in_sheet_with_it(client, analysis, team, county_a_staff):
+    secretary, member = team
+    client.force_login(county_a_staff)
+    response = client.post(reverse("responsibilities:obligation_meeting", args=[analysis.pk]), {
+        "held_on": "2026-08-20", "place": "县委常委会议室", "chair": secretary.pk, "attendees": [secretary.pk],
+        "topic": "三季度研判", "discussion": "研判了网络舆情。", "file_title": "", "files": [pdf("签到表.pdf")],
+    })
+    assert response.status_code == 302
+    assert list(analysis.meetings.get().files.values_list("title", "original_name")) == [("签到表", "签到表.pdf")]
