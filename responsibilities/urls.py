@@ -36,7 +36,10 @@ urlpatterns = [
     path("inbox/", work_views.inbox, name="inbox"),
     path("inbox/read/", work_views.inbox_mark_read, name="inbox_mark_read"),
     # The responsibility list (责任清单): edit, retire, print, push to subordinates.
+    path("duties/", duty_views.duty_home, name="duty_home"),
+    path("duties/import/template.xlsx", duty_views.duty_import_template, name="duty_import_template"),
     path("orgs/<int:pk>/duties/", duty_views.duty_list, name="duty_list"),
+    path("orgs/<int:pk>/duties/import/", duty_views.duty_import, name="duty_import"),
     path("orgs/<int:pk>/duties/add/", duty_views.duty_add, name="duty_add"),
     path("orgs/<int:pk>/duties/cascade/", duty_views.duty_cascade, name="duty_cascade"),
     path("orgs/<int:pk>/duties/print/", duty_views.duty_print, name="duty_print"),
