@@ -185,7 +185,8 @@ def meeting_files(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("responsibilities:obligation_detail", pk=meeting.obligation_id)
     for error in form.errors.get("files", []) + form.errors.get("title", []):
         messages.error(request, error)
-    return redirect("responsibilities:obligation_detail", pk=meeting.obligation_id)
+    context = _obligation_context(request, meeting.obligation)
+    return render(request, "responsibilities/work/obligation_detail.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -281,3 +281,16 @@ def test_the_meeting_form_takes_the_sign_in_sheet_with_it(client, analysis, team
     })
     assert response.status_code == 302
     assert list(analysis.meetings.get().files.values_list("title", "original_name")) == [("签到表", "签到表.pdf")]
+
+
+@time_machine.travel(beijing(2026, 8, 21), tick=False)
+def test_a_withdrawn_record_is_not_counted_in_a_reports_figures(tree, analysis, team, county_a_staff):
+    from reporting.reports.selectors import report_facts
+
+    kept = record(analysis, county_a_staff, team)
+    Obligation.objects.filter(pk=analysis.pk).update(status="open", completed_at=None)
+    dropped = record(analysis, county_a_staff, team, topic="重复登记的研判")
+    work_services.meeting_withdraw(meeting=dropped, actor=county_a_staff, reason="重复登记")
+    facts = report_facts(tree.county_a, Period.parse("2026Q3"))
+    assert [s["meetings"] for s in facts["systems"] if s["code"] == "analysis"] == [1]
+    assert kept.withdrawn_at is None
