@@ -40,11 +40,7 @@ from reporting.models import ReportVersion
 from reporting.reports.selectors import template_prompts
 from responsibilities.models import MeetingRecord, Obligation, Organization
 from responsibilities.permissions import Capability, visible
-from responsibilities.work.selectors import (  # noqa: F401  (late_entry_days: re-exported for callers)
-    late_entry_days,
-    meetings_entered_by_proxy,
-    meetings_entered_late,
-)
+from responsibilities.work.selectors import meetings_entered_by_proxy, meetings_entered_late
 
 
 class FlagKind(models.TextChoices):
@@ -105,7 +101,7 @@ def versions_in_year(qs: QuerySet[ReportVersion], year: int) -> QuerySet[ReportV
 
 def late_meeting_records(organization: Organization, year: int) -> QuerySet[MeetingRecord]:
     """补录: `organization`'s own meeting records held in `year` and entered more than
-    late_entry_days() days after the meeting, by meeting date. Each carries `entered_on` (a date)."""
+    settings.ZEREN_LATE_ENTRY_DAYS days after the meeting, by meeting date. Each carries `entered_on` (a date)."""
     qs = _meetings().filter(obligation__organization=organization, held_on__year=year)
     return _late_entries(qs).order_by("held_on", "pk")
 
