@@ -290,7 +290,7 @@ def meeting_correct(
     """Correct (更正) a meeting record in force, with a reason; its version goes up by one.
 
     The earlier content is not lost: the `evidence_corrected` event (same transaction, and so the
-    accountability log) keeps it as data {"meeting", "version", "previous": meeting_snapshot,
+    accountability log) keeps it as data {"meeting", "version", "earlier": meeting_snapshot,
     "changed": [field names]}, shown in the obligation's history. The record keeps its files and its
     登记时间 (补录 is judged on the first entry). Raises ValidationError when it is withdrawn, the
     reason is empty, nothing changed, or the new content breaks a rule of `obligation_add_meeting`.
@@ -312,7 +312,7 @@ def meeting_correct(
     meeting.save()
     meeting.attendees.set(attendees)
     _record(obligation, ObligationEvent.Kind.EVIDENCE_CORRECTED, actor, reason.strip(), meeting=meeting.pk,
-            topic=meeting.topic, version=meeting.version, previous=previous, changed=changed)
+            topic=meeting.topic, version=meeting.version, earlier=previous, changed=changed)
     return meeting
 
 

@@ -124,9 +124,9 @@ def test_a_correction_keeps_the_earlier_version_visible_in_the_history(client, a
     assert (meeting.version, meeting.held_on, meeting.discussion) == (2, D(2026, 8, 19), "研判了网络舆情与阵地管理。")
     event = analysis.events.get(kind="evidence_corrected")
     assert event.reason == "会议日期登记错误"
-    assert event.data["previous"]["held_on"] == "2026-08-20"
-    assert event.data["previous"]["discussion"] == "研判了网络舆情。"
-    assert event.data["previous"]["attendees"] == ["王书记", "李委员"]
+    assert event.data["earlier"]["held_on"] == "2026-08-20"
+    assert event.data["earlier"]["discussion"] == "研判了网络舆情。"
+    assert event.data["earlier"]["attendees"] == ["王书记", "李委员"]
     assert event.data["changed"] == ["held_on", "attendees", "discussion"]
     page = client.get(reverse("responsibilities:obligation_detail", args=[analysis.pk])).content.decode()
     assert "会议日期登记错误" in page and "研判了网络舆情。" in page and "已更正（第2版）" in page
