@@ -26,7 +26,11 @@ from responsibilities.models import (  # noqa: E402
 )
 from responsibilities.org.selectors import organization_children
 from responsibilities.periods import Period  # noqa: E402
-from responsibilities.work.selectors import obligations_visible, obligations_with_entry_mark
+from responsibilities.work.selectors import (
+    obligations_visible,
+    obligations_with_entry_mark,
+    obligations_with_entry_marks,
+)
 
 
 class StatusBucket(TextChoices):
@@ -310,6 +314,7 @@ def obligations_for_dashboard(
         qs = qs.filter(status__in=BUCKET_STATUSES[status])
     if entry:
         qs = obligations_with_entry_mark(qs, entry)
+    qs = obligations_with_entry_marks(qs)
     return qs.order_by("organization__path", "work_system__sort_order", "period_start", "pk")
 
 

@@ -140,12 +140,22 @@ def meetings_with_entry_marks(qs: QuerySet[MeetingRecord]) -> QuerySet[MeetingRe
     )
 
 
+def _marked_meetings(mark: str) -> Exists:
+    meetings = MeetingRecord.objects.filter(obligation=OuterRef("pk"), withdrawn_at__isnull=True)
+    if mark == "late":
+        return Exists(meetings_entered_late(meetings))
+    if mark == "proxy":
+        return Exists(meetings_entered_by_proxy(meetings))
+    raise ValueError(f"unknown entry mark: {mark!r}")
+
+
 def obligations_with_entry_mark(qs: QuerySet[Obligation], mark: str) -> QuerySet[Obligation]:
     """Obligations of `qs` with at least one meeting record in force (not withdrawn) marked `mark`
     ("late": 补录, "proxy": 代填). Raises ValueError for another mark."""
-    meetings = MeetingRecord.objects.filter(obligation=OuterRef("pk"), withdrawn_at__isnull=True)
-    if mark == "late":
-        return qs.filter(Exists(meetings_entered_late(meetings)))
-    if mark == "proxy":
-        return qs.filter(Exists(meetings_entered_by_proxy(meetings)))
-    raise ValueError(f"unknown entry mark: {mark!r}")
+    return qs.filter(_marked_meetings(mark))
+
+
+def obligations_with_entry_marks(qs: QuerySet[Obligation]) -> QuerySet[Obligation]:
+    """`qs` with booleans `has_late_entry` (补录) and `has_proxy_entry` (代填): whether a meeting
+    record in force is so marked, for the lists that show the marks."""
+    return qs.annotate(has_late_entry=_marked_meetings("late"), has_proxy_entry=_marked_meetings("proxy"))

@@ -261,6 +261,9 @@ def test_the_task_list_filters_by_late_and_proxy_entries(client, settings, tree,
     assert listed("late") == [analysis.pk]
     assert listed("proxy") == [other.pk]
     assert set(listed("")) >= {analysis.pk, other.pk}
+    page = client.get(url, {"period": "2026Q3", "org": tree.city.pk}).content.decode()
+    assert page.count('data-testid="late-entry"') == 1 and page.count('data-testid="proxy-entry"') == 1
+    assert client.get(url, {"period": "2026Q3", "entry": "other"}).status_code == 400
 
 
 @time_machine.travel(beijing(2026, 8, 21), tick=False)
