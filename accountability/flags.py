@@ -10,13 +10,15 @@ Four kinds, each answered two ways from the same definition:
 
 The kinds:
 - 补录 (LATE_ENTRY): a meeting record entered (登记日期, Beijing time) more than
-  settings.ZEREN_LATE_ENTRY_DAYS calendar days (default 30) after the meeting (会议日期);
+  settings.ZEREN_LATE_ENTRY_DAYS calendar days (default 15) after the meeting (会议日期);
 - 代填 (PROXY_ENTRY): a meeting record entered by a user who is not staff of the record's own
   organization, i.e. holds no `manage` grant on that organization itself, directly or through a
   group (responsibilities.org.selectors.holds_staff_grant, the grants of `staff_of`). A grant on an
   ancestor does not count: the city's staff entering a town's meeting is 代填; so is a system
   administrator. A record whose author's account was deleted (created_by empty) is not flagged:
-  nothing is known about who entered it;
+  nothing is known about who entered it. Both rules have one owner,
+  responsibilities.work.selectors (`meetings_entered_late`, `meetings_entered_by_proxy`), which the
+  obligation pages use too; withdrawn records (撤回) are not flagged;
 - 模板提示语 (PLACEHOLDER): a signed report version whose body still holds a template prompt
   (reporting.reports.selectors.template_prompts);
 - 临期/逾期完成 (LAST_MINUTE): an obligation completed (done or done late) on its deadline day or
@@ -29,21 +31,16 @@ period (专题报告), to the year it was signed (Beijing time).
 
 from __future__ import annotations
 
-import datetime
-
-from django.conf import settings
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportVersion
 from reporting.reports.selectors import template_prompts
 from responsibilities.models import MeetingRecord, Obligation, Organization
-from responsibilities.org.selectors import holds_staff_grant
 from responsibilities.permissions import Capability, visible
-
-DEFAULT_LATE_ENTRY_DAYS = 30
+from responsibilities.work.selectors import meetings_entered_by_proxy, meetings_entered_late
 
 
 class FlagKind(models.TextChoices):
@@ -53,30 +50,19 @@ class FlagKind(models.TextChoices):
     LAST_MINUTE = "last_minute", _("临期或逾期完成")
 
 
-def late_entry_days() -> int:
-    """N of the 补录 flag: settings.ZEREN_LATE_ENTRY_DAYS (environment variable of the same name), default 30."""
-    return int(getattr(settings, "ZEREN_LATE_ENTRY_DAYS", DEFAULT_LATE_ENTRY_DAYS))
-
-
 # -- the definitions, on any queryset of their model -----------------------------------------------
 
 
 def _meetings() -> QuerySet[MeetingRecord]:
-    return MeetingRecord.objects.select_related("obligation__organization", "obligation__work_system", "created_by")
-
-
-def _late_entries(qs: QuerySet[MeetingRecord]) -> QuerySet[MeetingRecord]:
-    lag = ExpressionWrapper(F("entered_on") - F("held_on"), output_field=DurationField())
-    return (
-        qs.annotate(entered_on=TruncDate("created_at"))  # in the current time zone, Asia/Shanghai
-        .alias(lag=lag)
-        .filter(lag__gt=datetime.timedelta(days=late_entry_days()))
+    # A withdrawn record is no longer evidence: it is neither flagged nor deducted from.
+    return MeetingRecord.objects.filter(withdrawn_at__isnull=True).select_related(
+        "obligation__organization", "obligation__work_system", "created_by"
     )
 
 
-def _proxy_entries(qs: QuerySet[MeetingRecord]) -> QuerySet[MeetingRecord]:
-    staff = holds_staff_grant(organization=OuterRef("obligation__organization"), user=OuterRef("created_by"))
-    return qs.filter(created_by__isnull=False).exclude(staff)
+# 补录 and 代填 are defined once, in responsibilities (the obligation pages mark the same records).
+_late_entries = meetings_entered_late
+_proxy_entries = meetings_entered_by_proxy
 
 
 def _signed_versions() -> QuerySet[ReportVersion]:
@@ -115,7 +101,7 @@ def versions_in_year(qs: QuerySet[ReportVersion], year: int) -> QuerySet[ReportV
 
 def late_meeting_records(organization: Organization, year: int) -> QuerySet[MeetingRecord]:
     """补录: `organization`'s own meeting records held in `year` and entered more than
-    late_entry_days() days after the meeting, by meeting date. Each carries `entered_on` (a date)."""
+    settings.ZEREN_LATE_ENTRY_DAYS days after the meeting, by meeting date. Each carries `entered_on` (a date)."""
     qs = _meetings().filter(obligation__organization=organization, held_on__year=year)
     return _late_entries(qs).order_by("held_on", "pk")
 

@@ -215,7 +215,7 @@ if not ZEREN_BASE_URL.startswith(("https://", "http://")):
 ZEREN_REMINDER_DAYS = [int(d) for d in env_list("ZEREN_REMINDER_DAYS", ["14", "7", "3", "1"])]
 # The inspector's 补录 flag (accountability/flags.py): a meeting record entered more than this many
 # days after the meeting (登记日期 − 会议日期, calendar days, Beijing time).
-ZEREN_LATE_ENTRY_DAYS = env_int("ZEREN_LATE_ENTRY_DAYS", 30)
+ZEREN_LATE_ENTRY_DAYS = env_int("ZEREN_LATE_ENTRY_DAYS", 15)
 # The largest evidence bundle an inspector may build (accountability/workplace/services.py), in bytes.
 ZEREN_BUNDLE_MAX_BYTES = env_int("ZEREN_BUNDLE_MAX_BYTES", 512 * 1024 * 1024)
 # Accountability cases: how many levels up the deciding authority sits (1: the subject's parent committee,

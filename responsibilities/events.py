@@ -105,6 +105,8 @@ class ObligationEvent(Event):
         WAIVED = "waived", _("免除")
         OVERDUE = "overdue", _("逾期")
         EVIDENCE_ADDED = "evidence_added", _("补充佐证")
+        EVIDENCE_CORRECTED = "evidence_corrected", _("更正佐证")  # data: the earlier version ("earlier")
+        EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("撤回佐证")
 
     obligation = models.ForeignKey("responsibilities.Obligation", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)

@@ -568,6 +568,11 @@ class MeetingRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登记人")
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # Corrections keep the row (its files, its 登记时间) and raise the version; each earlier version's
+    # content stays in the obligation's history (the `evidence_corrected` event's data).
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("会议记录")
@@ -606,11 +611,16 @@ class StoredUpload(models.Model):
 
 
 class EvidenceFile(StoredUpload):
-    """An obligation's evidence file."""
+    """An obligation's evidence file; attached to one of its meeting records (签到表, 会议纪要, 照片) or not."""
 
     obligation = models.ForeignKey(
         Obligation, on_delete=models.PROTECT, related_name="files", verbose_name=_("工作任务")
     )
+    meeting = models.ForeignKey(
+        MeetingRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="files",
+        verbose_name=_("会议记录"),
+    )
+    title = models.CharField(_("标题"), max_length=200, blank=True)
 
     class Meta(StoredUpload.Meta):
         verbose_name = _("佐证文件")

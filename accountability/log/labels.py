@@ -21,6 +21,8 @@ ACTIONS = {
     "obligation.waived": _("任务免除"),
     "obligation.overdue": _("任务逾期"),
     "obligation.evidence_added": _("补充佐证"),
+    "obligation.evidence_corrected": _("更正佐证"),
+    "obligation.evidence_withdrawn": _("撤回佐证"),
     "organization.created": _("新建组织"),
     "organization.moved": _("移动组织"),
     "organization.person_added": _("登记人员"),
@@ -95,4 +97,11 @@ PAYLOAD_KEYS = {
     "parent": _("上级组织"),
     "from_parent": _("原上级组织"),
     "to_parent": _("新上级组织"),
+    # evidence of obligations (responsibilities.work.services)
+    "meeting": _("会议记录编号"),
+    "topic": _("议题"),
+    "earlier": _("更正前的内容"),
+    "changed": _("更正的项目"),
+    "reopened": _("是否重新打开任务"),
+    "titles": _("文件标题"),
 }

@@ -194,9 +194,9 @@ def _period_label(code: str) -> str:
         return code
 
 
-def _evidence_count(model: type[models.Model]) -> Coalesce:
+def _evidence_count(model: type[models.Model], **filters) -> Coalesce:
     counts = (
-        model.objects.filter(obligation=OuterRef("pk"))
+        model.objects.filter(obligation=OuterRef("pk"), **filters)
         .order_by()
         .values("obligation")
         .annotate(n=Count("pk"))
@@ -278,7 +278,7 @@ class Ledger:
             qs = qs.filter(status=self.params.status)
         return (
             visible(self.user, Capability.VIEW, qs, via="organization")
-            .annotate(meeting_count=_evidence_count(MeetingRecord), file_count=_evidence_count(EvidenceFile))
+            .annotate(meeting_count=_evidence_count(MeetingRecord, withdrawn_at__isnull=True), file_count=_evidence_count(EvidenceFile))
             .order_by("organization__path", "work_system__sort_order", "work_system_id", "period_start",
                       "period_end", "pk")
             .values(

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from reporting.board.selectors import BOARD_REPORTED, board_rows
@@ -71,7 +71,7 @@ def report_facts(organization: Organization, period: Period) -> dict:
     """The numbers a report states about its own organization and its subordinates in `period`."""
     obligations = Obligation.objects.filter(
         organization=organization, period_start__gte=period.start, period_end__lte=period.end
-    ).select_related("work_system").annotate(meeting_count=Count("meetings"))
+    ).select_related("work_system").annotate(meeting_count=Count("meetings", filter=Q(meetings__withdrawn_at__isnull=True)))  # 撤回 is no evidence
     systems: dict[str, dict] = {}
     for ob in obligations.order_by("work_system__sort_order", "period_start"):
         entry = systems.setdefault(

@@ -62,10 +62,15 @@ class ObligationFilterForm(MatrixFilterForm):
         queryset=WorkSystem.objects.order_by("sort_order", "code"),
     )
     own = forms.BooleanField(label=_("仅本级"), required=False)
+    entry = forms.ChoiceField(
+        label=_("会议记录"), required=False,
+        choices=[("", _("全部")), ("late", _("含补录的记录")), ("proxy", _("含代填的记录"))],
+    )
 
     @property
     def filters(self) -> dict:
-        return {**super().filters, "system": self.cleaned_data["system"], "own": self.cleaned_data["own"]}
+        data = self.cleaned_data
+        return {**super().filters, "system": data["system"], "own": data["own"], "entry": data["entry"]}
 
 
 class ChartsFilterForm(forms.Form):

@@ -26,7 +26,11 @@ from responsibilities.models import (  # noqa: E402
 )
 from responsibilities.org.selectors import organization_children
 from responsibilities.periods import Period  # noqa: E402
-from responsibilities.work.selectors import obligations_visible
+from responsibilities.work.selectors import (
+    obligations_visible,
+    obligations_with_entry_mark,
+    obligations_with_entry_marks,
+)
 
 
 class StatusBucket(TextChoices):
@@ -291,9 +295,11 @@ def obligations_for_dashboard(
     kind: str = "",
     status: str = "",
     own: bool = False,
+    entry: str = "",
 ):
     """The drill-down list behind a matrix cell: scoped to the user, then to the organization's
-    subtree (or only the organization itself with `own`)."""
+    subtree (or only the organization itself with `own`); with `entry` ("late" 补录, "proxy" 代填)
+    only obligations with a meeting record so marked (work.selectors.obligations_with_entry_mark)."""
     qs = obligations_visible(user).in_period(period.start, period.end)
     if organization is not None:
         if own:
@@ -306,6 +312,9 @@ def obligations_for_dashboard(
         qs = qs.filter(organization__kind=kind)
     if status:
         qs = qs.filter(status__in=BUCKET_STATUSES[status])
+    if entry:
+        qs = obligations_with_entry_mark(qs, entry)
+    qs = obligations_with_entry_marks(qs)
     return qs.order_by("organization__path", "work_system__sort_order", "period_start", "pk")
 
 

@@ -32,12 +32,16 @@ from responsibilities.permissions import Capability, visible
 
 def duty_list(organization: Organization, day: datetime.date | None = None) -> list[DutyItem]:
     """The active duty items of `organization`, in order, each with `.holders`: the people who hold
-    its responsible role on `day`. Two queries whatever the number of items."""
+    its responsible role on `day`, and `.copies_sent`: the active copies pushed down from it (the units
+    that received it, with the version each holds: `source_version` against the item's `version`).
+    Three queries whatever the number of items."""
     holders = role_holders_by_org([organization.pk], day).get(organization.pk, {})
+    copies = DutyItem.objects.active().select_related("organization").order_by("organization__path")
     items = list(
         DutyItem.objects.active()
         .filter(organization=organization)
         .select_related("responsible_person", "work_system", "source__organization")
+        .prefetch_related(models.Prefetch("copies", queryset=copies, to_attr="copies_sent"))
         .order_by("sort_order", "pk")
     )
     for item in items:

@@ -10,12 +10,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from responsibilities.duties import importing as duty_importing
 from responsibilities.duties import selectors as duties_selectors
 from responsibilities.duties import services
 from responsibilities.duties.forms import DutyCascadeForm, DutyItemForm
+from responsibilities.importing import workbook
 from responsibilities.models import DutyItem, Organization
 from responsibilities.org import selectors as org_selectors
 from responsibilities.permissions import Capability, can, get_for
@@ -31,6 +34,43 @@ def _list_context(org: Organization) -> dict:
         "items": duties_selectors.duty_list(org),
         "today": timezone.localdate(),
     }
+
+
+@require_GET
+def duty_home(request: HttpRequest) -> HttpResponse:
+    """The menu's 责任清单: the user's own organization's list, or a choice when they see several."""
+    roots = list(org_selectors.organization_roots(request.user))
+    if len(roots) == 1:
+        return redirect("responsibilities:duty_list", pk=roots[0].pk)
+    return render(request, "responsibilities/duties/duty_home.html", {"roots": roots})
+
+
+@require_GET
+def duty_import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(duty_importing.duty_template_build(), content_type=workbook.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="责任清单导入模板.xlsx")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def duty_import(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_for(request.user, Capability.MANAGE, Organization.objects.all(), pk=pk)
+    context: dict = {"org": org, "max_mb": workbook.IMPORT_MAX_BYTES // 1024 // 1024, "file_errors": [],
+                     "problems": []}
+    status = 200
+    if request.method == "POST":
+        try:
+            book = workbook.upload_open(request.FILES.get("file"))
+        except ValidationError as exc:
+            context["file_errors"] = exc.messages
+        else:
+            outcome = duty_importing.duty_items_import(organization=org, workbook=book, actor=request.user)
+            if outcome.ok:
+                messages.success(request, _("导入成功：新增责任清单条目 %(n)d 条。") % {"n": outcome.items})
+                return redirect("responsibilities:duty_list", pk=org.pk)
+            context["problems"] = outcome.problems
+        status = 400
+    return render(request, "responsibilities/duties/duty_import.html", context, status=status)
 
 
 @require_GET

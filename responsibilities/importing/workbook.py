@@ -211,12 +211,32 @@ def _write_example(ws, row: int, columns: tuple[Column, ...]) -> None:
 
 def template_build() -> bytes:
     """The import template: a 说明 sheet, then empty 组织 and 班子成员 sheets with styled headers."""
+    steps = [
+        _("1. 在“组织”表中逐行填写要新建的组织；上级组织写在下级之前。"),
+        _("2. 在“班子成员”表中逐行填写任职：人员、所在组织、角色和起止日期。"),
+        _("3. 两张表都可以只填其中一张；第1行表头请勿修改，本“说明”表不会被导入。"),
+        _("4. 上传后系统先校验整个文件：有任何错误都不会导入任何数据，并列出每个错误所在的工作表、行号和列。"),
+        _("5. 同一组织同一时间只能有一名第一责任人和一名领导小组组长；只能导入您有系统管理权限范围内的组织。"),
+    ]
+    return workbook_template(
+        title=_("组织与班子成员导入模板 · 填写说明"), steps=steps, sheets=SHEETS,
+        lists={ORG_SHEET: {"C": list(_kind_labels())}, TEAM_SHEET: {"D": list(_role_labels().values())}},
+    )
+
+
+def workbook_template(
+    *, title: str, steps: list[str], sheets: dict[str, tuple[Column, ...]], lists: dict[str, dict[str, list[str]]]
+) -> bytes:
+    """An import template (.xlsx bytes): a 说明 sheet with `title`, `steps` and each sheet's columns and
+    an example row, then one empty sheet per entry of `sheets` with styled, commented headers;
+    `lists` ({sheet: {column letter: labels}}) adds dropdowns that suggest the labels. Shared by
+    every Excel import (organizations and teams, the responsibility list)."""
     wb = Workbook()
     help_ws = wb.active
     help_ws.title = HELP_SHEET
-    _build_help_sheet(help_ws)
+    _build_help_sheet(help_ws, title, steps, sheets)
 
-    for sheet, columns in SHEETS.items():
+    for sheet, columns in sheets.items():
         ws = wb.create_sheet(sheet)
         ws.append([col.header for col in columns])
         _style_header(ws[1])
@@ -226,13 +246,9 @@ def template_build() -> bytes:
             note = _("必填。") if col.required else _("选填。")
             ws[f"{col.letter}1"].comment = Comment(f"{note}{col.help}", "Zeren", width=320, height=120)
         last = IMPORT_MAX_ROWS + 1
-        if sheet == ORG_SHEET:
-            lists = {"C": ",".join(_kind_labels())}
-        else:
-            lists = {"D": ",".join(_role_labels().values())}
-        for letter, choices in lists.items():
+        for letter, choices in lists.get(sheet, {}).items():
             # A dropdown that suggests the labels; short forms typed by hand stay allowed.
-            validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+            validation = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True)
             validation.showErrorMessage = False
             validation.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(validation)
@@ -242,23 +258,17 @@ def template_build() -> bytes:
     return buffer.getvalue()
 
 
-def _build_help_sheet(ws) -> None:
+def _build_help_sheet(ws, title: str, steps: list[str], sheets: dict[str, tuple[Column, ...]]) -> None:
     # Shared by the column tables and the example rows below them.
-    for letter, width in zip("ABCDEFG", (24, 16, 24, 22, 14, 14, 16), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.append([_("组织与班子成员导入模板 · 填写说明")])
+    widths = max(7, *(len(columns) for columns in sheets.values()))
+    for i in range(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = (24, 16, 24, 22, 14, 14, 16)[i] if i < 7 else 16
+    ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
-    steps = [
-        _("1. 在“组织”表中逐行填写要新建的组织；上级组织写在下级之前。"),
-        _("2. 在“班子成员”表中逐行填写任职：人员、所在组织、角色和起止日期。"),
-        _("3. 两张表都可以只填其中一张；第1行表头请勿修改，本“说明”表不会被导入。"),
-        _("4. 上传后系统先校验整个文件：有任何错误都不会导入任何数据，并列出每个错误所在的工作表、行号和列。"),
-        _("5. 同一组织同一时间只能有一名第一责任人和一名领导小组组长；只能导入您有系统管理权限范围内的组织。"),
-    ]
     for step in steps:
         ws.append([step])
     row = ws.max_row + 2
-    for sheet, columns in SHEETS.items():
+    for sheet, columns in sheets.items():
         ws.cell(row=row, column=1, value=_("工作表“%(sheet)s”") % {"sheet": sheet}).font = Font(bold=True, size=12)
         row += 1
         for i, header in enumerate((_("列"), _("列名"), _("是否必填"), _("填写说明"))):
@@ -397,9 +407,12 @@ class SheetRow:
     values: dict[str, object]  # column letter → raw cell value
 
 
-def _sheet_rows(workbook: Workbook, sheet: str, problems: list[ImportProblem]) -> Iterator[SheetRow]:
-    """Non-empty data rows of one sheet, after checking its header row."""
-    columns = SHEETS[sheet]
+def _sheet_rows(
+    workbook: Workbook, sheet: str, problems: list[ImportProblem], columns: tuple[Column, ...] | None = None
+) -> Iterator[SheetRow]:
+    """Non-empty data rows of one sheet, after checking its header row against `columns` (default:
+    the sheet's columns in SHEETS). Problems (header, too many rows) are appended to `problems`."""
+    columns = columns or SHEETS[sheet]
     ws = workbook[sheet]
     # Some generators write a wrong <dimension>; without this, read-only mode trusts it and cuts rows.
     ws.reset_dimensions()

@@ -22,10 +22,13 @@ class MeetingForm(forms.Form):
     discussion = forms.CharField(label=_("讨论情况"), widget=forms.Textarea(attrs={"rows": 4}))
     decisions = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, with_files: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = people
         self.fields["attendees"].queryset = people
+        if with_files:
+            self.fields["file_title"] = title_field()
+            self.fields["files"] = files_field(required=False, label=_("附件（签到表、会议纪要扫描件、照片）"))
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]
@@ -56,14 +59,40 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def title_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("标题"), max_length=200, required=False,
+        help_text=_("例如“签到表”“会议纪要”“会议照片”；留空则以文件名（不含扩展名）作为标题，多个文件依次编号。"),
+    )
+
+
+def files_field(*, required: bool = True, label=None) -> MultipleFileField:
+    return MultipleFileField(
+        label=label or _("佐证文件"), required=required,
+        help_text=_("PDF、Word、Excel、PowerPoint、OFD 或图片，单个文件不超过 %(mb)s MB")
+        % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+    )
+
+
 class FilesForm(forms.Form):
-    files = MultipleFileField(label=_("佐证文件"))
+    """Evidence files with their 标题 (an obligation's, or a meeting record's attachments)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _(
-            "PDF、Word、Excel、PowerPoint、OFD 或图片，单个文件不超过 %(mb)s MB"
-        ) % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        self.fields["title"] = title_field()
+        self.fields["files"] = files_field()
+
+
+class MeetingCorrectForm(MeetingForm):
+    """A meeting record's content again, with the reason for the correction (更正理由)."""
+
+    reason = forms.CharField(label=_("更正理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("请填写更正理由。"))
+        return reason
 
 
 class ReasonForm(forms.Form):

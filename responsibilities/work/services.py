@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,6 +100,11 @@ def obligation_reopen(
         raise ValidationError(_("您无权重新打开%(org)s的任务。") % {"org": obligation.organization.name})
     if not reason.strip():
         raise ValidationError(_("重新打开必须填写理由。"))
+    return _reopen(obligation, actor, reason.strip(), at)
+
+
+def _reopen(obligation: Obligation, actor, reason: str, at: datetime.datetime) -> Obligation:
+    """Open a locked, finished obligation again (the callers checked who may and why)."""
     late = obligation.is_late_at(at)
     previous = obligation.status
     obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
@@ -107,7 +113,7 @@ def obligation_reopen(
     obligation.waived_reason = ""
     obligation.next_reminder_at = None if late else next_reminder(obligation.due_date, at)
     obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
-    _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason.strip(), at=at, previous=previous,
+    _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason, at=at, previous=previous,
             status=obligation.status)
     return obligation
 
@@ -192,6 +198,32 @@ def obligations_mark_overdue(*, now: datetime.datetime, limit: int) -> list[tupl
 # ---------------------------------------------------------------------------------
 
 
+def _check_meeting(
+    obligation: Obligation, *, held_on: datetime.date, place: str, topic: str, discussion: str,
+    attendees: list[Person], other_attendees: str, instead_of: MeetingRecord | None = None,
+) -> None:
+    """The rules of a meeting record's content, for a new record and a correction alike."""
+    if held_on > timezone.localdate():
+        raise ValidationError(_("会议日期不能晚于今天。"))
+    if held_on < obligation.period_start - datetime.timedelta(days=31):
+        raise ValidationError(_("会议日期早于本期（%(label)s）开始太久，请核对。") % {"label": obligation.period})
+    for text, label in ((place, _("地点")), (topic, _("议题")), (discussion, _("讨论情况"))):
+        if not text.strip():
+            raise ValidationError(_("%(field)s不能为空。") % {"field": label})
+    if not attendees and not other_attendees.strip():
+        raise ValidationError(_("请至少选择一名参会人员。"))
+    same = obligation.meetings.filter(held_on=held_on, topic=topic.strip(), withdrawn_at__isnull=True)
+    if instead_of is not None:
+        same = same.exclude(pk=instead_of.pk)
+    if same.exists():
+        raise ValidationError(_("该会议（%(date)s，%(topic)s）已登记，请勿重复提交。") % {
+            "date": f"{held_on:%Y-%m-%d}", "topic": topic.strip()})
+
+
+def _meetings_in_force(obligation: Obligation):
+    return obligation.meetings.filter(withdrawn_at__isnull=True)
+
+
 @transaction.atomic
 def obligation_add_meeting(
     *,
@@ -205,41 +237,173 @@ def obligation_add_meeting(
     discussion: str,
     decisions: str = "",
     other_attendees: str = "",
+    uploads: list | tuple = (),
+    file_title: str = "",
 ) -> MeetingRecord:
-    """Record a meeting or study; the obligation is completed once the required number is recorded."""
+    """Record a meeting or study, with its files (签到表, 会议纪要 scans, photos: `uploads`, titled
+    `file_title` or each by its file name, see `file_titles`); the obligation is completed once the
+    required number of records in force (not withdrawn) is reached. Raises ValidationError (Chinese)."""
     obligation = _locked(obligation)
     if obligation.work_system.evidence != EvidenceKind.MEETING:
         raise ValidationError(_("该项工作需要上传文件材料，不能以会议记录作为佐证。"))
     _require_open(obligation)
-    if held_on > timezone.localdate():
-        raise ValidationError(_("会议日期不能晚于今天。"))
-    if held_on < obligation.period_start - datetime.timedelta(days=31):
-        raise ValidationError(_("会议日期早于本期（%(label)s）开始太久，请核对。") % {"label": obligation.period})
-    for text, label in ((place, _("地点")), (topic, _("议题")), (discussion, _("讨论情况"))):
-        if not text.strip():
-            raise ValidationError(_("%(field)s不能为空。") % {"field": label})
-    if not attendees and not other_attendees.strip():
-        raise ValidationError(_("请至少选择一名参会人员。"))
-    if obligation.meetings.filter(held_on=held_on, topic=topic.strip()).exists():
-        raise ValidationError(_("该会议（%(date)s，%(topic)s）已登记，请勿重复提交。") % {
-            "date": f"{held_on:%Y-%m-%d}", "topic": topic.strip()})
+    _check_meeting(obligation, held_on=held_on, place=place, topic=topic, discussion=discussion,
+                   attendees=attendees, other_attendees=other_attendees)
     meeting = MeetingRecord.objects.create(
         obligation=obligation, held_on=held_on, place=place.strip(), chair=chair, topic=topic.strip(),
         discussion=discussion.strip(), decisions=decisions.strip(), other_attendees=other_attendees.strip(),
         created_by=actor,
     )
     meeting.attendees.set(attendees)
-    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, meeting=meeting.pk, topic=meeting.topic)
-    if obligation.meetings.count() >= obligation.required_count:
-        _complete(obligation, actor, timezone.now(), meetings=obligation.meetings.count())
+    files = _store_files(obligation, actor, uploads, file_title, meeting=meeting)
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, meeting=meeting.pk, topic=meeting.topic,
+            **_files_data(files))
+    count = _meetings_in_force(obligation).count()
+    if count >= obligation.required_count:
+        _complete(obligation, actor, timezone.now(), meetings=count)
+    return meeting
+
+
+def _locked_meeting(meeting: MeetingRecord) -> tuple[Obligation, MeetingRecord]:
+    obligation = _locked(meeting.obligation)
+    meeting = MeetingRecord.objects.select_for_update().select_related("chair").get(pk=meeting.pk)
+    if meeting.withdrawn_at is not None:
+        raise ValidationError(_("该会议记录已撤回，不能再修改。"))
+    return obligation, meeting
+
+
+def meeting_snapshot(meeting: MeetingRecord) -> dict:
+    """A meeting record's content as JSON (names, not ids: what an inspector reads later)."""
+    return {
+        "version": meeting.version, "held_on": meeting.held_on.isoformat(), "place": meeting.place,
+        "chair": meeting.chair.name, "attendees": [p.name for p in meeting.attendees.order_by("pk")],
+        "other_attendees": meeting.other_attendees, "topic": meeting.topic,
+        "discussion": meeting.discussion, "decisions": meeting.decisions,
+    }
+
+
+@transaction.atomic
+def meeting_correct(
+    *, meeting: MeetingRecord, actor, reason: str, held_on: datetime.date, place: str, chair: Person,
+    attendees: list[Person], topic: str, discussion: str, decisions: str = "", other_attendees: str = "",
+) -> MeetingRecord:
+    """Correct (更正) a meeting record in force, with a reason; its version goes up by one.
+
+    The earlier content is not lost: the `evidence_corrected` event (same transaction, and so the
+    accountability log) keeps it as data {"meeting", "version", "earlier": meeting_snapshot,
+    "changed": [field names]}, shown in the obligation's history. The record keeps its files and its
+    登记时间 (补录 is judged on the first entry). Raises ValidationError when it is withdrawn, the
+    reason is empty, nothing changed, or the new content breaks a rule of `obligation_add_meeting`.
+    """
+    obligation, meeting = _locked_meeting(meeting)
+    if not reason.strip():
+        raise ValidationError(_("更正必须填写理由。"))
+    _check_meeting(obligation, held_on=held_on, place=place, topic=topic, discussion=discussion,
+                   attendees=attendees, other_attendees=other_attendees, instead_of=meeting)
+    previous = meeting_snapshot(meeting)
+    meeting.held_on, meeting.place, meeting.chair, meeting.topic = held_on, place.strip(), chair, topic.strip()
+    meeting.discussion, meeting.decisions = discussion.strip(), decisions.strip()
+    meeting.other_attendees = other_attendees.strip()
+    current = {**meeting_snapshot(meeting), "attendees": [p.name for p in sorted(attendees, key=lambda p: p.pk)]}
+    changed = [key for key in previous if key != "version" and previous[key] != current[key]]
+    if not changed:
+        raise ValidationError(_("内容没有变化，无需更正。"))
+    meeting.version += 1
+    meeting.save()
+    meeting.attendees.set(attendees)
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_CORRECTED, actor, reason.strip(), meeting=meeting.pk,
+            topic=meeting.topic, version=meeting.version, earlier=previous, changed=changed)
+    return meeting
+
+
+def withdraw_reopens(meeting: MeetingRecord) -> bool:
+    """Whether withdrawing `meeting` reopens its obligation: it is completed (已完成/逾期完成) by
+    meeting records and, without this one, fewer than the required number remain in force. A
+    completed task must not keep standing on evidence that was taken back. The one rule, asked by
+    `meeting_withdraw` and by the confirmation page (which warns before)."""
+    obligation = meeting.obligation
+    if obligation.status not in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
+        return False
+    remaining = _meetings_in_force(obligation).exclude(pk=meeting.pk).count()
+    return meeting.withdrawn_at is None and remaining < obligation.required_count
+
+
+@transaction.atomic
+def meeting_withdraw(*, meeting: MeetingRecord, actor, reason: str, at: datetime.datetime | None = None) -> MeetingRecord:
+    """Withdraw (撤回) a meeting record at `at` (default now), with a reason: it stays visible, struck
+    through with the reason, but no longer counts as evidence (nor for the 补录/代填 flags).
+
+    Writes an `evidence_withdrawn` event; when `withdraw_reopens`, the obligation is opened again
+    (待办, or 逾期 past its deadline) with a `reopened` event naming the withdrawal. Raises
+    ValidationError when it is already withdrawn or the reason is empty.
+    """
+    at = at or timezone.now()
+    obligation, meeting = _locked_meeting(meeting)
+    if not reason.strip():
+        raise ValidationError(_("撤回必须填写理由。"))
+    reopen = withdraw_reopens(meeting)
+    meeting.withdrawn_at = at
+    meeting.withdrawn_reason = reason.strip()
+    meeting.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_WITHDRAWN, actor, reason.strip(), at=at,
+            meeting=meeting.pk, topic=meeting.topic, version=meeting.version, reopened=reopen)
+    if reopen:
+        _reopen(obligation, actor, _("撤回会议记录“%(topic)s”后佐证不足") % {"topic": meeting.topic}, at)
     return meeting
 
 
 @transaction.atomic
-def obligation_add_files(*, obligation: Obligation, actor, uploads: list, complete: bool = True) -> list[EvidenceFile]:
-    """Attach files (validated, stored outside the web root); optionally complete the obligation."""
+def meeting_add_files(*, meeting: MeetingRecord, actor, uploads: list, title: str = "") -> list[EvidenceFile]:
+    """Attach files (签到表, 会议纪要 scans, photos) to a meeting record in force, also after its
+    obligation is completed (the scan often comes later); titled as `file_titles` says. Writes an
+    `evidence_added` event. Raises ValidationError when none is given, a file is refused
+    (uploads.store_upload) or the record is withdrawn."""
+    obligation, meeting = _locked_meeting(meeting)
+    if not uploads:
+        raise ValidationError(_("请选择要上传的文件。"))
+    files = _store_files(obligation, actor, uploads, title, meeting=meeting)
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, meeting=meeting.pk, topic=meeting.topic,
+            **_files_data(files))
+    return files
+
+
+def file_titles(title: str, names: list[str]) -> list[str]:
+    """The 标题 of each uploaded file: `title` for one file, 「title（1）」「title（2）」… for several,
+    or, when no title is given, each file's name without its extension (签到表.pdf → 签到表)."""
+    title = title.strip()
+    if not title:
+        return [PurePath(name).stem or name for name in names]
+    if len(names) == 1:
+        return [title]
+    return [f"{title}（{i}）" for i in range(1, len(names) + 1)]
+
+
+def _store_files(obligation: Obligation, actor, uploads, title: str = "", *, meeting=None) -> list[EvidenceFile]:
     from responsibilities.work.uploads import store_upload
 
+    stored = [store_upload(upload) for upload in uploads]
+    titles = file_titles(title, [s.original_name for s in stored])
+    return [
+        EvidenceFile.objects.create(
+            obligation=obligation, meeting=meeting, title=file_title[:200], original_name=s.original_name,
+            stored_name=s.stored_name, content_type=s.content_type, size=s.size, sha256=s.sha256, uploaded_by=actor,
+        )
+        for s, file_title in zip(stored, titles, strict=True)
+    ]
+
+
+def _files_data(files: list[EvidenceFile]) -> dict:
+    if not files:
+        return {}
+    return {"files": [f.pk for f in files], "titles": [f.title for f in files], "sha256": [f.sha256 for f in files]}
+
+
+@transaction.atomic
+def obligation_add_files(
+    *, obligation: Obligation, actor, uploads: list, complete: bool = True, title: str = ""
+) -> list[EvidenceFile]:
+    """Attach files (validated, stored outside the web root, titled as `file_titles` says);
+    optionally complete the obligation."""
     obligation = _locked(obligation)
     _require_open(obligation)
     if not uploads:
@@ -249,16 +413,8 @@ def obligation_add_files(*, obligation: Obligation, actor, uploads: list, comple
     if obligation.work_system.evidence == EvidenceKind.REPORT and complete:
         # Only a report signed by the 第一责任人 and submitted upward completes it (reporting.reports.services).
         raise ValidationError(_("该项工作须以第一责任人签发并报送上级的报告完成，不能以上传文件代替。"))
-    stored = [store_upload(upload) for upload in uploads]
-    files = [
-        EvidenceFile.objects.create(
-            obligation=obligation, original_name=s.original_name, stored_name=s.stored_name,
-            content_type=s.content_type, size=s.size, sha256=s.sha256, uploaded_by=actor,
-        )
-        for s in stored
-    ]
-    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, files=[f.pk for f in files],
-            sha256=[f.sha256 for f in files])
+    files = _store_files(obligation, actor, uploads, title)
+    _record(obligation, ObligationEvent.Kind.EVIDENCE_ADDED, actor, **_files_data(files))
     if complete:
         _complete(obligation, actor, timezone.now(), files=[f.pk for f in files])
     return files

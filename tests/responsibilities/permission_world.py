@@ -24,6 +24,7 @@ from responsibilities.models import (
     DutyItem,
     EvidenceFile,
     ExportJob,
+    MeetingRecord,
     Obligation,
     Organization,
     Person,
@@ -49,6 +50,7 @@ class World:
     assignments: dict[str, RoleAssignment]
     obligations: dict[str, Obligation]
     evidence: dict[str, EvidenceFile]
+    meetings: dict[str, MeetingRecord] = field(default_factory=dict)  # one meeting record per organization
     users: dict[str, object] = field(default_factory=dict)
     duties: dict[str, DutyItem] = field(default_factory=dict)
     export_job: ExportJob | None = None  # a finished ledger export owned by county A's staff
@@ -115,6 +117,7 @@ def build_world() -> World:
     assignments: dict[str, RoleAssignment] = {}
     obligations: dict[str, Obligation] = {}
     evidence: dict[str, EvidenceFile] = {}
+    meetings: dict[str, MeetingRecord] = {}
     briefing = WorkSystem.objects.get(code="briefing")  # seeded by migration; evidence = documents
     for key, org in orgs.items():
         person = org_services.person_create(name=f"{org.name}委员甲", organization=org, title="委员", actor=None)
@@ -128,6 +131,10 @@ def build_world() -> World:
         )
         [evidence[key]] = work_services.obligation_add_files(
             obligation=obligations[key], actor=None, uploads=[_pdf(f"evidence-of-{key}")], complete=False
+        )
+        meetings[key] = MeetingRecord.objects.create(  # written directly: the world's task takes documents
+            obligation=obligations[key], held_on=D(2026, 3, 2), place="会议室", chair=person,
+            topic=f"meeting-of-{key}", discussion="研判",
         )
 
     users = {
@@ -175,7 +182,7 @@ def build_world() -> World:
         for key, org in orgs.items()
     }
     world = World(orgs=orgs, people=people, assignments=assignments, obligations=obligations,
-                  evidence=evidence, users=users, other_city=other_city, duties=duties, export_job=job,
+                  evidence=evidence, meetings=meetings, users=users, other_city=other_city, duties=duties, export_job=job,
                   reports=reports, submissions=submissions, delegations=delegations,
                   bundle_job=_finished_bundle(users["city_inspector"], county_a),
                   assess=build_assessments(orgs, users["admin"]))

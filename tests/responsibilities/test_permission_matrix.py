@@ -196,6 +196,10 @@ def _evidence_token(w: World, obj: str) -> str:
     return f"evidence-of-{obj}"
 
 
+def _meeting_url(route: str) -> Callable[[World, str], str]:
+    return lambda w, obj: reverse(route, args=[w.meetings[obj].pk])
+
+
 def _duty_url(route: str) -> Callable[[World, str], str]:
     return lambda w, obj: reverse(route, args=[w.duties[obj].pk])
 
@@ -298,7 +302,18 @@ CASES: dict[str, ObjectCase | PageCase] = {
         VIEW_PAGE,
         _evidence_token,
     ),
-    # The responsibility list (责任清单): read in scope, changed by those who manage it.
+    # A meeting record's attachments, correction and withdrawal: managed like its obligation.
+    "responsibilities:meeting_files": ObjectCase(_meeting_url("responsibilities:meeting_files"), MANAGE_POST,
+                                                 _org_name, method="post"),
+    "responsibilities:meeting_correct": ObjectCase(_meeting_url("responsibilities:meeting_correct"), MANAGE_PAGE,
+                                                   _org_name),
+    "responsibilities:meeting_withdraw": ObjectCase(_meeting_url("responsibilities:meeting_withdraw"), MANAGE_PAGE,
+                                                    _org_name),
+    # The responsibility list (责任清单): read in scope, changed by those who manage it; the menu's entry
+    # sends someone with one scope root to its list, shows the others a choice.
+    "responsibilities:duty_home": PageCase(_everyone(302, admin=200)),
+    "responsibilities:duty_import_template": PageCase(LOGGED_IN_PAGE),
+    "responsibilities:duty_import": ObjectCase(_org_url("responsibilities:duty_import"), MANAGE_PAGE, _org_name),
     "responsibilities:duty_list": ObjectCase(_org_url("responsibilities:duty_list"), VIEW_PAGE, _org_name),
     "responsibilities:duty_print": ObjectCase(_org_url("responsibilities:duty_print"), VIEW_PAGE, _org_name),
     "responsibilities:duty_add": ObjectCase(_org_url("responsibilities:duty_add"), MANAGE_PAGE, _org_name),
