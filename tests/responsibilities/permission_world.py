@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponseBase
 from django.test import Client
 from django.utils import timezone
 
@@ -46,6 +47,18 @@ from tests.accountability.assessments.matrix_world import AssessObjects, build_a
 from tests.accountability.permission_cases import build as accountability_world
 
 D = datetime.date
+
+PERSONAS = (
+    "anonymous",
+    "admin",
+    "city_staff",
+    "county_a_staff",
+    "county_a_secretary",
+    "city_inspector",
+    "sibling_user",
+)
+# own = 县 A (where the county_a_* personas work), child = a town in A, sibling = 县 B, parent = the city.
+OBJECTS = ("own", "child", "sibling", "parent")
 
 
 # --- the world every case runs in ---------------------------------------------------------------
@@ -224,3 +237,32 @@ def rolled_back() -> Iterator[None]:
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+# --- checking many cells in one test -------------------------------------------------------------
+
+
+def text_of(response: HttpResponseBase) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8", "replace")
+
+
+def cells(table: dict) -> Iterator[tuple[str, str | None, int]]:
+    """(persona, object or None, expected status) of every cell of a route's table."""
+    for persona in PERSONAS:
+        if isinstance(table[persona], tuple):
+            for obj, expected in zip(OBJECTS, table[persona], strict=True):
+                yield persona, obj, expected
+        else:
+            yield persona, None, table[persona]
+
+
+class Failures(list):
+    """What went wrong in the cells of one test, each line naming persona, method and URL."""
+
+    def check(self, ok: bool, persona: str, method: str, url: str, what: str) -> None:
+        if not ok:
+            self.append(f"{persona} {method.upper()} {url}: {what}")
+
+    def report(self) -> str:
+        return f"{len(self)} cell(s) differ from the matrix:\n" + "\n".join(self)

@@ -10,7 +10,7 @@ not allowed, 404 outside the persona's scope (nothing about the object is reveal
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -33,21 +33,19 @@ from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
 from tests.accountability.assessments.matrix_cases import add_assessment_cases
 from tests.accountability.permission_cases import accountability_cases
-from tests.responsibilities.permission_world import World, client_for, rolled_back, world_user
+from tests.responsibilities.permission_world import (
+    OBJECTS,
+    PERSONAS,
+    Failures,
+    World,
+    cells,
+    client_for,
+    rolled_back,
+    text_of,
+    world_user,
+)
 
 D = datetime.date
-
-PERSONAS = (
-    "anonymous",
-    "admin",
-    "city_staff",
-    "county_a_staff",
-    "county_a_secretary",
-    "city_inspector",
-    "sibling_user",
-)
-# own = 县 A (where the county_a_* personas work), child = a town in A, sibling = 县 B, parent = the city.
-OBJECTS = ("own", "child", "sibling", "parent")
 
 # Namespaces whose routes are not ours to enumerate (Django's admin checks is_staff itself).
 SKIPPED_NAMESPACES = {"admin"}
@@ -432,41 +430,8 @@ def test_the_walk_sees_routes_inside_includes():
     assert not any(name and name.startswith("admin:") for name in routes)
 
 
-# --- the matrix ---------------------------------------------------------------------------------
-#
-# One test per route: it makes the route's request as every persona on every object (one request per
-# cell, each in a savepoint rolled back at once, so each sees the world as built) and lists every cell
-# that differs from the table, rather than stopping at the first.
-
-
-def _text(response: HttpResponseBase) -> str:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return body.decode("utf-8", "replace")
-
-
-def _cells(table: dict) -> Iterator[tuple[str, str | None, int]]:
-    """(persona, object or None, expected status) of every cell of a route's table."""
-    for persona in PERSONAS:
-        if isinstance(table[persona], tuple):
-            for obj, expected in zip(OBJECTS, table[persona], strict=True):
-                yield persona, obj, expected
-        else:
-            yield persona, None, table[persona]
-
-
-def _cell_count(table: dict) -> int:
-    return len(PERSONAS) * (len(OBJECTS) if isinstance(table[PERSONAS[0]], tuple) else 1)
-
-
-class Failures(list):
-    """What went wrong in the cells of one test, each line naming persona, method and URL."""
-
-    def check(self, ok: bool, persona: str, method: str, url: str, what: str) -> None:
-        if not ok:
-            self.append(f"{persona} {method.upper()} {url}: {what}")
-
-    def report(self) -> str:
-        return f"{len(self)} cell(s) differ from the matrix:\n" + "\n".join(self)
+# --- the matrix: one test per route, one request per persona × object (each in a savepoint rolled back
+# at once, so that each sees the world as built), every cell that differs from the table listed ------
 
 
 def _request_cell(world: World, route: str, persona: str, obj: str | None) -> tuple[str, HttpResponseBase, str]:
@@ -478,7 +443,7 @@ def _request_cell(world: World, route: str, persona: str, obj: str | None) -> tu
     else:
         url = case.url(world) if case.url else reverse(route)
         response = getattr(client, case.method)(url, case.data)
-    return url, response, _text(response)
+    return url, response, text_of(response)
 
 
 @pytest.mark.parametrize("route", list(CASES))
@@ -486,7 +451,7 @@ def test_permission_matrix(world, route):
     case = CASES[route]
     failures, checked = Failures(), 0
 
-    for persona, obj, expected in _cells(case.expect):
+    for persona, obj, expected in cells(case.expect):
         with rolled_back():
             url, response, text = _request_cell(world, route, persona, obj)
             marker = case.marker(world, obj) if isinstance(case, ObjectCase) else None
@@ -501,7 +466,7 @@ def test_permission_matrix(world, route):
         if marker is not None and status == expected == 404:
             failures.check(marker not in text, persona, case.method, url, f"404 reveals {marker!r}")
 
-    assert checked == _cell_count(case.expect)
+    assert checked == len(PERSONAS) * (len(OBJECTS) if isinstance(case, ObjectCase) else 1)
     if failures:
         pytest.fail(failures.report(), pytrace=False)
 
@@ -600,7 +565,7 @@ def test_valid_posts_obey_the_same_matrix(world, route):
     prepare, success_prefix = WRITES[route]
     failures, checked = Failures(), 0
 
-    for persona, obj, matrix_status in _cells(case.expect):
+    for persona, obj, matrix_status in cells(case.expect):
         with rolled_back():
             data = prepare(world, obj)
             url = case.url(world, obj)
@@ -610,7 +575,7 @@ def test_valid_posts_obey_the_same_matrix(world, route):
         checked += 1
         status = response.status_code
         if matrix_status in (200, 400):
-            failures.check(status == 302, persona, "post", url, f"expected 302, got {status}: {_text(response)[:300]}")
+            failures.check(status == 302, persona, "post", url, f"expected 302, got {status}: {text_of(response)[:300]}")
             failures.check(status != 302 or response["Location"].startswith(success_prefix), persona, "post", url,
                            f"redirected to {response.get('Location')}, not {success_prefix}…")
             failures.check(changed, persona, "post", url, "allowed, but nothing changed")
@@ -636,7 +601,7 @@ def test_only_the_secretary_signs_and_only_where_the_service_allows(world):
     failures, checked = Failures(), 0
     doc_number = f"A县委〔{timezone.localdate().year}〕1号"
 
-    for persona, obj, expected in _cells(SIGN_POST):
+    for persona, obj, expected in cells(SIGN_POST):
         report = world.reports[obj]
         url = reverse("reporting:report_sign", args=[report.pk])
         with rolled_back():
@@ -647,7 +612,7 @@ def test_only_the_secretary_signs_and_only_where_the_service_allows(world):
         checked += 1
         status = response.status_code
         failures.check(status == expected, persona, "post", url, f"expected {expected}, got {status}: "
-                       f"{_text(response)[:300]}")
+                       f"{text_of(response)[:300]}")
         if expected == 302 and persona != "anonymous":
             failures.check(signed_as == doc_number, persona, "post", url, f"signed as {signed_as!r}")
         else:
@@ -662,7 +627,7 @@ def test_delegations_are_recorded_where_the_sign_off_is(world):
     """Listing follows the view matrix; recording one is for the 第一责任人 there (or an administrator)."""
     failures, checked = Failures(), 0
 
-    for persona, obj, expected in _cells(_allowed_as(DELEGATE_PAGE, 302)):
+    for persona, obj, expected in cells(_allowed_as(DELEGATE_PAGE, 302)):
         org, delegate = world.orgs[obj], world.people[obj]
         url = reverse("reporting:delegation_list", args=[org.pk])
         data = {"delegate": delegate.pk, "start_date": "2099-07-01", "end_date": "2099-07-31",
@@ -675,7 +640,7 @@ def test_delegations_are_recorded_where_the_sign_off_is(world):
         checked += 1
         status = response.status_code
         failures.check(status == expected, persona, "post", url, f"expected {expected}, got {status}: "
-                       f"{_text(response)[:300]}")
+                       f"{text_of(response)[:300]}")
         if expected == 302 and persona != "anonymous":
             failures.check(recorded == 2, persona, "post", url, f"{recorded} delegation(s) to {delegate.name}")
         else:

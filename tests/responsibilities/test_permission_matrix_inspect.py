@@ -14,8 +14,8 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
-from tests.responsibilities.permission_world import World, client_for
-from tests.responsibilities.test_permission_matrix import CASES, OBJECTS, WRITES, ObjectCase
+from tests.responsibilities.permission_world import OBJECTS, World, client_for
+from tests.responsibilities.test_permission_matrix import CASES, WRITES, ObjectCase
 
 pytestmark = pytest.mark.django_db
 
