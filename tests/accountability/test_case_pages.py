@@ -88,3 +88,20 @@ def test_a_transition_is_named_by_both_states_on_the_case_and_on_the_log_pages(t
     assert action_label("case.transitioned", {"previous": "opened", "status": "investigating"}) == "流转：立案 → 调查"
     assert action_label("case.transitioned") == "流转"  # e.g. the log filter's list of actions
     assert action_label("case.opened", {"title": "x"}) == "登记案件"
+
+
+def test_a_history_reads_its_times_as_chinese_dates_in_beijing_time(tree, inspector_client):
+    client, user = inspector_client
+    case = _case_moved_at_night(tree, user)
+    finding = findings.finding_create(
+        organization=tree.town_a1, source="inspection", description="专题研究未开展", facts_date=D(2026, 3, 10),
+        measures="补开", due_date=D(2026, 12, 31), actor=user,
+        now=scheduling.local_moment(D(2026, 12, 2), 2) + dt.timedelta(minutes=7))
+
+    case_page = client.get(reverse("accountability:case_detail", args=[case.pk])).content.decode()
+    finding_page = client.get(reverse("accountability:finding_detail", args=[finding.pk])).content.decode()
+
+    for page in (case_page, finding_page):
+        assert "2026年12月2日 02:07" in page
+        assert "2026-12-01" not in page and "2026-12-02" not in page
+        assert "2026年3月10日" in page  # the date of the facts, too
