@@ -105,3 +105,32 @@ def test_a_history_reads_its_times_as_chinese_dates_in_beijing_time(tree, inspec
         assert "2026年12月2日 02:07" in page
         assert "2026-12-01" not in page and "2026-12-02" not in page
         assert "2026年3月10日" in page  # the date of the facts, too
+
+
+def test_the_case_and_finding_lists_share_one_layout_each_linking_the_other(tree, inspector_client):
+    client, user = inspector_client
+    org = f"?org={tree.town_a1.pk}"
+
+    cases_page = client.get(reverse("accountability:case_list") + org)
+    findings_page = client.get(reverse("accountability:finding_list") + org)
+
+    for response, other, create, empty in (
+        (cases_page, "accountability:finding_list", "accountability:case_create", "没有符合条件的问责案件。"),
+        (findings_page, "accountability:case_list", "accountability:finding_create", "没有符合条件的问题。"),
+    ):
+        text = response.content.decode()
+        assert "accountability/_list_page.html" in [t.name for t in response.templates]
+        assert f'href="{reverse(other)}{org}"' in text
+        assert text.count(f'href="{reverse(create)}{org}"') == 2  # the button, and the empty state's next step
+        assert empty in text
+        assert "A县一镇党委及下级组织的" in text
+
+    case = _case_moved_at_night(tree, user)
+    findings.finding_create(organization=tree.town_a2, source="inspection", description="阵地管理不到位",
+                            facts_date=D(2026, 3, 10), measures="整改", due_date=D(2099, 12, 31), actor=user)
+
+    cases_text = client.get(reverse("accountability:case_list")).content.decode()
+    findings_text = client.get(reverse("accountability:finding_list")).content.decode()
+
+    assert f'href="{reverse("accountability:case_detail", args=[case.pk])}">夜间登记的案件</a>' in cases_text
+    assert 'data-testid="finding-list"' in findings_text and "阵地管理不到位" in findings_text
