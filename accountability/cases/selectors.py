@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from accountability.log.selectors import action_label
 from accountability.models import Case
@@ -48,12 +47,4 @@ def history(obj) -> QuerySet[LogEntry]:
 
 def history_rows(obj) -> list[tuple]:
     """(entry, what it is called) for each log entry about `obj`, oldest first."""
-    rows = []
-    for entry in history(obj):
-        label = action_label(entry.action)
-        if entry.action == "case.transitioned":
-            states = dict(Case.Status.choices)
-            label = _("流转：%(a)s → %(b)s") % {"a": states.get(entry.payload.get("previous"), "—"),
-                                             "b": states.get(entry.payload.get("status"), "—")}
-        rows.append((entry, label))
-    return rows
+    return [(entry, action_label(entry.action, entry.payload)) for entry in history(obj)]

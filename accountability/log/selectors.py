@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.log.labels import ACTIONS, OBJECT_TYPES, PAYLOAD_KEYS
-from accountability.models import ChainCheck
+from accountability.models import Case, ChainCheck
 from responsibilities.log import LogEntry
 from responsibilities.models import Organization
 from responsibilities.permissions import Capability, require, scope_paths, visible
@@ -74,7 +74,14 @@ def entry_for(user, seq: int) -> LogEntry:
     return entry
 
 
-def action_label(action: str) -> str:
+def action_label(action: str, payload: dict | None = None) -> str:
+    """What an entry records, in Chinese (`ACTIONS`; an unknown action as written). Given the entry's
+    payload, a case's transition names both states, 流转：立案 → 调查 (the payload's `previous` and
+    `status`, written by accountability.cases.services.case_transition); without it, just 流转."""
+    if action == "case.transitioned" and payload:
+        states = dict(Case.Status.choices)
+        return _("流转：%(a)s → %(b)s") % {"a": states.get(payload.get("previous"), "—"),
+                                         "b": states.get(payload.get("status"), "—")}
     return str(ACTIONS.get(action, action))
 
 

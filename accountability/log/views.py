@@ -26,7 +26,7 @@ def log_list(request: HttpRequest) -> HttpResponse:
     page = CheapPage(selectors.entries(request.user, form.filters(organization)), request.GET.get("page"),
                      per_page=PER_PAGE)
     context["page"] = page
-    context["rows"] = [(entry, selectors.action_label(entry.action), selectors.object_label(entry.object_type))
+    context["rows"] = [(entry, selectors.action_label(entry.action, entry.payload), selectors.object_label(entry.object_type))
                        for entry in page]
     return render(request, "accountability/log/log_list.html", context)
 
@@ -35,7 +35,7 @@ def log_list(request: HttpRequest) -> HttpResponse:
 def log_entry(request: HttpRequest, seq: int) -> HttpResponse:
     entry = selectors.entry_for(request.user, seq)
     return render(request, "accountability/log/log_entry.html", {
-        "entry": entry, "action": selectors.action_label(entry.action),
+        "entry": entry, "action": selectors.action_label(entry.action, entry.payload),
         "object": selectors.object_label(entry.object_type), "payload": selectors.payload_lines(entry.payload),
         "chain_check": selectors.chain_status(),
     })

@@ -1,16 +1,26 @@
 """The world the permission matrix runs in: a city with two counties and their towns, one
 persona per kind of user, and one object of every kind (task, evidence, duty, report, submission,
-delegation, export) in each organization. Built once per module and rolled back at its end."""
+delegation, export) in each organization. Built once per module and rolled back at its end.
+
+Each persona logs in once, when the world is built; a test's client carries that session's cookie
+(logging in per request cost a session row and a last_login update each time). A test that makes
+many requests runs each in `rolled_back()`, so that every request sees the world as built."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponseBase
 from django.test import Client
 from django.utils import timezone
 
@@ -39,6 +49,18 @@ from tests.accountability.permission_cases import build as accountability_world
 
 D = datetime.date
 
+PERSONAS = (
+    "anonymous",
+    "admin",
+    "city_staff",
+    "county_a_staff",
+    "county_a_secretary",
+    "city_inspector",
+    "sibling_user",
+)
+# own = 县 A (where the county_a_* personas work), child = a town in A, sibling = 县 B, parent = the city.
+OBJECTS = ("own", "child", "sibling", "parent")
+
 
 # --- the world every case runs in ---------------------------------------------------------------
 
@@ -62,6 +84,8 @@ class World:
     bundle_job: ExportJob | None = None  # a finished evidence bundle owned by the city's inspector
     assess: AssessObjects | None = None  # rubrics, campaigns, assessments, suggestions, files (检查考核)
     accountability: dict = field(default_factory=dict)  # findings, cases, case subjects per org (tests/accountability)
+    sessions: dict[str, str] = field(default_factory=dict)  # persona → session key, logged in once
+    clients: dict[str, Client] = field(default_factory=dict)  # persona → its client, cookies reset per use
 
 
 def world_user(username: str, grants: list[tuple[str, Organization]] = (), *, superuser: bool = False):
@@ -187,6 +211,11 @@ def build_world() -> World:
                   bundle_job=_finished_bundle(users["city_inspector"], county_a),
                   assess=build_assessments(orgs, users["admin"]))
     world.accountability = accountability_world(world)
+    for persona, user in users.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            world.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
 
 
@@ -199,8 +228,48 @@ def _finished_bundle(user, organization: Organization) -> ExportJob:
 
 
 def client_for(world: World, persona: str) -> Client:
-    client = Client()
-    user = world.users[persona]
-    if user is not None:
-        client.force_login(user)
+    """The persona's client in the persona's session, without cookies from an earlier request (a
+    message, a language). One client per persona: a new one would load the middleware again."""
+    client = world.clients.setdefault(persona, Client())
+    client.cookies = SimpleCookie()
+    if world.users[persona] is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
     return client
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A savepoint rolled back at the end: what a request writes inside is gone for the next one,
+    as if each ran in a test of its own."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+# --- checking many cells in one test -------------------------------------------------------------
+
+
+def text_of(response: HttpResponseBase) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8", "replace")
+
+
+def cells(table: dict) -> Iterator[tuple[str, str | None, int]]:
+    """(persona, object or None, expected status) of every cell of a route's table."""
+    for persona in PERSONAS:
+        if isinstance(table[persona], tuple):
+            for obj, expected in zip(OBJECTS, table[persona], strict=True):
+                yield persona, obj, expected
+        else:
+            yield persona, None, table[persona]
+
+
+class Failures(list):
+    """What went wrong in the cells of one test, each line naming persona, method and URL."""
+
+    def check(self, ok: bool, persona: str, method: str, url: str, what: str) -> None:
+        if not ok:
+            self.append(f"{persona} {method.upper()} {url}: {what}")
+
+    def report(self) -> str:
+        return f"{len(self)} cell(s) differ from the matrix:\n" + "\n".join(self)

@@ -33,21 +33,19 @@ from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
 from tests.accountability.assessments.matrix_cases import add_assessment_cases
 from tests.accountability.permission_cases import accountability_cases
-from tests.responsibilities.permission_world import World, client_for, world_user
+from tests.responsibilities.permission_world import (
+    OBJECTS,
+    PERSONAS,
+    Failures,
+    World,
+    cells,
+    client_for,
+    rolled_back,
+    text_of,
+    world_user,
+)
 
 D = datetime.date
-
-PERSONAS = (
-    "anonymous",
-    "admin",
-    "city_staff",
-    "county_a_staff",
-    "county_a_secretary",
-    "city_inspector",
-    "sibling_user",
-)
-# own = 县 A (where the county_a_* personas work), child = a town in A, sibling = 县 B, parent = the city.
-OBJECTS = ("own", "child", "sibling", "parent")
 
 # Namespaces whose routes are not ours to enumerate (Django's admin checks is_staff itself).
 SKIPPED_NAMESPACES = {"admin"}
@@ -447,47 +445,45 @@ def test_the_walk_sees_routes_inside_includes():
     assert not any(name and name.startswith("admin:") for name in routes)
 
 
-# --- the matrix ---------------------------------------------------------------------------------
+# --- the matrix: one test per route, one request per persona × object (each in a savepoint rolled back
+# at once, so that each sees the world as built), every cell that differs from the table listed ------
 
 
-def _text(response: HttpResponseBase) -> str:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return body.decode("utf-8", "replace")
-
-
-def _matrix_params():
-    for route, case in CASES.items():
-        for persona in PERSONAS:
-            if isinstance(case, ObjectCase):
-                for index, obj in enumerate(OBJECTS):
-                    yield pytest.param(route, persona, obj, case.expect[persona][index],
-                                       id=f"{route}-{persona}-{obj}")
-            else:
-                yield pytest.param(route, persona, None, case.expect[persona], id=f"{route}-{persona}")
-
-
-@pytest.mark.parametrize(("route", "persona", "obj", "expected"), list(_matrix_params()))
-def test_permission_matrix(world, route, persona, obj, expected):
+def _request_cell(world: World, route: str, persona: str, obj: str | None) -> tuple[str, HttpResponseBase, str]:
     case = CASES[route]
     client = client_for(world, persona)
-
     if isinstance(case, ObjectCase):
         url = case.url(world, obj)
         response = getattr(client, case.method)(url)
     else:
         url = case.url(world) if case.url else reverse(route)
         response = getattr(client, case.method)(url, case.data)
+    return url, response, text_of(response)
 
-    assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
-    if expected == 302 and persona == "anonymous" and route not in {"logout", "set_language"}:
-        assert response["Location"].startswith(f"{reverse('login')}?next=")
-    if isinstance(case, ObjectCase):
-        text = _text(response)
-        marker = case.marker(world, obj)
-        if expected == 200:
-            assert marker in text
-        elif expected == 404:
-            assert marker not in text
+
+@pytest.mark.parametrize("route", list(CASES))
+def test_permission_matrix(world, route):
+    case = CASES[route]
+    failures, checked = Failures(), 0
+
+    for persona, obj, expected in cells(case.expect):
+        with rolled_back():
+            url, response, text = _request_cell(world, route, persona, obj)
+            marker = case.marker(world, obj) if isinstance(case, ObjectCase) else None
+        checked += 1
+        status = response.status_code
+        failures.check(status == expected, persona, case.method, url, f"expected {expected}, got {status}")
+        if status == expected == 302 and persona == "anonymous" and route not in {"logout", "set_language"}:
+            failures.check(response["Location"].startswith(f"{reverse('login')}?next="), persona, case.method,
+                           url, f"sent to {response['Location']}, not to log in")
+        if marker is not None and status == expected == 200:
+            failures.check(marker in text, persona, case.method, url, f"200 without {marker!r}")
+        if marker is not None and status == expected == 404:
+            failures.check(marker not in text, persona, case.method, url, f"404 reveals {marker!r}")
+
+    assert checked == len(PERSONAS) * (len(OBJECTS) if isinstance(case, ObjectCase) else 1)
+    if failures:
+        pytest.fail(failures.report(), pytrace=False)
 
 
 # --- refused writes change nothing; allowed ones go through -------------------------------------
@@ -576,33 +572,35 @@ WRITES: dict[str, tuple[Callable[[World, str], dict], str]] = {
 }
 
 
-def _write_params():
-    for route in WRITES:
-        case = CASES[route]
-        for persona in PERSONAS:
-            for index, obj in enumerate(OBJECTS):
-                yield pytest.param(route, persona, obj, case.expect[persona][index],
-                                   id=f"{route}-{persona}-{obj}")
-
-
-@pytest.mark.parametrize(("route", "persona", "obj", "matrix_status"), list(_write_params()))
-def test_valid_posts_obey_the_same_matrix(world, route, persona, obj, matrix_status):
+@pytest.mark.parametrize("route", list(WRITES))
+def test_valid_posts_obey_the_same_matrix(world, route):
     """A valid POST goes through exactly where the matrix allows the page (200, or 400 for an
     empty form); everywhere else it is refused with the same status and changes nothing."""
     case = CASES[route]
     prepare, success_prefix = WRITES[route]
-    data = prepare(world, obj)
-    before = _state()
+    failures, checked = Failures(), 0
 
-    response = client_for(world, persona).post(case.url(world, obj), data)
+    for persona, obj, matrix_status in cells(case.expect):
+        with rolled_back():
+            data = prepare(world, obj)
+            url = case.url(world, obj)
+            before = _state()
+            response = client_for(world, persona).post(url, data)
+            changed = _state() != before
+        checked += 1
+        status = response.status_code
+        if matrix_status in (200, 400):
+            failures.check(status == 302, persona, "post", url, f"expected 302, got {status}: {text_of(response)[:300]}")
+            failures.check(status != 302 or response["Location"].startswith(success_prefix), persona, "post", url,
+                           f"redirected to {response.get('Location')}, not {success_prefix}…")
+            failures.check(changed, persona, "post", url, "allowed, but nothing changed")
+        else:
+            failures.check(status == matrix_status, persona, "post", url, f"expected {matrix_status}, got {status}")
+            failures.check(not changed, persona, "post", url, "refused, but the data changed")
 
-    if matrix_status in (200, 400):
-        assert response.status_code == 302, _text(response)[:2000]
-        assert response["Location"].startswith(success_prefix)
-        assert _state() != before
-    else:
-        assert response.status_code == matrix_status
-        assert _state() == before
+    assert checked == len(PERSONAS) * len(OBJECTS)
+    if failures:
+        pytest.fail(failures.report(), pytrace=False)
 
 
 # Only 周书记, county A's 第一责任人 (the county_a_secretary persona), really signs, and only A's reports:
@@ -614,37 +612,58 @@ SIGN_POST = {
 }
 
 
-@pytest.mark.parametrize(("persona", "obj"), [(p, o) for p in PERSONAS for o in OBJECTS])
-def test_only_the_secretary_signs_and_only_where_the_service_allows(world, persona, obj):
-    expected = SIGN_POST[persona][OBJECTS.index(obj)]
-    report = world.reports[obj]
-    before = _state()
+def test_only_the_secretary_signs_and_only_where_the_service_allows(world):
+    failures, checked = Failures(), 0
+    doc_number = f"A县委〔{timezone.localdate().year}〕1号"
 
-    response = client_for(world, persona).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    for persona, obj, expected in cells(SIGN_POST):
+        report = world.reports[obj]
+        url = reverse("reporting:report_sign", args=[report.pk])
+        with rolled_back():
+            before = _state()
+            response = client_for(world, persona).post(url, {"version": 1})
+            signed_as = ReportVersion.objects.get(report=report, number=1).doc_number
+            changed = _state() != before
+        checked += 1
+        status = response.status_code
+        failures.check(status == expected, persona, "post", url, f"expected {expected}, got {status}: "
+                       f"{text_of(response)[:300]}")
+        if expected == 302 and persona != "anonymous":
+            failures.check(signed_as == doc_number, persona, "post", url, f"signed as {signed_as!r}")
+        else:
+            failures.check(not changed, persona, "post", url, "not signed, but the data changed")
 
-    assert response.status_code == expected, _text(response)[:2000]
-    if expected == 302 and persona != "anonymous":
-        assert ReportVersion.objects.get(report=report, number=1).doc_number == "A县委〔" + str(
-            timezone.localdate().year) + "〕1号"
-    else:
-        assert _state() == before
+    assert checked == len(PERSONAS) * len(OBJECTS)
+    if failures:
+        pytest.fail(failures.report(), pytrace=False)
 
 
-@pytest.mark.parametrize(("persona", "obj"), [(p, o) for p in PERSONAS for o in OBJECTS])
-def test_delegations_are_recorded_where_the_sign_off_is(world, persona, obj):
+def test_delegations_are_recorded_where_the_sign_off_is(world):
     """Listing follows the view matrix; recording one is for the 第一责任人 there (or an administrator)."""
-    expected = _allowed_as(DELEGATE_PAGE, 302)[persona][OBJECTS.index(obj)]
-    data = {"delegate": world.people[obj].pk, "start_date": "2099-07-01", "end_date": "2099-07-31",
-            "reason": "书记外出学习"}
-    before = _state()
+    failures, checked = Failures(), 0
 
-    response = client_for(world, persona).post(reverse("reporting:delegation_list", args=[world.orgs[obj].pk]), data)
+    for persona, obj, expected in cells(_allowed_as(DELEGATE_PAGE, 302)):
+        org, delegate = world.orgs[obj], world.people[obj]
+        url = reverse("reporting:delegation_list", args=[org.pk])
+        data = {"delegate": delegate.pk, "start_date": "2099-07-01", "end_date": "2099-07-31",
+                "reason": "书记外出学习"}
+        with rolled_back():
+            before = _state()
+            response = client_for(world, persona).post(url, data)
+            recorded = Delegation.objects.filter(organization=org, delegate=delegate).count()
+            changed = _state() != before
+        checked += 1
+        status = response.status_code
+        failures.check(status == expected, persona, "post", url, f"expected {expected}, got {status}: "
+                       f"{text_of(response)[:300]}")
+        if expected == 302 and persona != "anonymous":
+            failures.check(recorded == 2, persona, "post", url, f"{recorded} delegation(s) to {delegate.name}")
+        else:
+            failures.check(not changed, persona, "post", url, "not recorded, but the data changed")
 
-    assert response.status_code == expected, _text(response)[:2000]
-    if expected == 302 and persona != "anonymous":
-        assert Delegation.objects.filter(organization=world.orgs[obj], delegate=world.people[obj]).count() == 2
-    else:
-        assert _state() == before
+    assert checked == len(PERSONAS) * len(OBJECTS)
+    if failures:
+        pytest.fail(failures.report(), pytrace=False)
 
 
 # --- lists do not leak --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 inspect-only persona (the city's inspector) on every object, changes no row anywhere, except the
 routes of case work (CASE_WORK: findings and accountability cases, which the lead extends).
 
-"Rows" means every model's table except the user's own session and export jobs (an evidence bundle
+"Rows" means every model's table (many-to-many tables included) except the user's own session and export jobs (an evidence bundle
 or a ledger export is the inspector's own working copy of what they may read; building a bundle
 appends its manifest's hash to the log only when the worker builds it, tested with the bundle).
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
-from tests.responsibilities.permission_world import World, client_for
-from tests.responsibilities.test_permission_matrix import CASES, OBJECTS, WRITES, ObjectCase
+from tests.responsibilities.permission_world import OBJECTS, World, client_for
+from tests.responsibilities.test_permission_matrix import CASES, WRITES, ObjectCase
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +30,17 @@ def is_case_work(route: str) -> bool:
 
 
 def _every_row() -> dict[str, list]:
-    return {
-        model._meta.label_lower: list(model.objects.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.label_lower not in NOT_DOMAIN_DATA and model._meta.managed
-    }
+    """Every row of every table, as the database returns it (plain SQL: about twice as fast as the ORM
+    over some fifty tables, and this runs twice per route)."""
+    quote = connection.ops.quote_name
+    rows = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.label_lower in NOT_DOMAIN_DATA or not model._meta.managed:
+                continue
+            cursor.execute(f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}")
+            rows[model._meta.label_lower] = cursor.fetchall()
+    return rows
 
 
 def _changed(before: dict, after: dict) -> list[str]:
