@@ -106,7 +106,9 @@ class ObligationEvent(Event):
         OVERDUE = "overdue", _("逾期")
         EVIDENCE_ADDED = "evidence_added", _("补充佐证")
 
-    obligation = models.ForeignKey("responsibilities.Obligation", on_delete=models.CASCADE, related_name="events")
+    obligation = models.ForeignKey(
+        "responsibilities.Obligation", on_delete=models.CASCADE, related_name="events", verbose_name=_("工作任务")
+    )
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
 
