@@ -62,6 +62,12 @@ def test_every_admin_page_shows_chinese_labels(superuser_client):
             english = english_labels(response.content.decode())
             if english:
                 problems[url] = english
+    for url in [reverse("admin:index")] + [reverse("admin:app_list", args=[app]) for app in
+                                           {m._meta.app_label for m in admin.site._registry}]:
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+        if english := english_labels(response.content.decode()):
+            problems[url] = english
     assert problems == {}, "\n".join(f"{url}: {sorted(set(labels))}" for url, labels in problems.items())
 
 
