@@ -41,7 +41,9 @@ else:
             env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zeren.sqlite3'}")
         )
     }
-    DEBUG = env_bool("DEBUG", True)
+    # Off unless asked (ZEREN_DEBUG=1 or DEBUG=1): `make run` shows the app's own 404/403/500
+    # pages, never Django's technical pages with the URL list. WhiteNoise serves static files either way.
+    DEBUG = env_bool("ZEREN_DEBUG", env_bool("DEBUG", False))
 
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES["default"].setdefault("TEST", {})

@@ -80,7 +80,7 @@ class Report(models.Model):
 class ReportVersion(models.Model):
     """One saved state of a report. Signed versions are frozen: the services never change them."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions", verbose_name=_("报告"))
     number = models.PositiveIntegerField(_("版本"))
     title = models.CharField(_("标题"), max_length=200)
     addressee = models.CharField(_("主送机关"), max_length=200)
@@ -112,7 +112,7 @@ class ReportVersion(models.Model):
     doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
     doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
     doc_number = models.CharField(_("发文字号"), max_length=100, blank=True)
-    pdf_name = models.CharField(max_length=100, blank=True)
+    pdf_name = models.CharField(max_length=100, blank=True, verbose_name=_("PDF 文件名"))
     pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     # The accountability log's head (seq, hash) when the signed PDF was rendered, printed in its closing
     # block (issue #8 §4 anchoring; `manage.py verify_log --anchor SEQ:HASH` checks it). 0 / "": none.
@@ -151,11 +151,15 @@ class ReportVersion(models.Model):
 class DocumentCounter(models.Model):
     """The last document number an organization issued in a year (发文字号 without gaps)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
 
     class Meta:
+        verbose_name = _("发文编号")
+        verbose_name_plural = _("发文编号")
         constraints = [
             models.UniqueConstraint(fields=["organization", "year"], name="document_counter_one_per_year"),
         ]
@@ -226,8 +230,8 @@ class Submission(models.Model):
         RECEIVED = "received", _("已签收")
         RETURNED = "returned", _("已退回")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="submissions")
-    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="submissions")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("报告"))
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("报告版本"))
     to_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="received_submissions", verbose_name=_("报送至")
     )

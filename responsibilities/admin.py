@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 
-from responsibilities import permissions
+from responsibilities import permissions, text
 from responsibilities.models import (
     Department,
     Notification,
@@ -23,12 +26,88 @@ from responsibilities.models import (
 from responsibilities.org import services as org_services
 
 
+def user_label(user) -> str:
+    """How the admin names a user: 「张三（county_a_xcb）」, the person's name (else the account's own
+    name) with the login; the login alone when no name is known."""
+    try:
+        name = user.person.name
+    except Person.DoesNotExist:
+        name = text.display_name(user)
+    return f"{name}（{user.username}）" if name and name != user.username else user.username
+
+
+class NamedUsersAdmin(admin.ModelAdmin):
+    """Users appear by name (`user_label`) in this admin's list columns and foreign-key selects."""
+
+    def _user_fields(self) -> list[str]:
+        User = get_user_model()
+        return [f.name for f in self.model._meta.get_fields()
+                if f.concrete and f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is User]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is get_user_model():
+            field.label_from_instance = user_label
+            field.queryset = field.queryset.select_related("person")
+        return field
+
+    def get_list_display(self, request):
+        users = set(self._user_fields())
+        return [_user_column(self.model, name) if name in users else name
+                for name in super().get_list_display(request)]
+
+    def get_queryset(self, request):
+        names = set(self._user_fields()) & set(super().get_list_display(request))
+        qs = super().get_queryset(request)
+        return qs.select_related(*(f"{name}__person" for name in names)) if names else qs
+
+
+def _user_column(model, name: str):
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj) -> str:
+        user = getattr(obj, name)
+        return user_label(user) if user is not None else "—"
+
+    column.__name__ = f"{name}_by_name"
+    return column
+
+
+class NamedUsersAutocomplete(AutocompleteJsonView):
+    """The admin's search-as-you-type selects name users the same way."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, get_user_model()):
+            result["text"] = user_label(obj)
+        return result
+
+
+admin.site.autocomplete_view = lambda request: NamedUsersAutocomplete.as_view(admin_site=admin.site)(request)
+
+
+class NamedUserAdmin(UserAdmin):
+    list_display = ("username", "name", "email", "is_staff", "is_active")
+    list_select_related = ("person",)
+    search_fields = ("username", "first_name", "last_name", "email", "person__name")
+
+    @admin.display(description=_("姓名"), ordering="person__name")
+    def name(self, user) -> str:
+        label = user_label(user)
+        return label.removesuffix(f"（{user.username}）") if label != user.username else "—"
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), NamedUserAdmin)
+
+
 class DepartmentInline(admin.TabularInline):
     model = Department
     extra = 0
 
 
-class ThroughServicesAdmin(admin.ModelAdmin):
+class ThroughServicesAdmin(NamedUsersAdmin):
     """An admin whose form writes through the services while it is validated (they check the rules,
     record the request's user as actor and write the event), so a refusal is a form error, never a
     500. Should the page still come back with errors (e.g. an inline row), what the services wrote
@@ -279,9 +358,10 @@ class GrantAdmin(ThroughServicesAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.holder_field = self.holder_field
-        form.base_fields["permission"].queryset = Permission.objects.filter(
-            content_type__app_label="responsibilities", content_type__model="organization"
-        )
+        if "permission" in form.base_fields:  # not on the (read-only) view of a grant
+            form.base_fields["permission"].queryset = Permission.objects.filter(
+                content_type__app_label="responsibilities", content_type__model="organization"
+            )
         return form
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -347,7 +427,7 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NamedUsersAdmin):
     """For records with one service writer (their rules, author and event live there): shown, never
     added, changed or deleted here."""
 

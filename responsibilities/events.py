@@ -108,7 +108,9 @@ class ObligationEvent(Event):
         EVIDENCE_CORRECTED = "evidence_corrected", _("更正佐证")  # data: the earlier version ("earlier")
         EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("撤回佐证")
 
-    obligation = models.ForeignKey("responsibilities.Obligation", on_delete=models.CASCADE, related_name="events")
+    obligation = models.ForeignKey(
+        "responsibilities.Obligation", on_delete=models.CASCADE, related_name="events", verbose_name=_("工作任务")
+    )
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
 

@@ -46,8 +46,8 @@ class LogEntry(models.Model):
     object_id = models.CharField(_("对象"), max_length=40)
     action = models.CharField(_("动作"), max_length=60, db_index=True)
     payload = models.JSONField(_("内容"), default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("问责日志条目")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -43,6 +44,10 @@ class Organization(MP_Node):
         GENERAL_BRANCH = "general_branch", _("党总支")
         BRANCH = "branch", _("党支部")
 
+    # treebeard's tree fields again, only to give them Chinese labels (the columns are unchanged).
+    path = models.CharField(_("树路径"), max_length=255, unique=True)
+    depth = models.PositiveIntegerField(_("层级"))
+    numchild = models.PositiveIntegerField(_("下级数量"), default=0)
     name = models.CharField(_("名称"), max_length=200)
     short_name = models.CharField(
         _("简称"), max_length=50, blank=True, help_text=_("用于发文字号，例如“X县委”。")
@@ -78,7 +83,10 @@ class Organization(MP_Node):
 
 
 class OrganizationUserPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    # guardian's fields again, only to give them Chinese labels (the columns are unchanged).
+    permission = models.ForeignKey(Permission, on_delete=models.CASCADE, verbose_name=_("权限"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("用户"))
+    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE, verbose_name=_("组织"))
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("用户授权")
@@ -86,7 +94,9 @@ class OrganizationUserPermission(UserObjectPermissionBase):
 
 
 class OrganizationGroupPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    permission = models.ForeignKey(Permission, on_delete=models.CASCADE, verbose_name=_("权限"))
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, verbose_name=_("用户组"))
+    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE, verbose_name=_("组织"))
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("用户组授权")
@@ -593,7 +603,7 @@ class StoredUpload(models.Model):
     accountability's evidence files are both such files."""
 
     original_name = models.CharField(_("文件名"), max_length=255)
-    stored_name = models.CharField(max_length=100, unique=True)
+    stored_name = models.CharField(max_length=100, unique=True, verbose_name=_("存储文件名"))
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -668,7 +678,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
     )
     obligation = models.ForeignKey(
-        Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
+        verbose_name=_("工作任务"),
     )
     # Any other deadline-bearing item the sweeps chase (responsibilities.scheduling.chase), e.g.
     # "accountability.finding" and its id; obligations use their own column above.
@@ -723,16 +734,18 @@ class ExportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("用户")
+    )
     kind = models.CharField(_("台账"), max_length=32)
     params = models.JSONField(_("筛选条件"), default=dict)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file_name = models.CharField(max_length=100, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0, verbose_name=_("总行数"))
+    done = models.PositiveIntegerField(default=0, verbose_name=_("已导出行数"))
+    file_name = models.CharField(max_length=100, blank=True, verbose_name=_("文件名"))
+    error = models.CharField(max_length=500, blank=True, verbose_name=_("错误信息"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
 
     class Meta:
         verbose_name = _("台账导出")

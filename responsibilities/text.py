@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 
@@ -30,3 +32,41 @@ def date_range(start: datetime.date, end: datetime.date | None) -> str:
     if end is None:
         return _("%(start)s 起至今") % {"start": f"{start:%Y-%m-%d}"}
     return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
+
+
+# Words of the work systems' names (DOMAIN.md §4) and of names like them. A header set with
+# `word-break: keep-all` breaks only where `word_breaks` puts a <wbr>, so 「党委报告制度」 wraps as
+# 党委 / 报告 / 制度 and never as 「党委报 / 告制度」; characters outside these words stay together.
+_WORDS = frozenset((
+    "党委", "党组", "党内", "党建", "报告", "制度", "汇总", "汇报", "重大", "情况", "专题", "专项", "分析",
+    "研判", "研究", "通报", "协调", "联动", "督查", "督导", "检查", "考核", "理论", "学习", "中心组", "联系",
+    "沟通", "民主", "生活会", "组织", "述职", "责任书", "责任制", "责任", "意识形态", "网络", "工作", "会议",
+    "宣传", "思想", "阵地", "管理", "舆情", "处置", "年度", "季度", "半年", "落实", "评议", "约谈", "问责",
+    "培训", "调研", "巡查", "清单", "台账", "与", "和", "及",
+))
+_LONGEST_WORD = max(len(w) for w in _WORDS)
+
+
+def word_breaks(name: str) -> str:
+    """`name` escaped, with <wbr> between its words (longest known word first); a SafeString.
+
+    For narrow table headers: the browser may break only at those points (the CSS sets
+    `word-break: keep-all`). Unknown characters run together into one unbreakable word.
+    """
+    words: list[str] = []
+    unknown = ""
+    i = 0
+    while i < len(name):
+        match = next((name[i:i + n] for n in range(_LONGEST_WORD, 0, -1) if name[i:i + n] in _WORDS), "")
+        if match:
+            if unknown:
+                words.append(unknown)
+                unknown = ""
+            words.append(match)
+            i += len(match)
+        else:
+            unknown += name[i]
+            i += 1
+    if unknown:
+        words.append(unknown)
+    return mark_safe("<wbr>".join(escape(w) for w in words))  # noqa: S308 (each word escaped)

@@ -63,7 +63,7 @@ class Indicator(models.Model):
         DEDUCT = "deduct", _("扣分")
         VETO = "veto", _("一票否决")
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="indicators")
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("指标体系"))
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("上级指标")
     )
@@ -139,7 +139,7 @@ class Campaign(models.Model):
     doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
     doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
     doc_number = models.CharField(_("发文字号"), max_length=100, blank=True)
-    pdf_name = models.CharField(max_length=100, blank=True)
+    pdf_name = models.CharField(max_length=100, blank=True, verbose_name=_("PDF 文件名"))
     pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
 
     class Meta:
@@ -191,7 +191,7 @@ class Assessment(models.Model):
         AVERAGE = "average", _("一般")
         POOR = "poor", _("差")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("考核"))
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("被考核单位")
     )
@@ -243,8 +243,8 @@ class IndicatorScore(models.Model):
 
     Award leaves use *_points (0..points); deduction leaves *_occurrences; veto leaves *_veto."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("考核对象"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"))
     self_points = models.DecimalField(_("自评得分"), null=True, blank=True, **POINTS)
     self_occurrences = models.PositiveSmallIntegerField(_("自查扣分次数"), null=True, blank=True)
     self_veto = models.BooleanField(_("自查存在否决情形"), default=False)
@@ -272,7 +272,7 @@ class IndicatorScore(models.Model):
 class AssessmentFile(StoredUpload):
     """Evidence for one indicator of a self-assessment; stored like work evidence, served by a checked view."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="files")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="files", verbose_name=_("考核对象"))
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"))
 
     class Meta(StoredUpload.Meta):
@@ -298,13 +298,13 @@ class Suggestion(models.Model):
         ACCEPTED = "accepted", _("已采纳")
         REJECTED = "rejected", _("未采纳")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="suggestions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("考核对象"))
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"))
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("情况"), max_length=500)
     # The evidence: "<app_label>.<model>" and its id, and the page that shows it.
-    evidence_type = models.CharField(max_length=60)
-    evidence_id = models.CharField(max_length=40)
+    evidence_type = models.CharField(max_length=60, verbose_name=_("佐证类型"))
+    evidence_id = models.CharField(max_length=40, verbose_name=_("佐证编号"))
     evidence_url = models.CharField(_("佐证链接"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     reason = models.CharField(_("理由"), max_length=500, blank=True)

@@ -215,7 +215,7 @@ class Case(models.Model):
     status_note = models.TextField(_("说明"), blank=True)
     decision_date = models.DateField(_("决定日期"), null=True, blank=True)
     decision_number = models.CharField(_("决定书文号"), max_length=100, blank=True)
-    decision_pdf = models.CharField(max_length=100, blank=True)
+    decision_pdf = models.CharField(max_length=100, blank=True, verbose_name=_("决定书 PDF 文件名"))
     decision_sha256 = models.CharField(_("决定书 SHA-256"), max_length=64, blank=True)
     # The filing (备案) with the upper organization department, chased like any deadline.
     filing_to = models.CharField(_("备案机关"), max_length=200, blank=True)

@@ -24,7 +24,7 @@ class ChainCheck(models.Model):
     anchor = models.CharField(_("存证锚点"), max_length=90, blank=True)  # "SEQ:HASH" when checked against one
     # A break is announced once: the key (last intact check before it, bad seq, reason) is unique
     # among the checks that alerted, so a second run, even a concurrent one, alerts nobody again.
-    alert_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    alert_key = models.CharField(max_length=120, null=True, blank=True, unique=True, verbose_name=_("告警标识"))
 
     class Meta:
         verbose_name = _("日志链验证")

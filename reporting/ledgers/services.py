@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import partial
@@ -67,6 +67,8 @@ JOB_KEEP_DAYS = 7
 # stops waiting, and a new delivery of the task may claim it again.
 JOB_TIMEOUT = datetime.timedelta(minutes=30)
 # Organizations offered in the form's select: each scope root and two levels below it.
+# What an export with no rows says instead of producing an empty file (the form page and a job's page).
+NO_ROWS = _("没有符合条件的记录，未生成文件。请调整组织、期间或状态后重试。")
 
 
 class LedgerKind(models.TextChoices):
@@ -337,6 +339,18 @@ class Ledger:
                 r["waived_reason"],
             ]
 
+    def heading(self, now: datetime.datetime | None = None) -> list[str]:
+        """The title row above the header: 单位, 年度 (the period's year; the export's year for the
+        responsibility list; 全部 for every period) and 导出时间 (Beijing time)."""
+        if self.params.kind == LedgerKind.DUTIES:
+            year = f"{timezone.localdate():%Y}年"
+        elif self.params.period:
+            year = f"{Period.parse(self.params.period).start.year}年"
+        else:
+            year = "全部"
+        moment = timezone.localtime(now or timezone.now())
+        return [f"单位：{self.organization.name}", f"年度：{year}", f"导出时间：{moment:%Y-%m-%d %H:%M}"]
+
     def write(self, target: str | os.PathLike | IO[bytes], *,
               on_progress: Callable[[int], None] | None = None) -> int:
         """Write the workbook to `target` (a path or a binary file). Returns the number of data rows."""
@@ -347,6 +361,7 @@ class Ledger:
                 return write_workbook(
                     target, sheet_name=self.kind_label, title=f"{self.organization.name}{self.kind_label}",
                     columns=self.columns, rows=rows, on_progress=on_progress,
+                    heading=self.heading(), unit=self.organization.name,
                 )
         finally:
             rows.close()  # on failure, release the database cursor now rather than at garbage collection
@@ -360,8 +375,15 @@ def write_workbook(
     columns: tuple[Column, ...],
     rows: Iterable[list],
     on_progress: Callable[[int], None] | None = None,
+    heading: Sequence[str] = (),
+    unit: str = "",
 ) -> int:
-    """One sheet: bold frozen header, fixed widths, real dates, every text a string (quote-prefixed if need be)."""
+    """One sheet: bold frozen header, fixed widths, real dates, every text a string (quote-prefixed if need be).
+
+    `heading`: cells of a title row above the header (a ledger's 单位, 年度, 导出时间), frozen and
+    printed on every page with it. `unit`: the organization named in the printed page's footer,
+    beside 第 N 页 共 M 页. Returns the number of data rows written.
+    """
     if isinstance(target, os.PathLike):
         target = os.fspath(target)
     with xlsxwriter.Workbook(target, {"constant_memory": True}) as workbook:
@@ -383,33 +405,44 @@ def write_workbook(
             CellKind.TEXT: workbook.add_format({"valign": "top", "quote_prefix": True}),
             CellKind.WRAP: workbook.add_format({"valign": "top", "text_wrap": True, "quote_prefix": True}),
         }
+        top = 1 if heading else 0  # the header's row
+        if heading:
+            title_format = workbook.add_format({"bold": True, "valign": "vcenter"})
+            quoted_title = workbook.add_format({"bold": True, "valign": "vcenter", "quote_prefix": True})
+            for index, text in enumerate(heading):
+                sheet.write_string(0, index, text, quoted_title if needs_quote_prefix(text) else title_format)
+            sheet.set_row(0, 20)
         for index, column in enumerate(columns):
             sheet.set_column(index, index, column.width)
-            sheet.write_string(0, index, column.header, header)
-        sheet.set_row(0, 22)
-        sheet.freeze_panes(1, 0)
-        # Printed ledgers: A4 landscape, one page wide, the header repeated on every page.
+            sheet.write_string(top, index, column.header, header)
+        sheet.set_row(top, 22)
+        sheet.freeze_panes(top + 1, 0)
+        # Printed ledgers: A4 landscape, one page wide, the title and header rows repeated on every
+        # page, the unit and 第 N 页 共 M 页 in the footer ("&" is the footer's code character).
         sheet.set_paper(9)
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
+        sheet.repeat_rows(0, top)
+        if unit:
+            sheet.set_footer(f"&L{safe_text(unit).replace('&', '&&')}&C第 &P 页 共 &N 页")
 
         written = 0
         for written, values in enumerate(rows, start=1):
+            row = top + written
             for index, (column, value) in enumerate(zip(columns, values, strict=True)):
                 if value is None or value == "":
                     continue
                 fmt = formats[column.kind]
                 if column.kind is CellKind.DATE:
-                    sheet.write_datetime(written, index, value, fmt)
+                    sheet.write_datetime(row, index, value, fmt)
                 elif column.kind is CellKind.DATETIME:
-                    sheet.write_datetime(written, index, timezone.localtime(value).replace(tzinfo=None), fmt)
+                    sheet.write_datetime(row, index, timezone.localtime(value).replace(tzinfo=None), fmt)
                 else:
                     text = str(value)
-                    sheet.write_string(written, index, text, quoted[column.kind] if needs_quote_prefix(text) else fmt)
+                    sheet.write_string(row, index, text, quoted[column.kind] if needs_quote_prefix(text) else fmt)
             if on_progress is not None and written % PROGRESS_EVERY == 0:
                 on_progress(written)
-        sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
+        sheet.autofilter(top, 0, top + max(written, 1), len(columns) - 1)
     return written
 
 
@@ -532,7 +565,11 @@ def export_run(*, job_id: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(total=total)
         written = ledger.write(
             str(part), on_progress=lambda n: ExportJob.objects.filter(pk=job_id).update(done=n)
-        )
+        ) if total else 0
+        if not written:  # rows may have gone since the page counted them: no empty file
+            part.unlink(missing_ok=True)
+            job_finish(job_id, status=ExportJob.Status.FAILED, error=str(NO_ROWS))
+            return
         os.replace(part, final)
     except Exception:
         log.exception("ledger export %s failed", job_id)

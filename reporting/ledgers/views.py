@@ -59,7 +59,12 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reporting/ledgers/ledger_form.html", _form_context(request, form), status=400)
     ledger = ledgers.ledger_open(user=request.user, params=form.params(), organization=organization)
-    if ledger.count() > ledgers.STREAM_MAX_ROWS:
+    rows = ledger.count()
+    if not rows:
+        # Said on the page, the choices kept; no empty file.
+        form.add_error(None, ledgers.NO_ROWS)
+        return render(request, "reporting/ledgers/ledger_form.html", _form_context(request, form))
+    if rows > ledgers.STREAM_MAX_ROWS:
         job = ledgers.export_job_create(user=request.user, params=form.params())
         return redirect("reporting:ledger_job", pk=job.pk)
     # Written to a temporary file (rows go to disk as they are written), then streamed from it.

@@ -7,6 +7,7 @@ from __future__ import annotations
 # ---------------------------------------------------------------------------------
 # Kept together and self-contained (own imports) so the section can move into its own
 # module when this file grows past ~800 lines.
+import datetime
 from collections import defaultdict  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from django.db import (
     connection,  # noqa: E402
 )
-from django.db.models import Count, Q, TextChoices  # noqa: E402
+from django.db.models import Case, Count, F, Q, TextChoices, Value, When  # noqa: E402
 from django.db.models.functions import Substr  # noqa: E402
+from django.utils import timezone
 from django.utils.translation import gettext_lazy  # noqa: E402
 
 from responsibilities.models import (  # noqa: E402
@@ -34,17 +36,21 @@ from responsibilities.work.selectors import (
 
 
 class StatusBucket(TextChoices):
-    """How the dashboards count obligations. Done includes done late; waived is shown apart
-    and left out of the completion rate (a waived obligation was never due)."""
+    """How the dashboards count obligations. Done includes done late and done ahead of the
+    deadline; an open obligation whose deadline has not come yet is 进行中 (pending) and left
+    out of the completion rate, as is a waived one (never due)."""
 
     DONE = "done", gettext_lazy("已完成")
+    PENDING = "pending", gettext_lazy("进行中")
     OPEN = "open", gettext_lazy("待办")
     OVERDUE = "overdue", gettext_lazy("逾期")
     WAIVED = "waived", gettext_lazy("免除")
 
 
+# The states each bucket counts: an Obligation.Status, or 'pending' (see `dashboard_state`).
 BUCKET_STATUSES: dict[str, tuple[str, ...]] = {
     StatusBucket.DONE: (Obligation.Status.DONE, Obligation.Status.DONE_LATE),
+    StatusBucket.PENDING: (StatusBucket.PENDING.value,),
     StatusBucket.OPEN: (Obligation.Status.OPEN,),
     StatusBucket.OVERDUE: (Obligation.Status.OVERDUE,),
     StatusBucket.WAIVED: (Obligation.Status.WAIVED,),
@@ -52,21 +58,36 @@ BUCKET_STATUSES: dict[str, tuple[str, ...]] = {
 _BUCKET_OF = {status: bucket for bucket, statuses in BUCKET_STATUSES.items() for status in statuses}
 
 
+def dashboard_state(today: datetime.date) -> Case:
+    """The state an obligation is counted under on `today`: its status, except 'pending' (进行中)
+    while it is open before its deadline day or has no deadline. So 待办 (open) means due today
+    or already past due and not yet swept to 逾期."""
+    not_yet_due = Q(status=Obligation.Status.OPEN) & (Q(due_date__gt=today) | Q(due_date__isnull=True))
+    return Case(When(not_yet_due, then=Value(StatusBucket.PENDING.value)), default=F("status"))
+
+
 @dataclass
 class Counts:
-    """Obligations of one matrix cell (or row, or quarter) by bucket."""
+    """Obligations of one matrix cell (or row, or quarter) by bucket.
+
+    The one owner of "completion rate" (完成率): done ÷ (done + open + overdue), i.e. over the
+    obligations already due or already done; 进行中 (pending: open, deadline not reached) and
+    免除 (waived) are shown apart and never lower it.
+    """
 
     done: int = 0
     open: int = 0
     overdue: int = 0
     waived: int = 0
+    pending: int = 0
 
     def add(self, status: str, n: int) -> None:
+        """Count `n` obligations of an Obligation.Status, or of 'pending' (see `dashboard_state`)."""
         bucket = _BUCKET_OF[status]
         setattr(self, bucket, getattr(self, bucket) + n)
 
     def __add__(self, other: Counts) -> Counts:
-        result = Counts(self.done, self.open, self.overdue, self.waived)
+        result = Counts(self.done, self.open, self.overdue, self.waived, self.pending)
         result += other
         return result
 
@@ -75,20 +96,21 @@ class Counts:
         self.open += other.open
         self.overdue += other.overdue
         self.waived += other.waived
+        self.pending += other.pending
         return self
 
     @property
     def due(self) -> int:
-        """What the completion rate is taken over: everything but the waived."""
+        """What the completion rate is taken over: what is due or already done."""
         return self.done + self.open + self.overdue
 
     @property
     def total(self) -> int:
-        return self.due + self.waived
+        return self.due + self.waived + self.pending
 
     @property
     def rate(self) -> float | None:
-        """Percentage done of what was due, one decimal; None when nothing was due."""
+        """Percentage done of what was due, one decimal; None when nothing was due yet."""
         return round(100 * self.done / self.due, 1) if self.due else None
 
 
@@ -103,29 +125,33 @@ def _row_length(organization: Organization) -> int:
     return len(organization.path) + Organization.steplen
 
 
-def _obligations_under(prefixes: Sequence[str], period: Period, kind: str, status: str):
-
+def _obligations_under(
+    prefixes: Sequence[str], period: Period, kind: str, status: str, today: datetime.date | None = None
+):
+    """Obligations under `prefixes` in `period`, annotated with their `state` on `today` (default: today)."""
     condition = Q()
     for prefix in prefixes:
         condition |= Q(organization__path__startswith=prefix)
-    qs = Obligation.objects.filter(condition).in_period(period.start, period.end)
+    qs = (Obligation.objects.filter(condition).in_period(period.start, period.end)
+          .annotate(state=dashboard_state(today or timezone.localdate())))
     if kind:
         qs = qs.filter(organization__kind=kind)
     if status:
-        qs = qs.filter(status__in=BUCKET_STATUSES[status])
+        qs = qs.filter(state__in=BUCKET_STATUSES[status])
     return qs
 
 
 def _compliance_counts_under(
-    prefixes: Sequence[str], row_length: int, period: Period, *, kind: str = "", status: str = ""
+    prefixes: Sequence[str], row_length: int, period: Period, *, kind: str = "", status: str = "",
+    today: datetime.date | None = None,
 ) -> MatrixCounts:
     """One grouped query: obligations under `prefixes`, grouped by the first `row_length`
-    characters of their organization's path, work system and status."""
+    characters of their organization's path, work system and state (`dashboard_state`)."""
     rows = (
-        _obligations_under(prefixes, period, kind, status)
+        _obligations_under(prefixes, period, kind, status, today)
         .annotate(row=Substr("organization__path", 1, row_length))
         .order_by()  # the model's default ordering would join the GROUP BY
-        .values_list("row", "work_system_id", "status")
+        .values_list("row", "work_system_id", "state")
         .annotate(n=Count("pk"))
     )
     result: MatrixCounts = defaultdict(lambda: defaultdict(Counts))
@@ -135,19 +161,22 @@ def _compliance_counts_under(
 
 
 def compliance_counts(
-    root: Organization, period: Period, *, kind: str = "", status: str = ""
+    root: Organization, period: Period, *, kind: str = "", status: str = "", today: datetime.date | None = None
 ) -> MatrixCounts:
     """The matrix numbers under `root` in one grouped query.
 
     Keyed by each direct child's path (its whole subtree) and by `root.path` (the root's
     own obligations). Counts obligations whose period lies within `period`; `kind` keeps
-    only obligations of organizations of that kind, `status` only one StatusBucket.
+    only obligations of organizations of that kind, `status` only one StatusBucket (as it
+    stands on `today`, by default the local date).
     """
-    return _compliance_counts_under([root.path], _row_length(root), period, kind=kind, status=status)
+    return _compliance_counts_under(
+        [root.path], _row_length(root), period, kind=kind, status=status, today=today
+    )
 
 
 def compliance_counts_raw_sql(
-    root: Organization, period: Period, *, kind: str = "", status: str = ""
+    root: Organization, period: Period, *, kind: str = "", status: str = "", today: datetime.date | None = None
 ) -> MatrixCounts:
     """The same numbers as `compliance_counts` from one hand-written SQL aggregate.
 
@@ -155,15 +184,18 @@ def compliance_counts_raw_sql(
     cross-check in the tests. Plain SQL that runs on SQLite and PostgreSQL alike.
     """
     ops = connection.ops
+    day = ops.adapt_datefield_value(today or timezone.localdate())
+    # dashboard_state() by hand: open before the deadline day (or without one) counts as pending.
+    state = "CASE WHEN ob.status = 'open' AND (ob.due_date IS NULL OR ob.due_date > %s) THEN 'pending' ELSE ob.status END"
     sql = (
-        "SELECT SUBSTR(o.path, 1, %s), ob.work_system_id, ob.status, COUNT(*) "  # noqa: S608 (table names from model meta)
+        f"SELECT SUBSTR(o.path, 1, %s), ob.work_system_id, {state}, COUNT(*) "  # noqa: S608 (table names from model meta)
         f"FROM {Obligation._meta.db_table} ob "
         f"JOIN {Organization._meta.db_table} o ON o.id = ob.organization_id "
         "WHERE o.path LIKE %s AND ob.period_start >= %s AND ob.period_end <= %s"
     )
     # Paths use only [0-9A-Z], so the prefix needs no LIKE escaping.
     params: list = [
-        _row_length(root), f"{root.path}%",
+        _row_length(root), day, f"{root.path}%",
         ops.adapt_datefield_value(period.start), ops.adapt_datefield_value(period.end),
     ]
     if kind:
@@ -171,8 +203,8 @@ def compliance_counts_raw_sql(
         params.append(kind)
     if status:
         statuses = BUCKET_STATUSES[status]
-        sql += f" AND ob.status IN ({', '.join(['%s'] * len(statuses))})"
-        params += list(statuses)
+        sql += f" AND {state} IN ({', '.join(['%s'] * len(statuses))})"
+        params += [day, *statuses]
     sql += " GROUP BY 1, 2, 3"
     result: MatrixCounts = defaultdict(lambda: defaultdict(Counts))
     with connection.cursor() as cursor:
@@ -311,7 +343,7 @@ def obligations_for_dashboard(
     if kind:
         qs = qs.filter(organization__kind=kind)
     if status:
-        qs = qs.filter(status__in=BUCKET_STATUSES[status])
+        qs = qs.annotate(state=dashboard_state(timezone.localdate())).filter(state__in=BUCKET_STATUSES[status])
     if entry:
         qs = obligations_with_entry_mark(qs, entry)
     qs = obligations_with_entry_marks(qs)
@@ -349,7 +381,7 @@ def chart_data(user, scope: Organization | Sequence[Organization], year: int) ->
             _obligations_under(prefixes, period, "", "")
             .annotate(row=Substr("organization__path", 1, length))
             .order_by()
-            .values_list("row", "period_end", "status")
+            .values_list("row", "period_end", "state")
             .annotate(n=Count("pk"))
         )
         for row, period_end, state, n in grouped:
@@ -365,6 +397,7 @@ def chart_data(user, scope: Organization | Sequence[Organization], year: int) ->
             "open": [q.open for q in quarters],
             "overdue": [q.overdue for q in quarters],
             "waived": [q.waived for q in quarters],
+            "pending": [q.pending for q in quarters],
         },
         "subordinates": {
             "labels": [org.name for org in rows],

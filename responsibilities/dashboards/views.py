@@ -43,6 +43,7 @@ CHART_LABELS = {
     "done": gettext_lazy("已完成"),
     "open": gettext_lazy("待办"),
     "overdue": gettext_lazy("逾期"),
+    "pending": gettext_lazy("进行中"),
     "late_open": gettext_lazy("逾期未完成"),
     "late_done": gettext_lazy("逾期完成"),
 }
@@ -140,7 +141,7 @@ def _presented(rows: list[MatrixRow], form: MatrixFilterForm) -> dict:
     """
     query = form.query
     status = query.pop("status", "")
-    buckets = [status] if status else [StatusBucket.DONE, StatusBucket.OPEN, StatusBucket.OVERDUE]
+    buckets = [status] if status else [StatusBucket.DONE, StatusBucket.PENDING, StatusBucket.OPEN, StatusBucket.OVERDUE]
     list_url = reverse("responsibilities:obligation_list")
     rest = urlencode(query)
 
@@ -204,8 +205,8 @@ def charts(request: HttpRequest) -> HttpResponse:
         quarters = data["quarters"]
         context["chart_data"] = data
         context["quarter_rows"] = list(zip(
-            quarters["labels"], quarters["done"], quarters["open"], quarters["overdue"], quarters["waived"],
-            quarters["rate"], strict=True,
+            quarters["labels"], quarters["done"], quarters["pending"], quarters["open"], quarters["overdue"],
+            quarters["waived"], quarters["rate"], strict=True,
         ))
         context["chart_labels"] = CHART_LABELS
     return render(request, "responsibilities/dashboards/dashboard_charts.html", context)

@@ -15,7 +15,7 @@
       var q = echarts.init(quarters);
       q.setOption({
         tooltip: { trigger: "axis" },
-        legend: { data: [t.rate, t.done, t.open, t.overdue] },
+        legend: { data: [t.rate, t.done, t.pending, t.open, t.overdue] },
         xAxis: { type: "category", data: data.quarters.labels },
         yAxis: [
           { type: "value", name: t.rate_axis, min: 0, max: 100 },
@@ -23,6 +23,7 @@
         ],
         series: [
           { name: t.done, type: "bar", stack: "n", yAxisIndex: 1, data: data.quarters.done, itemStyle: { color: "#1a7f37" } },
+          { name: t.pending, type: "bar", stack: "n", yAxisIndex: 1, data: data.quarters.pending, itemStyle: { color: "#d0d5dd" } },
           { name: t.open, type: "bar", stack: "n", yAxisIndex: 1, data: data.quarters.open, itemStyle: { color: "#84adff" } },
           { name: t.overdue, type: "bar", stack: "n", yAxisIndex: 1, data: data.quarters.overdue, itemStyle: { color: "#b42318" } },
           { name: t.rate, type: "line", yAxisIndex: 0, data: data.quarters.rate, connectNulls: false,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, override_settings
@@ -107,9 +108,13 @@ def sheet_of(content: bytes):
     return openpyxl.load_workbook(io.BytesIO(content)).active
 
 
+HEADER_ROW = 2  # under the title row (单位, 年度, 导出时间)
+
+
 def records(sheet) -> list[dict]:
-    header = [cell.value for cell in sheet[1]]
-    return [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    return [dict(zip(header, (cell.value for cell in row), strict=True))
+            for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
 
 
 def in_subtree(org: Organization):
@@ -129,9 +134,9 @@ def test_obligations_ledger_has_chinese_headers_real_dates_and_period_labels(tre
     assert response.status_code == 200
     assert response["Content-Type"] == ledgers.XLSX_CONTENT_TYPE
     sheet = sheet_of(content_of(response))
-    assert [cell.value for cell in sheet[1]] == OBLIGATION_HEADERS
-    assert all(cell.font.b for cell in sheet[1])
-    assert sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[HEADER_ROW]] == OBLIGATION_HEADERS
+    assert all(cell.font.b for cell in sheet[HEADER_ROW])
+    assert sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["B"].width > 30  # the path column is wide enough to read
     rows = records(sheet)
     assert len(rows) == in_subtree(tree.city).count() > 0
@@ -146,9 +151,63 @@ def test_obligations_ledger_has_chinese_headers_real_dates_and_period_labels(tre
     assert done["截止日期"] == dt.datetime(2026, 3, 31)
     assert done["完成时间"] == dt.datetime(2026, 1, 1, 15, 0)  # Beijing time, not UTC
 
-    due_cell = next(row[4] for row in sheet.iter_rows(min_row=2) if row[4].value is not None)
+    due_cell = next(row[4] for row in sheet.iter_rows(min_row=HEADER_ROW + 1) if row[4].value is not None)
     assert due_cell.is_date and due_cell.data_type == "d"
     assert due_cell.number_format == "yyyy-mm-dd"
+
+
+def test_a_ledger_carries_a_title_row_and_a_page_footer_for_printing(tree, city_staff):
+    generate([tree.county_a], [Period.parse("2026Q1")])
+    moment = dt.datetime(2026, 11, 30, 2, 5, tzinfo=dt.UTC)  # 10:05 in Beijing
+
+    with time_machine.travel(moment, tick=False):
+        content = content_of(export(login(city_staff), tree.county_a, period="2026Q1"))
+
+    sheet = sheet_of(content)
+    assert [cell.value for cell in sheet[1]][:3] == ["单位：A县委", "年度：2026年", "导出时间：2026-11-30 10:05"]
+    assert all(cell.font.b for cell in sheet[1][:3])
+    assert [cell.value for cell in sheet[HEADER_ROW]] == OBLIGATION_HEADERS
+    assert sheet.freeze_panes == "A3"  # title and header stay in view
+    assert sheet.print_title_rows == "$1:$2"  # and are printed on every page
+    assert sheet.oddFooter.left.text == "A县委"
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert len(records(sheet)) == in_subtree(tree.county_a).count() > 0
+
+    make_duty(tree.county_a)
+    with time_machine.travel(moment, tick=False):
+        duties_sheet = sheet_of(content_of(login(city_staff).post(
+            EXPORT, {"kind": "duties", "organization": tree.county_a.pk, "period": "", "status": ""})))
+    assert [cell.value for cell in duties_sheet[1]][:3] == ["单位：A县委", "年度：2026年", "导出时间：2026-11-30 10:05"]
+    assert [cell.value for cell in duties_sheet[HEADER_ROW]] == DUTY_HEADERS
+
+
+def test_an_export_with_no_rows_says_so_and_produces_no_file(tree, city_staff, media_root):
+    generate([tree.county_a], [Period.parse("2026Q1")])
+    client = login(city_staff)
+
+    response = export(client, tree.county_b, period="2026Q1")  # nothing generated for county B
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "没有符合条件的记录，未生成文件。" in page
+    assert 'data-testid="ledger-form"' in page  # the form again, with the choices kept
+    assert response.context["form"]["organization"].value() == str(tree.county_b.pk)
+    assert not (media_root / "exports").exists() or list((media_root / "exports").iterdir()) == []
+
+
+def test_a_job_whose_rows_are_gone_says_so_and_leaves_no_file(tree, city_staff, media_root):
+    job = ExportJob.objects.create(
+        user=city_staff, kind="obligations",
+        params=ledgers.LedgerParams(kind="obligations", organization_id=tree.county_b.pk).as_json(),
+    )
+
+    ledgers.export_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "failed" and job.file_name == ""
+    assert job.error == "没有符合条件的记录，未生成文件。请调整组织、期间或状态后重试。"
+    assert list((media_root / "exports").iterdir()) == []
 
 
 def test_download_name_is_an_rfc5987_utf8_attachment(tree, city_staff):
@@ -206,7 +265,7 @@ def test_duty_list_export_with_status(tree, county_a_staff):
     response = client.post(EXPORT, {"kind": "duties", "organization": tree.county_a.pk})
 
     sheet = sheet_of(content_of(response))
-    assert [cell.value for cell in sheet[1]] == DUTY_HEADERS
+    assert [cell.value for cell in sheet[HEADER_ROW]] == DUTY_HEADERS
     rows = records(sheet)
     assert [(r["组织"], r["责任内容"], r["状态"]) for r in rows] == [
         ("A县委", "定期研究部署意识形态工作", "在用"),
@@ -268,8 +327,8 @@ def test_no_cell_of_an_export_becomes_a_formula(tree, city_staff, prefix):
             xml = archive.read("xl/worksheets/sheet1.xml").decode()
         assert "<f>" not in xml and "<f " not in xml
         sheet = sheet_of(content)
-        header = [cell.value for cell in sheet[1]]
-        (row,) = list(sheet.iter_rows(min_row=2))
+        header = [cell.value for cell in sheet[HEADER_ROW]]
+        (row,) = list(sheet.iter_rows(min_row=HEADER_ROW + 1))
         cells = dict(zip(header, row, strict=True))
         assert all(cell.data_type != "f" for cell in row)
         for column, text in hostile.items():
@@ -279,7 +338,7 @@ def test_no_cell_of_an_export_becomes_a_formula(tree, city_staff, prefix):
             assert cells[column].quotePrefix is True, (kind, column)
         ordinary = [cell for column, cell in cells.items() if cell.value and column not in hostile]
         assert ordinary and not any(cell.quotePrefix for cell in ordinary)
-        assert all(not cell.quotePrefix for cell in sheet[1])
+        assert all(not cell.quotePrefix for cell in sheet[HEADER_ROW])
 
 
 # --- scoping and validation ---------------------------------------------------------------------

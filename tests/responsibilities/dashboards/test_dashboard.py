@@ -18,6 +18,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from responsibilities.dashboards import selectors
 from responsibilities.dashboards.selectors import BUCKET_STATUSES, Counts
@@ -53,10 +54,16 @@ def mix_statuses() -> None:
         Obligation.objects.filter(pk__in=ids[offset :: len(STATUS_CYCLE)]).update(status=status)
 
 
+def state(status: str, due: dt.date | None) -> str:
+    """How the dashboards count an obligation today: open before its deadline day is pending (进行中)."""
+    return "pending" if status == "open" and (due is None or due > timezone.localdate()) else status
+
+
 def snapshot() -> list[tuple]:
-    return list(Obligation.objects.values_list(
-        "organization__path", "organization__kind", "work_system_id", "period_start", "period_end", "status"
-    ))
+    return [(*rest, state(status, due)) for *rest, status, due in Obligation.objects.values_list(
+        "organization__path", "organization__kind", "work_system_id", "period_start", "period_end", "status",
+        "due_date",
+    )]
 
 
 def brute(row: Organization | None, system: WorkSystem | None, period: Period, *, own: bool = False,
@@ -203,9 +210,10 @@ def test_default_period_is_the_current_year(client, data, city_staff):
     login(client, city_staff)
     with time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False):
         response = client.get(MATRIX)
+        expected = brute(data.city, None, Period.parse("2026"))  # on that day: what was not yet due is pending
     assert response.status_code == 200
     assert response.context["form"].cleaned_data["period"] == Period.parse("2026")
-    assert response.context["matrix"].summary.total == brute(data.city, None, Period.parse("2026"))
+    assert response.context["matrix"].summary.total == expected
 
 
 def test_raw_sql_and_orm_aggregates_agree(data):
@@ -213,7 +221,7 @@ def test_raw_sql_and_orm_aggregates_agree(data):
         [data.city, data.county_a, data.town_a1, data.other_city],
         ["2026", "2026Q2", "2026H2", "2026-12", "2025"],
         ["", "committee", "branch"],
-        ["", "done", "open", "overdue", "waived"],
+        ["", "done", "pending", "open", "overdue", "waived"],
     )
     seen_numbers = False
     for root, code, kind, status in cases:
@@ -441,12 +449,12 @@ def test_charts_page_and_its_data(client, data, city_staff):
         counts = Counts()
         for ob in Obligation.objects.filter(organization__path__startswith=data.city.path,
                                             period_start__year=2026, period_end__gte=start, period_end__lte=end):
-            counts.add(ob.status, 1)
-        assert (quarters["done"][q], quarters["open"][q], quarters["overdue"][q], quarters["waived"][q]) == (
-            counts.done, counts.open, counts.overdue, counts.waived)
+            counts.add(state(ob.status, ob.due_date), 1)
+        assert (quarters["done"][q], quarters["open"][q], quarters["overdue"][q], quarters["waived"][q],
+                quarters["pending"][q]) == (counts.done, counts.open, counts.overdue, counts.waived, counts.pending)
         assert quarters["rate"][q] == counts.rate
-    assert sum(quarters["done"]) + sum(quarters["open"]) + sum(quarters["overdue"]) + sum(quarters["waived"]) == \
-        brute(data.city, None, Period.parse("2026")).total
+    assert sum(quarters["done"]) + sum(quarters["open"]) + sum(quarters["overdue"]) + sum(quarters["waived"]) + \
+        sum(quarters["pending"]) == brute(data.city, None, Period.parse("2026")).total
 
     subordinates = data_json["subordinates"]
     assert subordinates["labels"] == ["A县委", "B县委"]
@@ -461,7 +469,7 @@ def test_chart_data_for_another_year_and_scope(client, data, county_a_staff):
     data_json = response.context["chart_data"]
     assert data_json["year"] == 2025
     assert data_json["subordinates"]["labels"] == ["A县一镇党委", "A县二镇党委"]
-    total = sum(sum(data_json["quarters"][k]) for k in ("done", "open", "overdue", "waived"))
+    total = sum(sum(data_json["quarters"][k]) for k in ("done", "open", "overdue", "waived", "pending"))
     assert total == brute(data.county_a, None, Period.parse("2025")).total > 0
     assert data_json["subordinates"]["overdue"][1] == 0  # town A2 had no 2025 obligations
 
