@@ -20,7 +20,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from reporting.models import Delegation, Report, ReportVersion, Submission
-from responsibilities.log import LogEntry
 from responsibilities.models import (
     DutyItem,
     Notification,
@@ -33,6 +32,24 @@ from responsibilities.org import services as org_services
 from responsibilities.work import services as work_services
 from tests.accountability.assessments.matrix_cases import add_assessment_cases
 from tests.accountability.permission_cases import accountability_cases
+from tests.responsibilities.permission_urls import (
+    _bundle_url,
+    _child_name,
+    _duty_url,
+    _evidence_token,
+    _job_url,
+    _log_entry_url,
+    _meeting_url,
+    _obligation_url,
+    _org_name,
+    _org_query,
+    _org_url,
+    _person_name,
+    _report_token,
+    _report_url,
+    _signed_pdf_url,
+    _submission_url,
+)
 from tests.responsibilities.permission_world import (
     OBJECTS,
     PERSONAS,
@@ -167,72 +184,6 @@ class PageCase:
     data: dict = field(default_factory=dict)
     url: Callable[[World], str] | None = None  # for pages of one user's own object (reverse(route) otherwise)
 
-
-def _org_url(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(route, args=[w.orgs[obj].pk])
-
-
-def _org_name(w: World, obj: str) -> str:
-    return w.orgs[obj].name
-
-
-def _child_name(w: World, obj: str) -> str:
-    parent = Organization.objects.get(pk=w.orgs[obj].pk)  # fresh: numchild grew after creation
-    # The last child: for the city that is 县 B, which no county A persona's header mentions.
-    return Organization.objects.get_children(parent).last().name
-
-
-def _person_name(w: World, obj: str) -> str:
-    return w.people[obj].name
-
-
-def _obligation_url(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(route, args=[w.obligations[obj].pk])
-
-
-def _evidence_token(w: World, obj: str) -> str:
-    return f"evidence-of-{obj}"
-
-
-def _meeting_url(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(route, args=[w.meetings[obj].pk])
-
-
-def _duty_url(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(route, args=[w.duties[obj].pk])
-
-
-def _org_query(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: f"{reverse(route)}?org={w.orgs[obj].pk}"
-
-
-def _job_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.export_job.pk])
-
-
-def _bundle_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.bundle_job.pk])
-
-
-def _report_url(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(route, args=[w.reports[obj].pk])
-
-
-def _submission_url(route: str) -> Callable[[World, str], str]:
-    return lambda w, obj: reverse(route, args=[w.submissions[obj].pk])
-
-
-def _signed_pdf_url(w: World, obj: str) -> str:
-    return reverse("reporting:version_pdf", args=[w.submissions[obj].report_id, 1])
-
-
-def _report_token(w: World, obj: str) -> str:
-    return f"report-of-{obj}"
-
-
-def _log_entry_url(w: World, obj: str) -> str:
-    entry = LogEntry.objects.get(action="organization.created", object_id=str(w.orgs[obj].pk))
-    return reverse("accountability:log_entry", args=[entry.seq])
 
 # The inspector's workplace: `inspect` somewhere (403 without); a bundle is its owner's alone (the city's inspector).
 WORKPLACE_PAGE = {**_everyone(403, anonymous=302, admin=200), "city_inspector": 200}

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('responsibilities', '0009_notification_item'),
+        ('responsibilities', '0010_evidence_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
