@@ -63,10 +63,9 @@ class PeriodWidget(forms.MultiWidget):
                 parts.append((_PART_GROUPS[kind], _PARTS[kind]))
             else:
                 parts.extend(_PARTS[kind])
-        year_attrs = {"aria-label": _("年份")}
-        part_attrs = {"aria-label": _("期间")}
+        part_attrs = {"aria-label": _("期间")}  # the year select is the one the field's label names
         super().__init__(
-            widgets={"year": forms.Select(attrs=year_attrs), "part": forms.Select(attrs=part_attrs, choices=parts)},
+            widgets={"year": forms.Select(), "part": forms.Select(attrs=part_attrs, choices=parts)},
             attrs=attrs,
         )
 
@@ -91,6 +90,9 @@ class PeriodWidget(forms.MultiWidget):
         blank = [("", self.blank)] if self.blank is not None else []
         self.widgets[0].choices = [*blank, *((str(y), _("%(year)s年") % {"year": y}) for y in years)]
         return super().get_context(name, value, attrs)
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else ""  # the field's label names the year select; the other has its aria-label
 
     def value_from_datadict(self, data, files, name) -> str | None:
         year, part = data.get(f"{name}_year"), data.get(f"{name}_part")
