@@ -28,6 +28,11 @@ def name_documents(apps, schema_editor):
     new = {spec["code"]: spec["citation"] for spec in WORK_SYSTEMS}
     for code, old in OLD.items():
         WorkSystem.objects.filter(code=code, citation=old).update(citation=new[code])
+    # The demo's school overrides (seed_demo) quoted the seed file in their note.
+    Override = apps.get_model("responsibilities", "WorkSystemOverride")
+    for override in Override.objects.filter(note__contains="（000 篇七）"):
+        override.note = override.note.replace("（000 篇七）", "")
+        override.save(update_fields=["note"])
 
 
 def back_to_codes(apps, schema_editor):
