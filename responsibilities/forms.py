@@ -1,4 +1,4 @@
-"""Form helpers shared by the features: dates, period codes and object ids typed into forms and query strings."""
+"""Form helpers shared by the features: dates, periods and object ids picked or typed into forms and query strings."""
 
 from __future__ import annotations
 
@@ -18,14 +18,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def period_from(code: str, message) -> Period:
-    """A period code typed into a filter; `message` (with %(code)s) says which codes that form takes."""
-    try:
-        return Period.parse(code)
-    except ValueError:
-        raise forms.ValidationError(message, code="invalid_period", params={"code": code}) from None
 
 
 # -- periods: picked from two selects (年份, 期间), or typed ---------------------------------------
