@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Organization, Person
+from responsibilities.periods import period_label
 
 
 class ReportKind(models.TextChoices):
@@ -70,7 +71,12 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} · {self.get_kind_display()} · {self.period}"
+        return f"{self.organization} · {self.get_kind_display()} · {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        """The period in words (2026年上半年), "" for an ad-hoc report; `period` keeps the code."""
+        return period_label(self.period)
 
     @property
     def permission_organization(self) -> Organization:

@@ -19,7 +19,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
 from responsibilities.claims import ClaimQuerySet
-from responsibilities.periods import DeadlineRule, PeriodKind
+from responsibilities.periods import DeadlineRule, PeriodKind, period_label
 
 
 class Capability(models.TextChoices):
@@ -541,7 +541,12 @@ class Obligation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} · {self.work_system} · {self.period}"
+        return f"{self.organization} · {self.work_system} · {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        """The period in words (2026年上半年); the code stays in `period` for URLs and lookups."""
+        return period_label(self.period)
 
     @property
     def permission_organization(self) -> Organization:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,6 +74,42 @@ class Period:
         return cls(year, PeriodKind.YEAR, 1)
 
     @classmethod
+    def from_text(cls, text: str) -> Period:
+        """The period a person typed, in the words they use or as a code:
+
+        「2026年上半年」「2026上半年」「二〇二六年第三季度」「2026年三季度」「2026年7月」「2026年07月」
+        「2026年度」「2026年」, the codes `parse` reads (2026H1, 2026Q3, 2026-07, 2026), 「2026-7」
+        「2026/07」「2026.7」, full-width digits, and the English labels (H1 2026, Q3 2026, 7/2026).
+        Every `label`, in Chinese or English, reads back as its period. Raises ValueError (with a
+        Chinese message) for anything else.
+        """
+        cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).upper()
+        if english := _ENGLISH_RE.match(cleaned):
+            year = int(english["year"])
+            rest = english["half"] or english["quarter"] or f"-{english['month']}"
+        elif match := _TEXT_RE.match(cleaned):
+            year, rest = int(match["year"].translate(_CHINESE_YEAR_DIGITS)), match["rest"]
+        else:
+            raise ValueError(_("无法识别的期间“%(text)s”（示例：2026年上半年、2026年第三季度、2026年7月、2026年度）")
+                             % {"text": text})
+        if rest.startswith("年") and rest != "年度":
+            rest = rest[1:]
+        if rest in ("", "年度", "全年"):
+            return cls(year, PeriodKind.YEAR, 1)
+        if rest in ("H1", "上半年", "上半年度"):
+            return cls(year, PeriodKind.HALF, 1)
+        if rest in ("H2", "下半年", "下半年度"):
+            return cls(year, PeriodKind.HALF, 2)
+        if quarter := _QUARTER_RE.match(rest):
+            return cls(year, PeriodKind.QUARTER, _number(quarter["a"] or quarter["b"] or quarter["c"]))
+        if month := _MONTH_RE.match(rest):
+            number = _number(month["n"] or month["m"])
+            if 1 <= number <= 12:
+                return cls(year, PeriodKind.MONTH, number)
+        raise ValueError(_("无法识别的期间“%(text)s”（示例：2026年上半年、2026年第三季度、2026年7月、2026年度）")
+                         % {"text": text})
+
+    @classmethod
     def all_in_year(cls, kind: PeriodKind | str, year: int) -> list[Period]:
         kind = PeriodKind(kind)
         return [cls(year, kind, i) for i in range(1, _PER_YEAR[kind] + 1)]
@@ -127,6 +164,31 @@ class Period:
         if self.index > 1:
             return Period(self.year, self.kind, self.index - 1)
         return Period(self.year - 1, self.kind, _PER_YEAR[self.kind])
+
+
+# Typed text: a year in Arabic or Chinese digits (二〇二六), then what part of it.
+_CHINESE_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                    "十一": 11, "十二": 12}
+_TEXT_RE = re.compile(r"^(?P<year>[0-9〇○零一二三四五六七八九]{4})(?P<rest>.*)$")
+_ENGLISH_RE = re.compile(r"^(?:(?P<half>H[12])|(?P<quarter>Q[1-4])|(?P<month>\d{1,2})/)(?P<year>\d{4})$")
+_QUARTER_RE = re.compile(r"^年?(?:第(?P<a>[1-4一二三四])季度?|(?P<b>[1-4一二三四])季度|Q(?P<c>[1-4]))$")
+_MONTH_RE = re.compile(r"^(?:年?(?P<n>\d{1,2}|十[一二]?|[一二三四五六七八九])月份?|[-/.](?P<m>\d{1,2}))$")
+
+
+def _number(digits: str | None) -> int:
+    return _CHINESE_NUMBERS.get(digits) or int(digits)
+
+
+def period_label(code: str) -> str:
+    """How a stored period code (Obligation.period, Report.period) is shown: its label
+    (2026H1 → 2026年上半年); "" for no period; an unreadable code as it is."""
+    if not code:
+        return ""
+    try:
+        return Period.parse(code).label
+    except ValueError:
+        return code
 
 
 # -- working days -----------------------------------------------------------------

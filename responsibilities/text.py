@@ -4,10 +4,13 @@ documents and templates alike (the template filters only wrap these). No databas
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def display_name(user) -> str:
@@ -70,3 +73,29 @@ def word_breaks(name: str) -> str:
     if unknown:
         words.append(unknown)
     return mark_safe("<wbr>".join(escape(w) for w in words))  # noqa: S308 (each word escaped)
+@dataclass(frozen=True)
+class Due:
+    """How near an open task's deadline is, in words: `text` (已逾期 3 天 / 今天到期 / 还有 5 天) and
+    `state` ("late", "today", "ahead"; "" without a deadline) for the page's styling."""
+
+    text: str
+    state: str
+    days: int = 0  # days past (late) or left (ahead)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def due_phrase(due: datetime.date | None, today: datetime.date | None = None) -> Due:
+    """The one way a deadline of an open task is put in words, on every page: 已逾期 N 天 (the day
+    after the deadline is 1 day late), 今天到期, 还有 N 天; empty for no deadline. `today` defaults
+    to today in Beijing (`timezone.localdate()`)."""
+    if due is None:
+        return Due("", "")
+    today = today or timezone.localdate()
+    days = (due - today).days
+    if days < 0:
+        return Due(ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -days) % {"n": -days}, "late", -days)
+    if days == 0:
+        return Due(_("今天到期"), "today")
+    return Due(ngettext("还有 %(n)s 天", "还有 %(n)s 天", days) % {"n": days}, "ahead", days)

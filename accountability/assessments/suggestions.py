@@ -17,7 +17,6 @@ from accountability.models import Assessment, Indicator, Suggestion
 from reporting.document import in_document_language
 from responsibilities import log
 from responsibilities.models import Obligation
-from responsibilities.periods import Period
 
 CODES = {
     Suggestion.Kind.LATE_REPORT: "half_year_report",
@@ -35,13 +34,6 @@ class Found:
     url: str
 
 
-def _period_label(code: str) -> str:
-    try:
-        return Period.parse(code).label
-    except ValueError:
-        return code
-
-
 def _obligations(organization, year: int, system: str):
     return Obligation.objects.filter(organization=organization, work_system__code=system,
                                      period_start__year=year).order_by("period_start")
@@ -57,7 +49,7 @@ def late_half_year_reports(organization, year: int, now=None) -> list[Found]:
             obligation.status == Obligation.Status.OPEN and obligation.is_late_at(now))
         if not (late_done or overdue):
             continue
-        when = _period_label(obligation.period)
+        when = obligation.period_label
         due = f"{obligation.due_date:%Y-%m-%d}" if obligation.due_date else "—"
         text = (f"{when}向上级党委专题报告逾期完成（期限 {due}）" if late_done
                 else f"{when}向上级党委专题报告逾期未报（期限 {due}）")
@@ -73,7 +65,7 @@ def missing_quarterly_analyses(organization, year: int, now=None) -> list[Found]
     for obligation in _obligations(organization, year, "analysis"):
         if obligation.is_open and obligation.is_late_at(now):
             found.append(Found(Suggestion.Kind.MISSING_ANALYSIS,
-                               f"{_period_label(obligation.period)}未开展意识形态领域情况分析研判", obligation,
+                               f"{obligation.period_label}未开展意识形态领域情况分析研判", obligation,
                                reverse("responsibilities:obligation_detail", args=[obligation.pk])))
     return found
 

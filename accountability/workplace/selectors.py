@@ -99,7 +99,7 @@ def _obligation_row(ob) -> FlagRow:
             "days": (ob.completed_on - ob.due_date).days}
     else:
         reason = _("截止日期当天（%(due)s）才完成") % {"due": f"{ob.due_date:%Y-%m-%d}"}
-    return FlagRow(FlagKind.LAST_MINUTE, ob.organization, ob.completed_on, f"{ob.work_system.name} · {ob.period}",
+    return FlagRow(FlagKind.LAST_MINUTE, ob.organization, ob.completed_on, f"{ob.work_system.name} · {ob.period_label}",
                    reason, reverse("responsibilities:obligation_detail", args=[ob.pk]))
 
 

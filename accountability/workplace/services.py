@@ -239,7 +239,7 @@ def _meeting_rows(meetings):
         if author is not None:
             person = getattr(author, "person", None)
             author_name = person.name if person else (author.get_full_name() or author.get_username())
-        yield [m.held_on, m.obligation.work_system.name, m.obligation.period, m.place, m.chair.name, people,
+        yield [m.held_on, m.obligation.work_system.name, m.obligation.period_label, m.place, m.chair.name, people,
                m.topic, m.discussion, m.decisions, author_name, m.created_at]
 
 
@@ -286,7 +286,7 @@ def _write_bundle(job: ExportJob, organization: Organization, year: int, target:
         writer.add_path("会议记录/会议记录.xlsx", path)
         for f in files:
             source = stored_path(f.stored_name)
-            folder = f"佐证文件/{f.obligation.period}-{f.obligation.work_system.name}"
+            folder = f"佐证文件/{f.obligation.period_label}-{f.obligation.work_system.name}"
             if not source.is_file():
                 missing.append(f"{folder}/{f.original_name}：存储文件缺失")
                 continue

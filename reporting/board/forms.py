@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportKind
-from responsibilities.forms import period_from
+from responsibilities.forms import PeriodField, PeriodWidget
 from responsibilities.periods import Period, PeriodKind
 
 # Periodic kinds reported upward by every subordinate (a 重大情况 report has no period; a 通报 goes down).
@@ -19,7 +19,7 @@ BOARD_KINDS = [(k.value, k.label) for k in (ReportKind.HALF_YEAR, ReportKind.INS
 def with_board_defaults(data: QueryDict) -> QueryDict:
     """The query with the current half-year and the half-yearly report as defaults, shown in the form."""
     data = data.copy()
-    if not data.get("period", "").strip():
+    if not PeriodWidget.given(data):
         data["period"] = Period.containing(PeriodKind.HALF, timezone.localdate()).code
     if not data.get("kind", "").strip():
         data["kind"] = ReportKind.HALF_YEAR
@@ -27,15 +27,10 @@ def with_board_defaults(data: QueryDict) -> QueryDict:
 
 
 class BoardFilterForm(forms.Form):
-    period = forms.CharField(
-        label=_("期间"), max_length=10, help_text=_("半年（2026H1）或年份（2026，用于年度专项督查报告）")
+    period = PeriodField(
+        label=_("期间"), kinds=(PeriodKind.HALF, PeriodKind.YEAR), help_text=_("年度专项督查报告选“全年”")
     )
     kind = forms.ChoiceField(label=_("报告类型"), choices=BOARD_KINDS)
-
-    def clean_period(self) -> Period:
-        return period_from(
-            self.cleaned_data["period"].strip(), _("无法识别的期间“%(code)s”。请填写半年（如 2026H1）或年份（如 2026）。")
-        )
 
     @property
     def query(self) -> str:

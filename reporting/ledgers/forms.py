@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.ledgers.services import DutyStatus, LedgerKind, LedgerParams
-from responsibilities.forms import ObjectIdField, period_from
+from responsibilities.forms import ObjectIdField, PeriodField
 from responsibilities.models import Obligation, Organization
 from responsibilities.org.selectors import organization_choices, organizations_visible
 
@@ -22,10 +22,7 @@ class LedgerForm(forms.Form):
         label=_("组织"), widget=forms.Select, help_text=_("导出该组织及其全部下级组织的数据"),
         error_messages={"required": _("请选择组织。"), "invalid": _("请选择组织。")},
     )
-    period = forms.CharField(
-        label=_("期间"), max_length=10, required=False,
-        help_text=_("年份（2026）或期间代码（2026H1、2026Q3、2026-07）；留空为全部期间。仅用于工作任务台账。"),
-    )
+    period = PeriodField(label=_("期间"), required=False, help_text=_("仅用于工作任务台账。"))
     status = forms.ChoiceField(
         label=_("状态"), required=False,
         choices=[
@@ -53,10 +50,8 @@ class LedgerForm(forms.Form):
         return pk
 
     def clean_period(self) -> str:
-        code = self.cleaned_data["period"].strip().upper()
-        return code and period_from(
-            code, _("无法识别的期间“%(code)s”：请填写年份（如 2026）或期间代码（如 2026H1、2026Q3、2026-07）。")
-        ).code
+        period = self.cleaned_data["period"]
+        return period.code if period else ""
 
     def clean(self):
         data = super().clean()

@@ -49,7 +49,7 @@ from responsibilities.models import (
     Organization,
     Responsible,
 )
-from responsibilities.periods import Period
+from responsibilities.periods import Period, period_label
 from responsibilities.permissions import Capability, can, visible
 
 log = logging.getLogger(__name__)
@@ -189,13 +189,6 @@ class PathNames:
         return self._trails[path]
 
 
-def _period_label(code: str) -> str:
-    try:
-        return Period.parse(code).label
-    except ValueError:
-        return code
-
-
 def _evidence_count(model: type[models.Model], **filters) -> Coalesce:
     counts = (
         model.objects.filter(obligation=OuterRef("pk"), **filters)
@@ -243,7 +236,7 @@ class Ledger:
     def filename(self) -> str:
         parts = [self.kind_label, self.organization.name]
         if self.params.kind == LedgerKind.OBLIGATIONS and self.params.period:
-            parts.append(self.params.period)
+            parts.append(period_label(self.params.period))
         if self.params.status:
             labels = {**dict(Obligation.Status.choices), **dict(DutyStatus.choices)}
             parts.append(str(labels.get(self.params.status, self.params.status)))
@@ -325,7 +318,7 @@ class Ledger:
         for r in rows:
             code = r["period"]
             if code not in periods:
-                periods[code] = _period_label(code)
+                periods[code] = period_label(code)
             yield [
                 r["organization__name"],
                 names.trail(r["organization__path"]),

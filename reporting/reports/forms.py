@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting.document import Level
 from reporting.models import Report, ReportKind
 from reporting.reports import services
-from responsibilities.forms import ObjectIdField, period_from
+from responsibilities.forms import ObjectIdField, PeriodField
 from responsibilities.models import Organization
 from responsibilities.org.selectors import organization_choices
 from responsibilities.periods import Period, PeriodKind
@@ -31,11 +31,11 @@ class ReportFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *Report.Status.choices]
     )
-    period = forms.CharField(label=_("期间"), required=False, max_length=10, help_text=_("如 2026H1、2026"))
+    period = PeriodField(label=_("期间"), required=False, kinds=(PeriodKind.HALF, PeriodKind.YEAR))
 
     def clean_period(self) -> str:
-        code = self.cleaned_data["period"].strip().upper()
-        return code and period_from(code, _("无法识别的期间“%(code)s”：请填写年份（如 2026）或半年（如 2026H1）。")).code
+        period = self.cleaned_data["period"]
+        return period.code if period else ""
 
 
 # -- a new report ----------------------------------------------------------------------------------
@@ -47,9 +47,9 @@ class ReportCreateForm(forms.Form):
         error_messages={"required": _("请选择组织。"), "invalid": _("请选择组织。")},
     )
     kind = forms.ChoiceField(label=_("报告类型"), choices=ReportKind.choices, initial=ReportKind.HALF_YEAR)
-    period = forms.CharField(
-        label=_("报告期间"), required=False, max_length=10,
-        help_text=_("半年专题汇报填半年（如 2026H1）；督查报告、汇总报告、通报填年度（如 2026）；重大情况专题报告不填。"),
+    period = PeriodField(
+        label=_("报告期间"), required=False, kinds=(PeriodKind.HALF, PeriodKind.YEAR), blank_label=_("不按期间"),
+        help_text=_("半年专题汇报选上半年或下半年；督查报告、汇总报告、通报选全年；重大情况专题报告不选。"),
     )
     title = forms.CharField(
         label=_("标题"), required=False, max_length=200, help_text=_("留空则按报告类型自动生成。")
@@ -69,32 +69,25 @@ class ReportCreateForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        code = (data.get("period") or "").strip().upper()
-        data["period"] = None
-        if not kind:
+        period = data.get("period")
+        if not kind or "period" in self.errors:
             return data
         if kind == ReportKind.MAJOR:
-            if code:
-                self.add_error("period", _("重大情况专题报告不按期间报送，请不填报告期间。"))
+            if period is not None:
+                self.add_error("period", _("重大情况专题报告不按期间报送，请不选报告期间。"))
+            data["period"] = None
             return data
-        if not code:
-            self.add_error("period", _("请填写报告期间。"))
-            return data
-        try:
-            period = Period.parse(code)
-            period.start  # noqa: B018 (a year such as 0000 has no dates)
-        except ValueError:
-            self.add_error("period", _("无法识别的期间“%(code)s”。") % {"code": code})
+        if period is None:
+            self.add_error("period", _("请选择报告期间。"))
             return data
         wanted = PeriodKind.HALF if kind == ReportKind.HALF_YEAR else PeriodKind.YEAR
         if period.kind != wanted:
+            data["period"] = None
             self.add_error(
                 "period",
-                _("半年专题汇报的期间应为半年，如 2026H1 或 2026H2。") if wanted == PeriodKind.HALF
-                else _("该类报告的期间应为年度，如 2026。"),
+                _("半年专题汇报的期间应为半年，如 2026年上半年 或 2026年下半年。") if wanted == PeriodKind.HALF
+                else _("该类报告的期间应为年度，如 2026年度。"),
             )
-            return data
-        data["period"] = period
         return data
 
 

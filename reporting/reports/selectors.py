@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reporting.board.selectors import BOARD_REPORTED, board_rows
 from reporting.document import Block, Level
-from reporting.models import Report, ReportKind, ReportVersion
+from reporting.models import COMPLETES, Report, ReportKind, ReportVersion
 from reporting.pdf import attachment_lines, numbered_blocks
 from responsibilities.models import Department, Obligation, Organization
 from responsibilities.periods import Period
@@ -47,6 +47,19 @@ def template_prompts(blocks) -> list[str]:
 
 def reports_visible(user, capability: str = Capability.VIEW) -> QuerySet[Report]:
     return visible(user, capability, Report.objects.select_related("organization"), via="organization")
+
+
+def report_for_obligation(obligation: Obligation) -> tuple[str | None, Report | None]:
+    """What 「起草报告」 on a report task starts from: (the report kind that completes the task's work
+    system — COMPLETES read backwards —, the organization's report of that kind and period if one is
+    already started). (None, None) for a task no report completes."""
+    kind = next((k for k, code in COMPLETES.items() if code == obligation.work_system.code), None)
+    if kind is None:
+        return None, None
+    period = "" if kind == ReportKind.MAJOR else obligation.period
+    existing = (Report.objects.filter(organization_id=obligation.organization_id, kind=kind, period=period)
+                .order_by("-pk").first() if period else None)
+    return kind, existing
 
 
 def latest_version(report: Report) -> ReportVersion | None:

@@ -15,12 +15,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from reporting.delegations import services as delegations_services
-from reporting.models import Delegation, Report, ReportVersion
+from reporting.models import Delegation, Report, ReportKind, ReportVersion
 from reporting.reports import selectors, services
 from reporting.reports.forms import (
     LEVEL_CHOICES,
@@ -35,7 +35,7 @@ from reporting.reports.forms import (
     posted_blocks,
 )
 from responsibilities.forms import object_id
-from responsibilities.models import Organization, Person
+from responsibilities.models import Obligation, Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
 from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
 
@@ -166,10 +166,16 @@ def report_create(request: HttpRequest) -> HttpResponse:
     # A malformed posted id is the form's to refuse in Chinese; anything well-formed is checked like ?org=.
     if request.method == "POST" and object_id(value) is None:
         value = None
+    initial = {}
+    if request.method == "GET" and "obligation" in request.GET:  # 「起草报告」 on a report task
+        started = _start_from_task(request, request.GET["obligation"])
+        if isinstance(started, HttpResponse):
+            return started
+        initial, value = started, str(started["organization"])
     organization = organization_from(request.user, value, Capability.DRAFT_REPORT)
     if organization is None and not has_any(request.user, Capability.DRAFT_REPORT):
         raise PermissionDenied(_("您没有起草报告的权限。"))
-    form = ReportCreateForm(request.POST or None, user=request.user, organization=organization)
+    form = ReportCreateForm(request.POST or None, user=request.user, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid() and organization is not None:
         data = form.cleaned_data
         try:
@@ -185,6 +191,27 @@ def report_create(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound else 200
     return render(request, "reporting/reports/report_create.html", {"form": form, "organization": organization},
                   status=status)
+
+
+def _start_from_task(request: HttpRequest, raw_pk: str) -> dict | HttpResponse:
+    """The new-report form's values for a report task (organization, kind, period), or where to go
+    instead: the report already started for it, or the board for a region summary."""
+    pk = object_id(raw_pk)
+    if pk is None:
+        raise Http404
+    obligation = get_for(request.user, Capability.DRAFT_REPORT,
+                         Obligation.objects.select_related("work_system"), pk=pk)
+    kind, existing = selectors.report_for_obligation(obligation)
+    if kind is None:
+        raise Http404
+    if existing is not None:
+        messages.info(request, _("该任务的报告已经起草，请继续办理。"))
+        return redirect("reporting:report_detail", pk=existing.pk)
+    if kind == ReportKind.SUMMARY:
+        return redirect(reverse("reporting:board") + "?" + urlencode(
+            {"org": obligation.organization_id, "period": obligation.period, "kind": ReportKind.HALF_YEAR}))
+    return {"organization": obligation.organization_id, "kind": kind,
+            "period": "" if kind == ReportKind.MAJOR else obligation.period}
 
 
 @require_GET

@@ -8,36 +8,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.dashboards.selectors import StatusBucket
-from responsibilities.forms import period_from
+from responsibilities.forms import PeriodField, PeriodWidget
 from responsibilities.models import Organization, WorkSystem
-from responsibilities.periods import Period
 
 
 def with_default_period(data: QueryDict) -> QueryDict:
     """The query with `period` defaulted to the current year, so the form shows what it uses."""
     data = data.copy()
-    if not data.get("period", "").strip():
+    if not PeriodWidget.given(data):
         data["period"] = str(timezone.localdate().year)
     return data
 
 
 class MatrixFilterForm(forms.Form):
-    period = forms.CharField(
-        label=_("期间"), max_length=10,
-        help_text=_("年份（2026）、半年（2026H1）、季度（2026Q3）或月份（2026-07）"),
-    )
+    period = PeriodField(label=_("期间"))
     kind = forms.ChoiceField(
         label=_("组织类型"), required=False, choices=[("", _("全部类型")), *Organization.Kind.choices]
     )
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *StatusBucket.choices]
     )
-
-    def clean_period(self) -> Period:
-        return period_from(
-            self.cleaned_data["period"].strip(),
-            _("无法识别的期间“%(code)s”。请填写年份（如 2026）、半年（2026H1）、季度（2026Q3）或月份（2026-07）。"),
-        )
 
     @property
     def filters(self) -> dict:

@@ -95,7 +95,7 @@ def _overrides(root: Organization) -> int:
         _obj, new = WorkSystemOverride.objects.get_or_create(
             organization=school, work_system=study,
             defaults={"frequency": "year", "required_count": 14,
-                      "note": "学校党组织理论学习每年不少于 14 次，其中意识形态专题不少于 4 次（000 篇七）"},
+                      "note": "学校党组织理论学习每年不少于 14 次，其中意识形态专题不少于 4 次"},
         )
         created += new
     for street in subtree.filter(kind=Organization.Kind.WORKING_COMMITTEE):

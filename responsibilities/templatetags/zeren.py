@@ -8,3 +8,4 @@ register = template.Library()
 
 register.filter("display_name", text.display_name)
 register.filter("word_breaks", text.word_breaks)
+register.filter("due_phrase", text.due_phrase)

@@ -206,7 +206,7 @@ def _check_meeting(
     if held_on > timezone.localdate():
         raise ValidationError(_("会议日期不能晚于今天。"))
     if held_on < obligation.period_start - datetime.timedelta(days=31):
-        raise ValidationError(_("会议日期早于本期（%(label)s）开始太久，请核对。") % {"label": obligation.period})
+        raise ValidationError(_("会议日期早于本期（%(label)s）开始太久，请核对。") % {"label": obligation.period_label})
     for text, label in ((place, _("地点")), (topic, _("议题")), (discussion, _("讨论情况"))):
         if not text.strip():
             raise ValidationError(_("%(field)s不能为空。") % {"field": label})

@@ -22,7 +22,7 @@ from responsibilities.models import (
     Person,
 )
 from responsibilities.org.selectors import team_on
-from responsibilities.permissions import Capability, can, get_for
+from responsibilities.permissions import Capability, can, get_for, has_any
 from responsibilities.work import selectors, services
 from responsibilities.work.forms import FilesForm, MeetingCorrectForm, MeetingForm, ReasonForm
 from responsibilities.work.uploads import stored_file_response
@@ -31,7 +31,8 @@ from responsibilities.work.uploads import stored_file_response
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_open_obligations(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "responsibilities/work/my_work.html", {"page": page, "today": timezone.localdate()})
+    context = {"page": page, "may_draft": has_any(request.user, Capability.DRAFT_REPORT)}
+    return render(request, "responsibilities/work/my_work.html", context)
 
 
 def _team(obligation: Obligation):
@@ -48,6 +49,7 @@ def _obligation_context(request, obligation: Obligation, **forms) -> dict:
     context = {
         "ob": obligation,
         "may_manage": may_manage,
+        "may_draft": obligation.is_open and can(request.user, Capability.DRAFT_REPORT, obligation),
         "meetings": meetings,
         "meetings_in_force": sum(1 for m in meetings if m.withdrawn_at is None),
         "files": obligation.files.filter(meeting__isnull=True),

@@ -39,7 +39,8 @@ def test_draft_sign_submit_receive(browser, server, scene, tree, people):
     staff = _as(browser, server, "county_drafter")
     staff.goto(f"/reports/new/?org={tree.county_a.pk}")
     staff.get_by_label("报告类型").select_option("half_year")
-    staff.get_by_label("报告期间").fill("2026H1")
+    staff.get_by_label("报告期间").select_option("2026")  # the year; then the half beside it
+    staff.locator('select[name="period_part"]').select_option(label="上半年")
     staff.get_by_role("button", name="新建草稿").click()
     staff.get_by_role("button", name="保存为新版本").last.click()
     expect(staff.locator("h1")).to_contain_text("2026年上半年")

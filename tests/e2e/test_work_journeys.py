@@ -33,7 +33,7 @@ def test_an_overdue_analysis_is_recorded_from_my_work(page: Page, scene, tree, w
 
     first_row = page.get_by_test_id("my-work").locator("tbody tr").first
     expect(first_row).to_contain_text("逾期")
-    row = page.get_by_test_id("my-work").locator("tbody tr", has_text="分析研判制度").filter(has_text=work.period)
+    row = page.get_by_test_id("my-work").locator("tbody tr", has_text="分析研判制度").filter(has_text=work.period_label)
     row.get_by_role("link", name="登记会议").click()
 
     expect(page.get_by_role("heading", name="登记会议记录")).to_be_visible()

@@ -72,13 +72,13 @@ def test_the_manifest_lists_every_file_with_its_sha256_and_the_log_holds_the_man
     manifest = archive.read("MANIFEST.sha256")
     lines = [line.split("  ", 1) for line in manifest.decode().splitlines()]
     assert sorted(name for _sha, name in lines) == [
-        "00-目录.pdf", "会议记录/会议记录.xlsx", "佐证文件/2026H1-党内通报/通报.pdf", "台账/工作任务台账-A县委-2026.xlsx",
+        "00-目录.pdf", "会议记录/会议记录.xlsx", "佐证文件/2026年上半年-党内通报/通报.pdf", "台账/工作任务台账-A县委-2026年度.xlsx",
         "台账/责任清单-A县委.xlsx", "报告/A县委〔2026〕1号.pdf",
     ]
     assert sorted(archive.namelist()) == sorted([name for _sha, name in lines] + ["MANIFEST.sha256"])
     for sha, name in lines:
         assert hashlib.sha256(archive.read(name)).hexdigest() == sha, name
-    assert archive.read("佐证文件/2026H1-党内通报/通报.pdf") == EVIDENCE
+    assert archive.read("佐证文件/2026年上半年-党内通报/通报.pdf") == EVIDENCE
     assert archive.read("报告/A县委〔2026〕1号.pdf") == SIGNED
     assert archive.read("00-目录.pdf").startswith(b"%PDF")
 
@@ -95,7 +95,7 @@ def test_a_year_without_records_still_has_its_ledgers_and_index(inspector, recor
 
     archive = zipfile.ZipFile(ledgers.exports_dir() / job.file_name)
     assert sorted(archive.namelist()) == [
-        "00-目录.pdf", "MANIFEST.sha256", "会议记录/会议记录.xlsx", "台账/工作任务台账-A县委-2025.xlsx", "台账/责任清单-A县委.xlsx",
+        "00-目录.pdf", "MANIFEST.sha256", "会议记录/会议记录.xlsx", "台账/工作任务台账-A县委-2025年度.xlsx", "台账/责任清单-A县委.xlsx",
     ]
 
 

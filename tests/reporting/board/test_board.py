@@ -389,7 +389,8 @@ def test_the_board_defaults_to_the_users_scope_root_and_the_current_half_year(tr
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert "报送情况 · A县委" in text and 'value="2026H1"' in text
+    assert "报送情况 · A县委" in text
+    assert '<option value="2026" selected>2026年</option>' in text and '<option value="H1" selected>上半年</option>' in text
     assert "A县一镇党委" in text and "A县二镇党委" in text and "B县委" not in text
 
 

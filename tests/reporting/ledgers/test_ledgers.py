@@ -218,7 +218,7 @@ def test_download_name_is_an_rfc5987_utf8_attachment(tree, city_staff):
     response.close()
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''" + urllib.parse.quote("工作任务台账-A县委-2026Q1.xlsx") in disposition
+    assert "filename*=utf-8''" + urllib.parse.quote("工作任务台账-A县委-2026年第一季度.xlsx") in disposition
 
 
 def test_period_filter_keeps_the_periods_inside_it(tree, city_staff):

@@ -323,7 +323,7 @@ def test_my_work_shows_the_next_period_only_once_it_begins(client, tree, county_
     scheduling.obligations_generate(periods=[Period.parse("2026Q4"), Period.parse("2027Q1")])
     client.force_login(county_a_staff)
     page = client.get("/work/").content.decode()
-    assert "2026Q4" in page and "2027Q1" not in page
+    assert "2026年第四季度" in page and "2027年第一季度" not in page
 
 
 # -- review findings -------------------------------------------------------------------------
