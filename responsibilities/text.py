@@ -30,3 +30,15 @@ def date_range(start: datetime.date, end: datetime.date | None) -> str:
     if end is None:
         return _("%(start)s 起至今") % {"start": f"{start:%Y-%m-%d}"}
     return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
+
+
+def due_phrase(due: datetime.date | None, today: datetime.date) -> str:
+    """How far a deadline is from `today`: "已逾期 3 天", "今天到期", "还有 5 天"; "" for no deadline."""
+    if due is None:
+        return ""
+    days = (due - today).days
+    if days < 0:
+        return _("已逾期 %(n)s 天") % {"n": -days}
+    if days == 0:
+        return _("今天到期")
+    return _("还有 %(n)s 天") % {"n": days}

@@ -7,3 +7,4 @@ from responsibilities import text
 register = template.Library()
 
 register.filter("display_name", text.display_name)
+register.filter("due_phrase", text.due_phrase)
