@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/<int:pk>/versions/", report_views.report_versions, name="report_versions"),
     path("reports/<int:pk>/versions/<int:number>/pdf/", report_views.version_pdf, name="version_pdf"),
     path("reports/<int:pk>/sign/", report_views.report_sign, name="report_sign"),
+    path("reports/<int:pk>/request-sign/", report_views.report_request_sign, name="report_request_sign"),
     path("reports/<int:pk>/submit/", report_views.report_submit, name="report_submit"),
     # The receiving end of submissions: 签收 / 退回.
     path("submissions/", submission_views.submission_inbox, name="submission_inbox"),

@@ -9,3 +9,6 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from responsibilities import checks  # noqa: F401  (registers the system checks)
+        from responsibilities.work.workbench import register_panels
+
+        register_panels()

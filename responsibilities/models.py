@@ -698,6 +698,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # When the step the notice asks for was done (the obligation completed or waived, the report
+    # signed, submitted, received): `work.services.notifications_close`, the one writer.
+    done_at = models.DateTimeField(_("已办结时间"), null=True, blank=True)
     sender = models.ForeignKey(  # who sent a message by hand (催报); empty for the scheduler's notices
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("发送人"),
@@ -728,6 +731,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
 
 
 class ExportJob(models.Model):

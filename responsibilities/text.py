@@ -73,6 +73,8 @@ def word_breaks(name: str) -> str:
     if unknown:
         words.append(unknown)
     return mark_safe("<wbr>".join(escape(w) for w in words))  # noqa: S308 (each word escaped)
+
+
 @dataclass(frozen=True)
 class Due:
     """How near an open task's deadline is, in words: `text` (已逾期 3 天 / 今天到期 / 还有 5 天) and

@@ -10,10 +10,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting import handoffs
 from reporting.delegations.services import signing_capacity
 from reporting.document import Block, Document, Level, in_document_language
 from reporting.models import (
@@ -30,7 +30,6 @@ from responsibilities.models import (
     Obligation,
     Organization,
 )
-from responsibilities.org.selectors import staff_of
 from responsibilities.periods import Period
 from responsibilities.work import services as work
 
@@ -293,6 +292,7 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
         signer=_named(person), delegation=delegation.pk if delegation else None, sha256=version.pdf_sha256,
         anchor={"seq": version.anchor_seq, "hash": version.anchor_hash},
     )
+    handoffs.report_signed(version, actor=actor, at=now)
     return version
 
 
@@ -301,12 +301,6 @@ def _named(row) -> dict | None:
 
 
 # -- submission upward ---------------------------------------------------------------------------
-
-
-def _staff_of(organization: Organization) -> set[int]:
-    """The organization's staff (user and group grants): who is told of a submission to it."""
-    return staff_of([organization]).get(organization.pk, set())
-
 
 
 def report_obligation(report: Report) -> Obligation | None:
@@ -349,12 +343,5 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     if obligation is not None and obligation.is_open:
         work.obligation_complete(obligation=obligation, actor=actor, at=now, report=report.pk, version=version.pk,
                                  doc_number=version.doc_number, sha256=version.pdf_sha256)
-    work.messages_send(sender=actor, at=now, messages=[work.Message(
-        recipient_ids=tuple(_staff_of(upper)),
-        title=_("【报告】%(org)s报送了%(title)s") % {"org": report.organization.name, "title": version.title},
-        body=_("发文字号：%(no)s\n报送时间：%(at)s（%(when)s）") % {
-            "no": version.doc_number, "at": f"{timezone.localtime(now):%Y-%m-%d %H:%M}",
-            "when": _("按时") if on_time else _("逾期")},
-        url=reverse("reporting:submission_detail", args=[submission.pk]),
-    )])
+    handoffs.report_submitted(submission, actor=actor, at=now)
     return submission

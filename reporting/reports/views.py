@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reporting import handoffs
 from reporting.delegations import services as delegations_services
 from reporting.models import Delegation, Report, ReportKind, ReportVersion
 from reporting.reports import selectors, services
@@ -232,8 +233,27 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The button only where the sign-off would go through (the one rule: _signing_check).
         "may_sign": can(user, Capability.SIGN_REPORT, report) and not _signing_check(report, latest, user)[0],
         "may_submit": may_draft and report.status == Report.Status.SIGNED,
+        "sign_requested": handoffs.sign_requested_open(latest),
     }
+    context["may_request_sign"] = (
+        may_draft and report.status in SIGNABLE and not latest.is_signed and not context["sign_requested"]
+    )
     return render(request, "reporting/reports/report_detail.html", context)
+
+
+@require_POST
+def report_request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """提请签发: tell the signers the latest draft is ready (reporting.handoffs.signature_request)."""
+    report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
+    try:
+        version, count = handoffs.signature_request(report=report, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已提请签发第 %(n)s 版，已通知 %(count)s 位可签发的同志。") % {
+            "n": version.number, "count": count})
+    return redirect("reporting:report_detail", pk=report.pk)
 
 
 def _editor(request: HttpRequest, report: Report, latest: ReportVersion, form: ReportEditForm,

@@ -6,10 +6,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting import handoffs
 from reporting.document import in_document_language
 from reporting.models import (
     Report,
@@ -52,12 +52,7 @@ def submission_receive(*, submission: Submission, actor, at: datetime.datetime |
         version=submission.version_id, to_organization={"id": submission.to_organization_id,
                                                          "name": submission.to_organization.name},
     )
-    work.messages_send(sender=actor, at=at, messages=[work.Message(
-        recipient_ids=(report.created_by_id,) if report.created_by_id else (),
-        title=_("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name,
-                                               "title": submission.version.title},
-        body="", url=reverse("reporting:report_detail", args=[report.pk]),
-    )])
+    handoffs.submission_received(submission, actor=actor, at=at)
     return submission
 
 
@@ -96,9 +91,5 @@ def submission_return(
         # a submission completed: a waiver (decided one level up) stands, whatever happens to a report.
         work.obligation_reopen(obligation=obligation, actor=actor, at=now,
                                reason=_("报告被上级退回：%(reason)s") % {"reason": reason[:300]})
-    work.messages_send(sender=actor, at=now, messages=[work.Message(
-        recipient_ids=(report.created_by_id,) if report.created_by_id else (),
-        title=_("【报告退回】%(to)s退回了%(title)s") % {"to": submission.to_organization.name, "title": signed.title},
-        body=_("退回理由：%(reason)s") % {"reason": reason}, url=reverse("reporting:report_detail", args=[report.pk]),
-    )])
+    handoffs.submission_returned(submission, actor=actor, at=now)
     return submission

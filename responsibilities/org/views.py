@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from responsibilities import workbench
 from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org import selectors, services
 from responsibilities.org.forms import (
@@ -29,7 +30,12 @@ from responsibilities.scheduling.services import calendar_missing_for_next_year
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"roots": selectors.organization_roots(request.user)}
+    today = timezone.localdate()
+    context = {
+        "roots": selectors.organization_roots(request.user),
+        "panels": workbench.workbench(request.user, today),
+        "today": today,
+    }
     if request.user.is_superuser:
         context["calendar_missing"] = calendar_missing_for_next_year()
     return render(request, "responsibilities/org/home.html", context)

@@ -59,6 +59,7 @@ def _complete(obligation: Obligation, actor, at: datetime.datetime, **evidence) 
     obligation.next_reminder_at = None
     obligation.save(update_fields=["status", "completed_at", "completed_by", "next_reminder_at"])
     _record(obligation, ObligationEvent.Kind.COMPLETED, actor, at=at, status=obligation.status, **evidence)
+    notifications_close(obligation=obligation, at=at)
     return obligation
 
 
@@ -162,6 +163,7 @@ def obligation_waive(
     obligation.next_reminder_at = None
     obligation.save(update_fields=["status", "waived_reason", "completed_at", "completed_by", "next_reminder_at"])
     _record(obligation, ObligationEvent.Kind.WAIVED, actor, reason.strip(), at=at)
+    notifications_close(obligation=obligation, at=at)
     return obligation
 
 
@@ -428,6 +430,11 @@ class Message:
     title: str
     body: str
     url: str
+    # The item the message is about, so that `notifications_close` can close it when its step is done
+    # (a hand-off: "reporting.sign" and the version's id); `done`: written already closed (nothing to do).
+    item_type: str = ""
+    item_id: int | None = None
+    done: bool = False
 
 
 def messages_send(*, messages: Iterable[Message], sender=None, at: datetime.datetime | None = None) -> int:
@@ -440,7 +447,8 @@ def messages_send(*, messages: Iterable[Message], sender=None, at: datetime.date
     at = at or timezone.now()
     rows = [
         Notification(recipient_id=uid, kind=Notification.Kind.MESSAGE, title=message.title, body=message.body,
-                     url=message.url, sender=sender, created_at=at)
+                     url=message.url, sender=sender, created_at=at, item_type=message.item_type,
+                     item_id=message.item_id, done_at=at if message.done else None)
         for message in messages
         for uid in sorted(set(message.recipient_ids))
     ]
@@ -452,3 +460,24 @@ def notification_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_close(
+    *, obligation: Obligation | None = None, item_type: str = "", item_ids: Iterable[int] = (),
+    at: datetime.datetime | None = None,
+) -> int:
+    """Mark 已办结 (`done_at` = `at`, default now) the open notices about one obligation, or about the
+    items `item_ids` of `item_type` ("reporting.sign" and version ids). Returns how many were closed.
+
+    The one writer of `done_at`: the services that finish a step call it in their own transaction
+    (an obligation completed or waived: `_complete`, `obligation_waive`; a report's hand-offs:
+    reporting.handoffs). Already closed notices keep their first `done_at`; read state is untouched.
+    """
+    if obligation is None and not item_type:
+        raise ValueError("notifications_close needs an obligation or an item_type")
+    qs = Notification.objects.filter(done_at__isnull=True)
+    if obligation is not None:
+        qs = qs.filter(obligation=obligation)
+    else:
+        qs = qs.filter(item_type=item_type, item_id__in=list(item_ids))
+    return qs.update(done_at=at or timezone.now())

@@ -300,6 +300,10 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "reporting:report_edit": ObjectCase(_report_url("reporting:report_edit"), DRAFT_PAGE, _org_name),
     "reporting:report_sign": ObjectCase(_report_url("reporting:report_sign"), SIGN_PAGE, _org_name),
     "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), DRAFT_PAGE, _org_name),
+    # 提请签发 (POST only): draft_report decides; answered with a redirect to the report, refused or not.
+    "reporting:report_request_sign": ObjectCase(
+        _report_url("reporting:report_request_sign"), _allowed_as(DRAFT_PAGE, 302), _org_name, method="post"
+    ),
     "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
     "reporting:delegation_list": ObjectCase(_org_url("reporting:delegation_list"), VIEW_PAGE, _org_name),
     "reporting:delegation_revoke": ObjectCase(
