@@ -11,7 +11,7 @@ from responsibilities.models import WorkSystem
 
 pytestmark = pytest.mark.django_db
 FILE_CODE = re.compile(r"(?<!\d)00[02](?!\d)|篇[一二三四五六七八九十]")
-migration = importlib.import_module("responsibilities.migrations.0010_citations_name_documents")
+migration = importlib.import_module("responsibilities.migrations.0012_citations_name_documents")
 
 
 def test_every_default_citation_names_a_document_and_no_file_code():

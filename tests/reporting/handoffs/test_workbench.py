@@ -159,4 +159,5 @@ def test_the_home_page_links_each_item_to_where_it_is_done(tree, people):
 
     assert 'data-testid="panel-reports.to_sign"' in page
     assert reverse("reporting:report_sign", args=[report.pk]) in page
-    assert "2026-07-10 · 还有 25 天" in page
+    assert "2026-07-10</span>" in page
+    assert 'data-testid="due">还有 25 天</span>' in page

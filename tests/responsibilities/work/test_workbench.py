@@ -98,8 +98,8 @@ def test_the_workbench_takes_the_same_few_queries_however_much_there_is_to_do(wo
 
 
 def test_due_phrases():
-    assert [text.due_phrase(D(2026, 6, d), TODAY) for d in (14, 17, 20)] == ["已逾期 3 天", "今天到期", "还有 3 天"]
-    assert text.due_phrase(None, TODAY) == ""
+    assert [str(text.due_phrase(D(2026, 6, d), TODAY)) for d in (14, 17, 20)] == ["已逾期 3 天", "今天到期", "还有 3 天"]
+    assert str(text.due_phrase(None, TODAY)) == ""
 
 
 def test_the_home_page_shows_the_workbench_above_the_organizations(work):
