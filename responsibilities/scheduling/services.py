@@ -350,7 +350,9 @@ def _obligation_notices(ids: list[int]) -> dict[int, chase.Notice]:
     )
     return {
         f["id"]: chase.Notice(
-            what=f["work_system__name"], organization=f["organization__name"], due_date=f["due_date"],
+            # The period in the title: the monthly tasks of three months would read alike without it.
+            what=f"{Period.parse(f['period']).label}{f['work_system__name']}", organization=f["organization__name"],
+            due_date=f["due_date"],
             body=_body(f), url=reverse("responsibilities:obligation_detail", args=[f["id"]]),
         )
         for f in facts

@@ -139,6 +139,8 @@ def test_after_downtime_only_the_latest_reminder_is_sent(tree, staffed):
     assert offsets == {3}
     # It says how many days are really left (two), not which reminder it stands for.
     assert "还有 2 天到期" in Notification.objects.filter(obligation=analysis).first().title
+    # …and of which period: a monthly task's three notices must not read alike.
+    assert Notification.objects.filter(obligation=analysis).first().title.startswith("【到期提醒】2026年第三季度")
     scheduling.sweep_reminders(now=at(D(2026, 9, 29)))
     offsets = set(Notification.objects.filter(obligation=analysis).values_list("offset_days", flat=True))
     assert offsets == {3, 1}
