@@ -20,6 +20,7 @@ from reporting.reports import services as reports_services
 from responsibilities.models import Notification, Organization, Person
 from responsibilities.periods import Period
 from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 TODAY = D(2026, 6, 15)
@@ -72,6 +73,13 @@ def new_report(county: County) -> Report:
     return reports_services.report_create(organization=county.org, kind=ReportKind.HALF_YEAR, period=H1, actor=county.staff)
 
 
+def ready(county: County) -> Report:
+    """A new report with the drafter's text over the template's prompts: version 2, ready to sign."""
+    report = new_report(county)
+    write_up(report, county.staff)
+    return report
+
+
 def editor_post(version: ReportVersion, **changes) -> dict:
     """What the editor posts for `version` unchanged, with `changes` applied (blocks as (level, text))."""
     blocks = changes.pop("blocks", [(b["level"], b["text"]) for b in version.blocks])
@@ -91,7 +99,7 @@ def latest(report: Report) -> ReportVersion:
 
 
 def signed(county: County) -> Report:
-    report = new_report(county)
+    report = ready(county)
     reports_services.report_sign(version=latest(report), actor=county.secretary)
     return report
 
@@ -334,14 +342,14 @@ def test_the_sign_button_is_offered_only_to_whom_the_signing_rule_lets_sign(tree
 
 
 def test_the_secretary_sees_the_final_text_and_signs_it(county):
-    report = new_report(county)
+    report = ready(county)
     client = as_user(county.secretary)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2})
 
     assert "周书记（第一责任人）" in text(confirm)
-    assert "确认签发第 1 版" in text(confirm)
+    assert "确认签发第 2 版" in text(confirm)
     assert response.status_code == 302
     version = latest(report)
     assert version.doc_number == "A县委〔2026〕1号"
@@ -369,7 +377,7 @@ def test_a_signed_version_is_never_edited_saving_makes_a_new_draft(county):
     assert (frozen.title, frozen.doc_number, frozen.pdf_sha256) == (
         signed_version.title, signed_version.doc_number, signed_version.pdf_sha256)
     new = latest(report)
-    assert (new.number, new.title, new.is_signed) == (2, "签发后修改的标题", False)
+    assert (new.number, new.title, new.is_signed) == (3, "签发后修改的标题", False)
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT
 
@@ -426,7 +434,7 @@ def deputy(county):
 
 def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_window(county, deputy):
     deputy_user, deputy_person = deputy
-    report = new_report(county)
+    report = ready(county)
     recorded = as_user(county.secretary).post(
         reverse("reporting:delegation_list", args=[county.org.pk]),
         {"delegate": deputy_person.pk, "start_date": "2026-06-10", "end_date": "2026-06-20", "reason": "书记外出学习"},
@@ -434,7 +442,7 @@ def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_wind
     client = as_user(deputy_user)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2})
 
     assert recorded.status_code == 302
     delegation = Delegation.objects.get()
@@ -443,7 +451,7 @@ def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_wind
     version = latest(report)
     assert (version.signer, version.delegation) == (deputy_person, delegation)
     assert reports_services.version_document(version).delegation_note == "（赵副书记受委托签发）"
-    pdf = b"".join(client.get(reverse("reporting:version_pdf", args=[report.pk, 1])).streaming_content)
+    pdf = b"".join(client.get(reverse("reporting:version_pdf", args=[report.pk, 2])).streaming_content)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert "受委托签发" in "".join(page.extract_text() for page in document.pages).replace(" ", "")
     assert "（赵副书记受委托签发）" in text(client.get(reverse("reporting:report_detail", args=[report.pk])))
@@ -518,7 +526,7 @@ def test_a_signed_version_is_served_byte_for_byte_as_stored(county):
     report = signed(county)
     version = latest(report)
 
-    response = as_user(county.viewer).get(reverse("reporting:version_pdf", args=[report.pk, 1]))
+    response = as_user(county.viewer).get(reverse("reporting:version_pdf", args=[report.pk, 2]))
 
     body = b"".join(response.streaming_content)
     assert response["Content-Disposition"].startswith("inline")
@@ -596,7 +604,7 @@ def test_the_city_returns_the_report_with_a_reason_and_it_comes_back_as_a_new_dr
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.status == Report.Status.RETURNED
-    assert (latest(report).number, latest(report).is_signed) == (2, False)
+    assert (latest(report).number, latest(report).is_signed) == (3, False)
     assert "统计数据不完整" in latest(report).note
     detail = text(as_user(county.staff).get(reverse("reporting:report_detail", args=[report.pk])))
     assert "X市委退回了本报告：统计数据不完整，请补充乡镇情况" in detail
