@@ -366,3 +366,21 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
         url=reverse("reporting:submission_detail", args=[submission.pk]),
     )])
     return submission
+
+
+@in_document_language
+@transaction.atomic
+def report_sign_and_submit(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> Submission:
+    """签发并报送 (issue #9 §1): `report_sign` then `report_submit`, one moment, one transaction.
+
+    Each keeps its own rules and log entry; if the submission is refused (no upper organization, …) its
+    ValidationError passes through and nothing is signed: the number goes back to the counter with the
+    rolled-back transaction and the PDF rendered for the signature is removed. Returns the Submission.
+    """
+    now = now or timezone.now()
+    signed = report_sign(version=version, actor=actor, now=now)
+    try:
+        return report_submit(report=signed.report, actor=actor, now=now)
+    except BaseException:
+        signed_pdf_path(signed).unlink(missing_ok=True)
+        raise

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -91,6 +92,8 @@ SIGN_PAGE = {
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 403, 404),
 }
+# Submitting a signed report: its drafters, and its signer, whose next step after signing it is.
+SUBMIT_PAGE = {**DRAFT_PAGE, "county_a_secretary": (200, 200, 404, 404)}
 # Delegating the sign-off, or revoking a delegation: the 第一责任人 of the organization (county A's
 # secretary in county A only, not in its town) or an administrator.
 DELEGATE_PAGE = {**SIGN_PAGE, "county_a_secretary": (200, 403, 404, 404)}
@@ -337,7 +340,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "reporting:report_versions": ObjectCase(_report_url("reporting:report_versions"), VIEW_PAGE, _org_name),
     "reporting:report_edit": ObjectCase(_report_url("reporting:report_edit"), DRAFT_PAGE, _org_name),
     "reporting:report_sign": ObjectCase(_report_url("reporting:report_sign"), SIGN_PAGE, _org_name),
-    "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), DRAFT_PAGE, _org_name),
+    "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), SUBMIT_PAGE, _org_name),
     "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
     "reporting:delegation_list": ObjectCase(_org_url("reporting:delegation_list"), VIEW_PAGE, _org_name),
     "reporting:delegation_revoke": ObjectCase(
@@ -608,9 +611,15 @@ SIGN_POST = {
 def test_only_the_secretary_signs_and_only_where_the_service_allows(world, persona, obj):
     expected = SIGN_POST[persona][OBJECTS.index(obj)]
     report = world.reports[obj]
+    client = Client()
+    if world.users[persona] is not None:  # the personas have no password; the sign-off asks for it again
+        user = get_user_model().objects.get(pk=world.users[persona].pk)  # the shared persona stays untouched
+        user.set_password("pw-matrix")
+        user.save(update_fields=["password"])
+        client.force_login(user)
     before = _state()
 
-    response = client_for(world, persona).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-matrix"})
 
     assert response.status_code == expected, _text(response)[:2000]
     if expected == 302 and persona != "anonymous":

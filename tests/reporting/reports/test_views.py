@@ -346,7 +346,7 @@ def test_the_secretary_sees_the_final_text_and_signs_it(county):
     client = as_user(county.secretary)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2, "password": "pw-zeren-test"})
 
     assert "周书记（第一责任人）" in text(confirm)
     assert "确认签发第 2 版" in text(confirm)
@@ -386,7 +386,7 @@ def test_a_newer_save_between_confirmation_and_click_is_not_signed_unseen(county
     report = new_report(county)
     as_user(county.staff).post(reverse("reporting:report_edit", args=[report.pk]), editor_post(latest(report)))
 
-    response = as_user(county.secretary).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(county.secretary).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 400
     assert "只能签发最新版本（第 2 版）。" in text(response)
@@ -401,7 +401,7 @@ def test_someone_with_sign_report_who_is_not_the_secretary_is_refused_with_the_s
     client = as_user(deputy_user)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     message = "只有2026-06-15担任A县委第一责任人的同志（或在委托期内的受托人）可以签发。"
     assert confirm.status_code == 200
@@ -417,7 +417,7 @@ def test_a_secretary_whose_role_has_ended_cannot_sign(county):
     make_assignment(person=old, organization=county.org, role="secretary", start=D(2020, 1, 1), end=D(2023, 12, 31))
     report = new_report(county)
 
-    response = as_user(old_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(old_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 400
     assert "只有2026-06-15担任A县委第一责任人的同志" in text(response)
@@ -442,7 +442,7 @@ def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_wind
     client = as_user(deputy_user)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2, "password": "pw-zeren-test"})
 
     assert recorded.status_code == 302
     delegation = Delegation.objects.get()
@@ -466,7 +466,7 @@ def test_the_deputy_cannot_sign_outside_the_delegation_window(county, deputy):
                                            now=dt.datetime(2026, 5, 1, 2, tzinfo=dt.UTC))
     report = new_report(county)
 
-    response = as_user(deputy_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(deputy_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 400
     assert "或在委托期内的受托人" in text(response)
@@ -655,7 +655,7 @@ def test_a_view_only_user_reads_the_report_but_cannot_edit_sign_or_submit(county
         client.get(reverse("reporting:report_edit", args=[report.pk])).status_code,
         client.post(reverse("reporting:report_edit", args=[report.pk]), editor_post(latest(report))).status_code,
         client.get(reverse("reporting:report_sign", args=[report.pk])).status_code,
-        client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1}).status_code,
+        client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"}).status_code,
         client.get(reverse("reporting:report_submit", args=[report.pk])).status_code,
         client.post(reverse("reporting:report_submit", args=[report.pk])).status_code,
     ]
@@ -670,7 +670,7 @@ def test_a_view_only_user_reads_the_report_but_cannot_edit_sign_or_submit(county
 def test_the_staff_who_draft_cannot_sign(county):
     report = new_report(county)
 
-    response = as_user(county.staff).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(county.staff).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 403
     assert not latest(report).is_signed
