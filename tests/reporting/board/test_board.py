@@ -196,7 +196,7 @@ def test_receipt_marks_the_report_received_and_tells_its_author(county, city_sta
 
 def test_the_submitting_county_cannot_receive_its_own_report(county):
     submission = submitted(county, at(D(2026, 6, 18)))
-    with pytest.raises(ValidationError, match="您没有处理报送给X市委的报告的权限"):
+    with pytest.raises(ValidationError, match="只有X市委的工作人员可以签收或退回"):
         submissions_services.submission_receive(submission=submission, actor=county.staff)
 
 
