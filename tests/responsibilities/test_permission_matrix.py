@@ -97,19 +97,22 @@ SUBMIT_PAGE = {**DRAFT_PAGE, "county_a_secretary": (200, 200, 404, 404)}
 # Delegating the sign-off, or revoking a delegation: the 第一责任人 of the organization (county A's
 # secretary in county A only, not in its town) or an administrator.
 DELEGATE_PAGE = {**SIGN_PAGE, "county_a_secretary": (200, 403, 404, 404)}
-# 签收 / 退回 (and undoing a receipt): the receiving organization's own staff (permissions.is_staff), not
-# an ancestor's (the city does not receive what A's town sends to A) and not the administrator. The objects
-# are the submissions *from* own (A → city), child (A's town → A), sibling (B → city) and parent
-# (city → province); senders see theirs read-only.
+# 签收 / 退回: manage on the receiving organization. The objects are the submissions *from* own (A → city),
+# child (A's town → A), sibling (B → city) and parent (city → province); senders see theirs read-only.
 RECEIVE_PAGE = {
     "anonymous": (302, 302, 302, 302),
-    "admin": (403, 403, 403, 403),
-    "city_staff": (200, 403, 200, 403),
+    "admin": (200, 200, 200, 200),
+    "city_staff": (200, 200, 200, 403),
     "county_a_staff": (403, 200, 404, 404),
     "county_a_secretary": (403, 403, 404, 404),
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 403, 404),
 }
+# 签收 / 退回 (and undoing a receipt): the receiving organization's own staff (permissions.is_staff), not
+# an ancestor's (the city does not receive what A's town sends to A) and not the administrator. The objects
+# are the submissions *from* own (A → city), child (A's town → A), sibling (B → city) and parent
+# (city → province); senders see theirs read-only.
+STAFF_RECEIVE_PAGE = {**RECEIVE_PAGE, "admin": (403, 403, 403, 403), "city_staff": (200, 403, 200, 403)}
 ADMINISTER_PAGE = {
     "anonymous": (302, 302, 302, 302),
     "admin": (200, 200, 200, 200),
@@ -352,13 +355,13 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _submission_url("reporting:submission_detail"), VIEW_PAGE, _org_name
     ),
     "reporting:submission_return": ObjectCase(
-        _submission_url("reporting:submission_return"), RECEIVE_PAGE, _org_name
+        _submission_url("reporting:submission_return"), STAFF_RECEIVE_PAGE, _org_name
     ),
     "reporting:submission_receive": ObjectCase(
-        _submission_url("reporting:submission_receive"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"
+        _submission_url("reporting:submission_receive"), _allowed_as(STAFF_RECEIVE_PAGE, 302), _org_name, method="post"
     ),
     "reporting:submission_receive_undo": ObjectCase(
-        _submission_url("reporting:submission_receive_undo"), RECEIVE_PAGE, _org_name
+        _submission_url("reporting:submission_receive_undo"), STAFF_RECEIVE_PAGE, _org_name
     ),
     # The submission board (?org= the upper organization): seen in scope; reminding the laggards takes
     # manage, generating the region summary draft_report (both POST the board's query and redirect).
