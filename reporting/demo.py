@@ -91,6 +91,37 @@ def _signer_account(organization: Organization, day: D):
     return person.user
 
 
+# What the units wrote in place of the draft's prompts (issue #9: a signed report never carries them).
+WRITTEN = {
+    "（请简述本期意识形态工作总体情况。）": (
+        "{period}，{org}坚持把意识形态工作纳入党建工作总体布局，书记亲自部署、班子成员分工负责，"
+        "按期召开专题研究和分析研判会议，责任清单逐项落实到人。"
+    ),
+    "（请列明存在的主要问题及原因。）": (
+        "一是部分基层党组织对意识形态工作重视程度不够均衡；二是网络阵地日常管理力量仍显薄弱；"
+        "三是分析研判的针对性和前瞻性有待增强。"
+    ),
+    "（请列明下一步的工作措施。）": (
+        "一是压紧压实各级责任，下半年开展一次责任清单落实情况自查；二是加强网络阵地管理和人员培训；"
+        "三是每季度开展一次分析研判，形成报告报上级党委。"
+    ),
+}
+
+
+def _write(report: Report, author):
+    """The unit's own text over its draft's prompts, saved as the version its secretary signs."""
+    latest = selectors.latest_version(report)
+    blocks = [
+        {**block, "text": WRITTEN[block["text"]].format(period=PERIOD.label, org=report.organization.name)}
+        if block["text"] in WRITTEN else block
+        for block in latest.blocks
+    ]
+    return reports_services.report_version_save(
+        report=report, actor=author, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
+        blocks=blocks, attachments=latest.attachments, note="填写正文",
+    )
+
+
 def seed_reports(root: Organization) -> dict[str, int]:
     """Give the demo city its 2026H1 reports. Returns counts of what was done."""
     counts = dict.fromkeys(("drafted", "signed", "submitted", "received", "returned"), 0)
@@ -109,7 +140,7 @@ def seed_reports(root: Organization) -> dict[str, int]:
         counts["drafted"] += 1
         if step.state == "draft":
             continue
-        reports_services.report_sign(version=selectors.latest_version(report), actor=author, now=_at(step.signed_on, 17))
+        reports_services.report_sign(version=_write(report, author), actor=author, now=_at(step.signed_on, 17))
         counts["signed"] += 1
         if step.state == "signed":
             continue

@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Organization, Person
@@ -270,3 +271,13 @@ class Submission(models.Model):
     @property
     def permission_organization(self) -> Organization:
         return self.report.organization
+
+    @property
+    def days_late(self) -> int:
+        """Calendar days (Beijing time) by which it missed its deadline: 0 when on time (`on_time`, fixed
+        at submission), at least 1 when late, e.g. submitted 23 June for a 20 June deadline: 3."""
+        if self.on_time:
+            return 0
+        if self.deadline is None:
+            return 1
+        return max(1, (timezone.localdate(self.submitted_at) - self.deadline).days)

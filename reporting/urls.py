@@ -26,6 +26,8 @@ urlpatterns = [
     path("submissions/", submission_views.submission_inbox, name="submission_inbox"),
     path("submissions/<int:pk>/", submission_views.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/receive/", submission_views.submission_receive, name="submission_receive"),
+    path("submissions/<int:pk>/receive/undo/", submission_views.submission_receive_undo,
+         name="submission_receive_undo"),
     path("submissions/<int:pk>/return/", submission_views.submission_return, name="submission_return"),
     # The 第一责任人's delegations of the sign-off.
     path("orgs/<int:pk>/delegations/", delegation_views.delegation_list, name="delegation_list"),

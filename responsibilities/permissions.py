@@ -166,6 +166,28 @@ def organization_from(user, raw: str | None, capability: str = Capability.VIEW) 
     return get_for(user, capability, Organization.objects.all(), pk=pk)
 
 
+def is_staff(user, obj: HasOrganization | Organization) -> bool:
+    """Is `user` staff of the object's organization itself: an active user with `manage` granted on that
+    organization, directly or through a group (`responsibilities.org.selectors.staff_of`)?
+
+    Unlike `can`, a grant on an ancestor does not reach down, and a superuser is not anyone's staff.
+    The acts an organization performs as an addressee are its own staff's: 签收 / 退回 of a report
+    submitted to it (issue #9 §1: "not by a grandparent level"); an ancestor's staff may still look.
+    """
+    # responsibilities.org.selectors imports this module: asked at call time.
+    from responsibilities.org.selectors import staffed_organization_ids
+
+    return _organization_of(obj).pk in staffed_organization_ids(user)
+
+
+def staffed(user, queryset: models.QuerySet, *, via: str) -> models.QuerySet:
+    """`queryset` restricted to rows whose organization (the lookup `via`) the user is staff of
+    (`is_staff`, asked of every row at once)."""
+    from responsibilities.org.selectors import staffed_organization_ids
+
+    return queryset.filter(**{f"{via}__in": sorted(staffed_organization_ids(user))})
+
+
 def has_any(user, capability: str) -> bool:
     """Does the user hold `capability` anywhere (used to show navigation entries)?"""
     paths = scope_paths(user, capability)

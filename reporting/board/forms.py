@@ -8,21 +8,27 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from reporting.board.selectors import nearest_period
 from reporting.models import ReportKind
 from responsibilities.forms import PeriodField, PeriodWidget
+from responsibilities.models import Organization
 from responsibilities.periods import Period, PeriodKind
 
 # Periodic kinds reported upward by every subordinate (a 重大情况 report has no period; a 通报 goes down).
 BOARD_KINDS = [(k.value, k.label) for k in (ReportKind.HALF_YEAR, ReportKind.INSPECTION, ReportKind.SUMMARY)]
 
 
-def with_board_defaults(data: QueryDict) -> QueryDict:
-    """The query with the current half-year and the half-yearly report as defaults, shown in the form."""
+def with_board_defaults(data: QueryDict, upper: Organization | None = None) -> QueryDict:
+    """The query with defaults shown in the form: the half-yearly report, and the period whose deadline is
+    nearest to today below `upper` (`selectors.nearest_period`; without `upper`, the current half-year)."""
     data = data.copy()
-    if not PeriodWidget.given(data):
-        data["period"] = Period.containing(PeriodKind.HALF, timezone.localdate()).code
     if not data.get("kind", "").strip():
         data["kind"] = ReportKind.HALF_YEAR
+    if not PeriodWidget.given(data):
+        today = timezone.localdate()
+        kind = data["kind"] if data["kind"] in ReportKind.values else ReportKind.HALF_YEAR
+        data["period"] = (nearest_period(upper, kind, today) if upper is not None
+                          else Period.containing(PeriodKind.HALF, today)).code
     return data
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy
 
 from reporting.models import COMPLETES, Report, ReportKind, Submission
 from responsibilities.models import Obligation, Organization, WorkSystem
-from responsibilities.periods import Period
+from responsibilities.periods import Period, PeriodKind
 
 # -- the submission board ------------------------------------------------------------------------
 
@@ -145,6 +147,29 @@ def board(upper: Organization, period: Period, kind: str) -> Board:
         entries.append(BoardEntry(child, _board_status(report, submission), report, submission,
                                   obligations.get(child.pk)))
     return Board(upper, period, kind, entries)
+
+
+def nearest_period(upper: Organization, kind: str, today: datetime.date) -> Period:
+    """The period the board opens on: of the previous, current and next periods (half-years; years for
+    the annual inspection report), the one whose deadline is nearest to `today`, before or after it
+    (issue #9 §2), so that early in July the board still shows the half-year just closed.
+
+    A period's deadline is the latest due date of the obligations its report completes for `upper`'s
+    direct subordinates (the board's rows; COMPLETES); a period without such obligations falls back to
+    its last day (DOMAIN.md §4: by 30 June and 31 December). A tie goes to the earlier period. One query.
+    """
+    length = PeriodKind.YEAR if kind == ReportKind.INSPECTION else PeriodKind.HALF
+    current = Period.containing(length, today)
+    candidates = [current.previous(), current, current.next()]
+    deadlines = {period.code: period.end for period in candidates}
+    code = COMPLETES.get(kind)
+    if code:
+        rows = Obligation.objects.filter(
+            work_system__code=code, period__in=list(deadlines), due_date__isnull=False,
+            organization__path__startswith=upper.path, organization__depth=upper.depth + 1,
+        ).values("period").annotate(deadline=Max("due_date"))
+        deadlines.update({row["period"]: row["deadline"] for row in rows})
+    return min(candidates, key=lambda period: abs((deadlines[period.code] - today).days))
 
 
 def summary_report_of(organization: Organization, period: Period) -> Report | None:

@@ -53,7 +53,7 @@ def board(request: HttpRequest) -> HttpResponse:
     upper = _organization(request, Capability.VIEW, required=False)
     if upper is None:
         upper = org_selectors.organization_roots(request.user).first()
-    form = BoardFilterForm(with_board_defaults(request.GET))
+    form = BoardFilterForm(with_board_defaults(request.GET, upper))
     context = {"form": form, "upper": upper, "status_style": STATUS_STYLE}
     if not form.is_valid():
         return render(request, "reporting/board/board.html", context, status=400)

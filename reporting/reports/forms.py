@@ -192,7 +192,24 @@ class VersionCompareForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    """The version number the signer saw: a newer save in between is refused, never signed unseen."""
+    """The version number the signer saw (a newer save in between is refused, never signed unseen), the
+    signer's password asked again (issue #9 §2), and whether to submit upward in the same step."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
         "required": _("请从签发确认页面签发。"), "invalid": _("请从签发确认页面签发。")})
+    password = forms.CharField(
+        label=_("登录密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("签发是以您的名义正式发文，请再次输入您的登录密码确认。"),
+        error_messages={"required": _("请输入您的登录密码以确认签发。")},
+    )
+    and_submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("密码不正确，未签发。请重新输入您的登录密码。"))
+        return password

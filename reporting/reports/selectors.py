@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reporting.board.selectors import BOARD_REPORTED, board_rows
 from reporting.document import Block, Level
@@ -43,6 +44,64 @@ def template_prompts(blocks) -> list[str]:
         if isinstance(text, str) and _TEMPLATE_PROMPT.fullmatch(text.strip()):
             found.append(text.strip())
     return found
+
+
+def signing_problems(blocks) -> list[str]:
+    """Why a body may not be signed as it stands: one Chinese sentence per template prompt still in it
+    (`template_prompts`) and per empty section, in the order they occur; [] when it may be signed.
+
+    `blocks` as stored ([{"level": 0-4, "text": "..."}]). A section is a heading with everything below it
+    up to the next heading of the same or a higher level; it is empty when no paragraph of text stands
+    in it (directly or in a subsection). Every heading is required: a heading left without text would
+    be printed as a promise the report does not keep. Sections are named as they print, e.g.
+    「第二部分“存在的问题”仍是模板提示：（请列明存在的主要问题及原因。）」,
+    「第一部分“基本情况”中的“（一）工作制度落实情况”没有正文内容。」. Asked by the sign-off
+    (`report_sign`, issue #9 §2) and by the submission of a version signed before that guard.
+    """
+    if not isinstance(blocks, list):
+        return [_("正文为空。")]
+    rows = [b for b in blocks if isinstance(b, dict) and isinstance(b.get("text"), str) and b["text"].strip()]
+    if not rows:
+        return [_("正文为空。")]
+    numbered = numbered_blocks(tuple(Block(Level(int(b["level"])), b["text"].strip()) for b in rows))
+    prompts = set(template_prompts(rows))
+    problems: list[str] = []
+    path: list = []  # the headings enclosing the current block, outermost first
+    filled: list[bool] = []  # whether each of them has text so far
+    for block in numbered:
+        if block.level == Level.PARAGRAPH:
+            if block.text in prompts:
+                where = _section_name(path) if path else _("正文开头")
+                problems.append(_("%(where)s仍是模板提示：%(prompt)s") % {"where": where, "prompt": block.text})
+            filled = [True] * len(filled)  # text, or a prompt already named: not reported empty as well
+            continue
+        while path and path[-1].level >= block.level:
+            problems += _closed(path, filled)
+        path.append(block)
+        filled.append(False)
+    while path:
+        problems += _closed(path, filled)
+    return problems
+
+
+def _closed(path: list, filled: list[bool]) -> list[str]:
+    """Close the innermost open section: a problem if it had no text (a prompt is already named)."""
+    name = _section_name(path)
+    path.pop()
+    had_text = filled.pop()
+    return [] if had_text else [_("%(where)s没有正文内容。") % {"where": name}]
+
+
+def _section_name(path: list) -> str:
+    """「第二部分“存在的问题”」 for a part (一级标题), with 「中的“（一）…”」 for the innermost subsection."""
+    top, inner = path[0], path[-1]
+    if top.level == Level.H1:
+        name = _("第%(n)s部分“%(title)s”") % {"n": top.number.rstrip("、"), "title": top.text}
+    else:
+        name = f"“{top.number}{top.text}”"
+    if inner is not top:
+        name += _("中的“%(title)s”") % {"title": f"{inner.number}{inner.text}"}
+    return name
 
 
 def reports_visible(user, capability: str = Capability.VIEW) -> QuerySet[Report]:

@@ -255,7 +255,8 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     """Sign the latest version: number it, render the final PDF, fix its SHA-256. Exactly once.
 
     Who may sign, and in what capacity, is `reporting.delegations.services.signing_capacity` on the
-    signing day; its ValidationError passes through.
+    signing day; its ValidationError passes through. A body that still holds a template prompt or an
+    empty section (`selectors.signing_problems`) is refused with a ValidationError naming each one.
     """
     from reporting.pdf import render_pdf
 
@@ -273,6 +274,9 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
         raise ValidationError(_("报告当前状态为“%(s)s”，不能签发。") % {"s": report.get_status_display()})
     organization = report.organization
     person, delegation = signing_capacity(organization=organization, actor=actor, day=day)
+    problems = selectors.signing_problems(version.blocks)
+    if problems:  # issue #9 §2: never a numbered document that still carries the template's prompts
+        raise ValidationError([_("正文尚未完成，不能签发："), *problems])
     seq, version.doc_number = number_allocate(organization=organization, year=day.year)
     version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
     version.signer, version.delegation, version.signed_by, version.signed_at = person, delegation, actor, now
@@ -324,6 +328,10 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
     version = selectors.latest_version(report)
     if not version.is_signed or report.status != Report.Status.SIGNED:
         raise ValidationError(_("报告须先由第一责任人签发，才能报送。"))
+    problems = selectors.signing_problems(version.blocks)
+    if problems:  # signed before the sign-off guarded its text: never sent upward as it is
+        raise ValidationError([_("已签发的第 %(n)s 版正文尚未完成，不能报送；请修改后重新签发：") % {"n": version.number},
+                               *problems])
     upper = Organization.objects.get_parent(report.organization)
     if upper is None:
         raise ValidationError(_("%(org)s 没有上级组织，无法报送。") % {"org": report.organization.name})
@@ -345,3 +353,21 @@ def report_submit(*, report: Report, actor, now: datetime.datetime | None = None
                                  doc_number=version.doc_number, sha256=version.pdf_sha256)
     handoffs.report_submitted(submission, actor=actor, at=now)
     return submission
+
+
+@in_document_language
+@transaction.atomic
+def report_sign_and_submit(*, version: ReportVersion, actor, now: datetime.datetime | None = None) -> Submission:
+    """签发并报送 (issue #9 §1): `report_sign` then `report_submit`, one moment, one transaction.
+
+    Each keeps its own rules and log entry; if the submission is refused (no upper organization, …) its
+    ValidationError passes through and nothing is signed: the number goes back to the counter with the
+    rolled-back transaction and the PDF rendered for the signature is removed. Returns the Submission.
+    """
+    now = now or timezone.now()
+    signed = report_sign(version=version, actor=actor, now=now)
+    try:
+        return report_submit(report=signed.report, actor=actor, now=now)
+    except BaseException:
+        signed_pdf_path(signed).unlink(missing_ok=True)
+        raise

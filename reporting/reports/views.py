@@ -39,6 +39,7 @@ from responsibilities.forms import object_id
 from responsibilities.models import Obligation, Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
 from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
+from responsibilities.text import chinese_date
 
 LOCKED = (Report.Status.SUBMITTED, Report.Status.RECEIVED)  # in the upper organization's hands
 SIGNABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
@@ -232,7 +233,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": may_draft and report.status not in LOCKED,
         # The button only where the sign-off would go through (the one rule: _signing_check).
         "may_sign": can(user, Capability.SIGN_REPORT, report) and not _signing_check(report, latest, user)[0],
-        "may_submit": may_draft and report.status == Report.Status.SIGNED,
+        "may_submit": _may_submit(user, report) and report.status == Report.Status.SIGNED,
         "sign_requested": handoffs.sign_requested_open(latest),
     }
     context["may_request_sign"] = (
@@ -378,45 +379,82 @@ def _signing_check(report: Report, version: ReportVersion, user) -> tuple[list[s
     return [], person, delegation
 
 
+def _signature(report: Report, person: Person | None, delegation: Delegation | None) -> dict:
+    """The signature block as it will print on the signing day: 发文机关署名, 成文日期, 印发."""
+    today = timezone.localdate()
+    return {
+        "issuer": selectors.issuer_mark(report.organization),
+        "signer": person.name if person else "",
+        "organ": selectors.issuer_mark(report.organization),
+        "date": chinese_date(today),
+        "delegation_note": _("（%(name)s受委托签发）") % {"name": person.name} if delegation and person else "",
+        "printer": _("%(org)s办公室") % {"org": report.organization.name},
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: the final text and who signs it, in what capacity. POST: sign the version that was shown."""
+    """GET: the whole document as it will print, what still stands in the way, who signs it. POST (with
+    the signer's password): sign the version that was shown, or sign it and submit it upward in one step."""
     report = get_for(request.user, Capability.SIGN_REPORT, _reports(), pk=pk)
     latest = _latest(report)
+    upper = Organization.objects.get_parent(report.organization)
     errors: list[str] = []
+    form = SignForm(request.POST or None, user=request.user, initial={"version": latest.number})
     if request.method == "POST":
-        form = SignForm(request.POST)
         if form.is_valid():
-            version = report.versions.filter(number=form.cleaned_data["version"]).first()
+            data = form.cleaned_data
+            version = report.versions.filter(number=data["version"]).first()
             try:
                 if version is None:
                     raise ValidationError(_("没有该版本。"))
-                signed = services.report_sign(version=version, actor=request.user)
+                if data["and_submit"]:
+                    submission = services.report_sign_and_submit(version=version, actor=request.user)
+                else:
+                    signed = services.report_sign(version=version, actor=request.user)
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(request, _("已签发，发文字号 %(no)s。") % {"no": signed.doc_number})
-                return redirect("reporting:report_detail", pk=report.pk)
+                if data["and_submit"]:
+                    messages.success(request, _("已签发并报送至%(org)s，发文字号 %(no)s（%(when)s）。") % {
+                        "org": submission.to_organization.name, "no": submission.version.doc_number,
+                        "when": _("按时") if submission.on_time else _("逾期")})
+                    return redirect("reporting:report_detail", pk=report.pk)
+                messages.success(request, _("已签发，发文字号 %(no)s。下一步：报送上级。") % {"no": signed.doc_number})
+                return redirect("reporting:report_submit" if upper else "reporting:report_detail", pk=report.pk)
         else:
-            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            errors = [e for field, field_errors in form.errors.items() if field != "password" for e in field_errors]
     refusals, person, delegation = _signing_check(report, latest, request.user)
     context = {
         "report": report,
         "latest": latest,
         "doc": selectors.rendered(latest),
+        "form": form,
         "errors": errors,
         "refusals": [] if errors else refusals,
+        # issue #9 §2: what the drafter must still write; the sign-off refuses it (services.report_sign).
+        "problems": [] if latest.is_signed else selectors.signing_problems(latest.blocks),
+        "may_edit": can(request.user, Capability.DRAFT_REPORT, report),
         "person": person,
         "delegation": delegation,
+        "signature": _signature(report, person, delegation),
+        "upper": upper,
         "today": timezone.localdate(),
     }
-    return render(request, "reporting/reports/report_sign.html", context, status=400 if errors else 200)
+    return render(request, "reporting/reports/report_sign.html", context, status=400 if form.is_bound else 200)
+
+
+def _may_submit(user, report: Report) -> bool:
+    """The drafter's staff submit; so may the signer, whose next step after signing it is."""
+    return can(user, Capability.DRAFT_REPORT, report) or can(user, Capability.SIGN_REPORT, report)
 
 
 @require_http_methods(["GET", "POST"])
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what goes where. POST: submit the signed latest version to the upper organization."""
-    report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
+    report = get_for(request.user, Capability.VIEW, _reports(), pk=pk)
+    if not _may_submit(request.user, report):
+        raise PermissionDenied(_("您没有报送本组织报告的权限。"))
     latest = _latest(report)
     errors: list[str] = []
     if request.method == "POST":

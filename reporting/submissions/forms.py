@@ -9,8 +9,13 @@ from reporting.models import Submission
 
 
 class SubmissionFilterForm(forms.Form):
+    TO_RECEIVE = ""  # the default: 待我签收
+    ALL = "all"
     status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *Submission.Status.choices]
+        label=_("显示"), required=False, choices=[
+            (TO_RECEIVE, _("待我签收")), (ALL, _("全部")), (Submission.Status.SUBMITTED, _("待签收（全部）")),
+            (Submission.Status.RECEIVED, _("已签收")), (Submission.Status.RETURNED, _("已退回")),
+        ],
     )
 
 

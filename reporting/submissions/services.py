@@ -21,9 +21,11 @@ from reporting.reports.services import (
     report_locked,
     report_obligation,
 )
+from reporting.submissions.selectors import receipt_acted_on
 from responsibilities import log
 from responsibilities.models import Obligation
-from responsibilities.permissions import Capability, can
+from responsibilities.periods import Period
+from responsibilities.permissions import is_staff
 from responsibilities.work import services as work
 
 
@@ -31,9 +33,14 @@ def _handle(submission: Submission, actor) -> Submission:
     submission = Submission.objects.select_for_update().select_related("report__organization").get(pk=submission.pk)
     if submission.status != Submission.Status.SUBMITTED:
         raise ValidationError(_("该报告已%(s)s，不能重复处理。") % {"s": submission.get_status_display()})
-    if not can(actor, Capability.MANAGE, submission.to_organization):
-        raise ValidationError(_("您没有处理报送给%(org)s的报告的权限。") % {"org": submission.to_organization.name})
+    _require_addressed_staff(submission, actor)
     return submission
+
+
+def _require_addressed_staff(submission: Submission, actor) -> None:
+    """签收 / 退回 and their undoing are the addressed organization's own staff's (permissions.is_staff)."""
+    if not is_staff(actor, submission.to_organization):
+        raise ValidationError(_("只有%(org)s的工作人员可以签收或退回。") % {"org": submission.to_organization.name})
 
 
 @in_document_language
@@ -53,6 +60,42 @@ def submission_receive(*, submission: Submission, actor, at: datetime.datetime |
                                                          "name": submission.to_organization.name},
     )
     handoffs.submission_received(submission, actor=actor, at=at)
+    return submission
+
+
+@in_document_language
+@transaction.atomic
+def submission_receive_undo(*, submission: Submission, actor, at: datetime.datetime | None = None) -> Submission:
+    """撤销签收 at `at` (an aware datetime; default now): the submission waits for receipt again and the
+    report is 已报送 again, until the upper level has acted on the receipt (`selectors.receipt_acted_on`:
+    the receiving organization signed its region summary for the period). Only the addressed
+    organization's staff (permissions.is_staff). The obligation the submission completed stays complete.
+    Raises ValidationError when the submission is not received, or the receipt has been acted on.
+    """
+    at = at or timezone.now()
+    submission = Submission.objects.select_for_update(of=("self",)).select_related(
+        "report__organization", "to_organization", "handled_by").get(pk=submission.pk)
+    if submission.status != Submission.Status.RECEIVED:
+        raise ValidationError(_("该报告尚未签收，无需撤销。"))
+    _require_addressed_staff(submission, actor)
+    summary = receipt_acted_on(submission)
+    if summary is not None:
+        raise ValidationError(_("%(org)s已签发%(period)s的汇总报告（%(no)s），不能再撤销签收。") % {
+            "org": submission.to_organization.name, "period": Period.parse(summary.report.period).label,
+            "no": summary.doc_number})
+    received_by, received_at = submission.handled_by, submission.handled_at
+    submission.status, submission.handled_at, submission.handled_by = Submission.Status.SUBMITTED, None, None
+    submission.save(update_fields=["status", "handled_at", "handled_by"])
+    report = report_locked(submission.report)
+    report.status = Report.Status.SUBMITTED
+    report.save(update_fields=["status", "updated_at"])
+    log.append(
+        action="submission.receipt_undone", subject=submission, actor=actor, at=at, report=report.pk,
+        version=submission.version_id,
+        to_organization={"id": submission.to_organization_id, "name": submission.to_organization.name},
+        received_by={"id": received_by.pk, "name": received_by.get_username()} if received_by else None,
+        received_at=received_at.isoformat() if received_at else None,
+    )
     return submission
 
 

@@ -9,14 +9,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from reporting.models import Submission
 from reporting.reports.selectors import rendered
 from reporting.submissions import selectors, services
 from reporting.submissions.forms import ReturnForm, SubmissionFilterForm
+from responsibilities.org.selectors import staffed_organization_ids
 from responsibilities.paging import PER_PAGE
-from responsibilities.permissions import Capability, can, get_for
+from responsibilities.permissions import Capability, get_for, is_staff
 
 # -- the receiving end -----------------------------------------------------------------------------
 
@@ -30,25 +31,37 @@ def _submissions() -> QuerySet[Submission]:
 
 @require_GET
 def submission_inbox(request: HttpRequest) -> HttpResponse:
+    """Opens on 待我签收 (what awaits the user's own organizations); 全部 / 已签收 / 已退回 show everything
+    addressed within the user's scope, to read."""
     form = SubmissionFilterForm(request.GET)
-    submissions = selectors.submissions_inbox(request.user)
-    status = 200
+    status, show = 200, ""
     if form.is_valid():
-        if form.cleaned_data["status"]:
-            submissions = submissions.filter(status=form.cleaned_data["status"])
+        show = form.cleaned_data["status"]
+        if show == SubmissionFilterForm.TO_RECEIVE:
+            submissions = selectors.submissions_to_receive(request.user)
+        else:
+            submissions = selectors.submissions_inbox(request.user)
+            if show != SubmissionFilterForm.ALL:
+                submissions = submissions.filter(status=show)
     else:
-        submissions, status = submissions.none(), 400
+        submissions, status = Submission.objects.none(), 400
     page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reporting/submissions/submission_inbox.html", {"form": form, "page": page}, status=status)
+    staffed = staffed_organization_ids(request.user)
+    rows = [(s, selectors.receiver_status_label(s, receiver=s.to_organization_id in staffed)) for s in page]
+    context = {"form": form, "page": page, "rows": rows, "to_receive": show == SubmissionFilterForm.TO_RECEIVE}
+    return render(request, "reporting/submissions/submission_inbox.html", context, status=status)
 
 
 def _submission_context(request: HttpRequest, submission: Submission, **extra) -> dict:
+    receiver = is_staff(request.user, submission.to_organization)
+    received = submission.status == Submission.Status.RECEIVED
     return {
         "submission": submission,
         "report": submission.report,
         "doc": rendered(submission.version),
-        "may_handle": submission.status == Submission.Status.SUBMITTED
-        and can(request.user, Capability.MANAGE, submission.to_organization),
+        "status_label": selectors.receiver_status_label(submission, receiver=receiver),
+        "may_handle": receiver and submission.status == Submission.Status.SUBMITTED,
+        "may_undo": receiver and received and selectors.receipt_acted_on(submission) is None,
         **extra,
     }
 
@@ -61,22 +74,44 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _receivable(request: HttpRequest, pk: int) -> Submission:
-    """Visible (else 404) and addressed to an organization the user manages (else 403)."""
+    """Visible (else 404) and addressed to an organization the user is staff of (else 403): the one
+    rule, permissions.is_staff, that the services apply as well."""
     submission = get_for(request.user, Capability.VIEW, _submissions(), pk=pk)
-    if not can(request.user, Capability.MANAGE, submission.to_organization):
+    if not is_staff(request.user, submission.to_organization):
         raise PermissionDenied(_("只有%(org)s的工作人员可以签收或退回。") % {"org": submission.to_organization.name})
     return submission
 
 
-@require_POST
+def _confirm(request: HttpRequest, submission: Submission, *, undo: bool, errors=(), status: int = 200) -> HttpResponse:
+    context = {"submission": submission, "undo": undo, "errors": list(errors)}
+    return render(request, "reporting/submissions/submission_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def submission_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what is being received (a confirmation). POST: 签收."""
     submission = _receivable(request, pk)
+    if request.method == "GET":
+        return _confirm(request, submission, undo=False)
     try:
         services.submission_receive(submission=submission, actor=request.user)
     except ValidationError as exc:
-        context = _submission_context(request, submission, errors=exc.messages)
-        return render(request, "reporting/submissions/submission_detail.html", context, status=400)
-    messages.success(request, _("已签收。"))
+        return _confirm(request, submission, undo=False, errors=exc.messages, status=400)
+    messages.success(request, _("已签收。如签收有误，可在上级汇总前撤销签收。"))
+    return redirect("reporting:submission_detail", pk=submission.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def submission_receive_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: a confirmation. POST: 撤销签收 (until the upper level has acted on the receipt)."""
+    submission = _receivable(request, pk)
+    if request.method == "GET":
+        return _confirm(request, submission, undo=True)
+    try:
+        services.submission_receive_undo(submission=submission, actor=request.user)
+    except ValidationError as exc:
+        return _confirm(request, submission, undo=True, errors=exc.messages, status=400)
+    messages.success(request, _("已撤销签收，该报告重新列入待签收。"))
     return redirect("reporting:submission_detail", pk=submission.pk)
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from reporting.ledgers import services as ledgers
 from reporting.ledgers.services import LedgerParams
-from reporting.models import Delegation, Report, ReportKind, Submission
+from reporting.models import Delegation, Report, ReportKind, ReportVersion, Submission
 from reporting.reports import services as reporting_services
 from responsibilities import permissions
 from responsibilities.duties import services as duties_services
@@ -46,6 +46,7 @@ from responsibilities.periods import Period
 from responsibilities.work import services as work_services
 from tests.accountability.assessments.matrix_world import AssessObjects, build_assessments
 from tests.accountability.permission_cases import build as accountability_world
+from tests.reporting.writing import written_blocks
 
 D = datetime.date
 
@@ -116,6 +117,7 @@ def _submitted_report(org: Organization, key: str) -> Submission:
     )
     pdf = f"%PDF-1.4\n% report-of-{key}\n%%EOF\n".encode()
     version = report.versions.get()
+    version.blocks = written_blocks(version.blocks)
     version.issuer, version.doc_year, version.doc_seq = org, 2025, 1
     version.doc_number, version.signed_at = f"{org.name}〔2025〕1号", timezone.now()
     version.pdf_sha256, version.pdf_name = hashlib.sha256(pdf).hexdigest(), f"report-of-{key}.pdf"
@@ -199,6 +201,9 @@ def build_world() -> World:
         )
         for key, org in orgs.items()
     }
+    for report in reports.values():  # the drafter's text, written directly: version 1 is what gets signed
+        version = report.versions.get()
+        ReportVersion.objects.filter(pk=version.pk).update(blocks=written_blocks(version.blocks))
     submissions = {key: _submitted_report(org, key) for key, org in orgs.items()}
     delegations = {  # written directly: only county A has a 第一责任人 to record one
         key: Delegation.objects.create(organization=org, delegate=people[key], start_date=D(2099, 6, 1),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -106,6 +107,8 @@ SIGN_PAGE = {
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 403, 404),
 }
+# Submitting a signed report: its drafters, and its signer, whose next step after signing it is.
+SUBMIT_PAGE = {**DRAFT_PAGE, "county_a_secretary": (200, 200, 404, 404)}
 # Delegating the sign-off, or revoking a delegation: the 第一责任人 of the organization (county A's
 # secretary in county A only, not in its town) or an administrator.
 DELEGATE_PAGE = {**SIGN_PAGE, "county_a_secretary": (200, 403, 404, 404)}
@@ -120,6 +123,11 @@ RECEIVE_PAGE = {
     "city_inspector": (403, 403, 403, 403),
     "sibling_user": (404, 404, 403, 404),
 }
+# 签收 / 退回 (and undoing a receipt): the receiving organization's own staff (permissions.is_staff), not
+# an ancestor's (the city does not receive what A's town sends to A) and not the administrator. The objects
+# are the submissions *from* own (A → city), child (A's town → A), sibling (B → city) and parent
+# (city → province); senders see theirs read-only.
+STAFF_RECEIVE_PAGE = {**RECEIVE_PAGE, "admin": (403, 403, 403, 403), "city_staff": (200, 403, 200, 403)}
 ADMINISTER_PAGE = {
     "anonymous": (302, 302, 302, 302),
     "admin": (200, 200, 200, 200),
@@ -299,7 +307,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "reporting:report_versions": ObjectCase(_report_url("reporting:report_versions"), VIEW_PAGE, _org_name),
     "reporting:report_edit": ObjectCase(_report_url("reporting:report_edit"), DRAFT_PAGE, _org_name),
     "reporting:report_sign": ObjectCase(_report_url("reporting:report_sign"), SIGN_PAGE, _org_name),
-    "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), DRAFT_PAGE, _org_name),
+    "reporting:report_submit": ObjectCase(_report_url("reporting:report_submit"), SUBMIT_PAGE, _org_name),
     # 提请签发 (POST only): draft_report decides; answered with a redirect to the report, refused or not.
     "reporting:report_request_sign": ObjectCase(
         _report_url("reporting:report_request_sign"), _allowed_as(DRAFT_PAGE, 302), _org_name, method="post"
@@ -315,10 +323,13 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _submission_url("reporting:submission_detail"), VIEW_PAGE, _org_name
     ),
     "reporting:submission_return": ObjectCase(
-        _submission_url("reporting:submission_return"), RECEIVE_PAGE, _org_name
+        _submission_url("reporting:submission_return"), STAFF_RECEIVE_PAGE, _org_name
     ),
     "reporting:submission_receive": ObjectCase(
-        _submission_url("reporting:submission_receive"), _allowed_as(RECEIVE_PAGE, 302), _org_name, method="post"
+        _submission_url("reporting:submission_receive"), _allowed_as(STAFF_RECEIVE_PAGE, 302), _org_name, method="post"
+    ),
+    "reporting:submission_receive_undo": ObjectCase(
+        _submission_url("reporting:submission_receive_undo"), STAFF_RECEIVE_PAGE, _org_name
     ),
     # The submission board (?org= the upper organization): seen in scope; reminding the laggards takes
     # manage, generating the region summary draft_report (both POST the board's query and redirect).
@@ -575,8 +586,14 @@ def test_only_the_secretary_signs_and_only_where_the_service_allows(world):
         report = world.reports[obj]
         url = reverse("reporting:report_sign", args=[report.pk])
         with rolled_back():
+            client = Client()
+            if world.users[persona] is not None:  # the sign-off asks for the password again
+                user = get_user_model().objects.get(pk=world.users[persona].pk)
+                user.set_password("pw-matrix")
+                user.save(update_fields=["password"])
+                client.force_login(user)
             before = _state()
-            response = client_for(world, persona).post(url, {"version": 1})
+            response = client.post(url, {"version": 1, "password": "pw-matrix"})
             signed_as = ReportVersion.objects.get(report=report, number=1).doc_number
             changed = _state() != before
         checked += 1

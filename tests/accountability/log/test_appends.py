@@ -14,7 +14,6 @@ from django.db import transaction
 
 from reporting.delegations import services as delegations
 from reporting.models import ReportKind
-from reporting.reports import selectors
 from reporting.reports import services as reports
 from reporting.submissions import services as submissions
 from responsibilities import permissions
@@ -25,6 +24,7 @@ from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from responsibilities.work import services as work
 from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 
@@ -54,7 +54,7 @@ def county(tree):
 def _signed(c):
     report = reports.report_create(organization=c["org"], kind=ReportKind.INSPECTION, period=Period.parse("2026"),
                                    actor=c["drafter"])
-    return reports.report_sign(version=selectors.latest_version(report), actor=c["secretary"], now=at(D(2026, 6, 15)))
+    return reports.report_sign(version=write_up(report), actor=c["secretary"], now=at(D(2026, 6, 15)))
 
 
 def _submitted(c):
@@ -75,7 +75,7 @@ def _obligation(c, status=Obligation.Status.OPEN):
 def sign_case(c):
     report = reports.report_create(organization=c["org"], kind=ReportKind.INSPECTION, period=Period.parse("2026"),
                                    actor=c["drafter"])
-    version = selectors.latest_version(report)
+    version = write_up(report)
     return (lambda: reports.report_sign(version=version, actor=c["secretary"], now=at(D(2026, 6, 15))),
             c["secretary"], "reportversion.signed",
             {"doc_number": "A县委〔2026〕1号", "signer": {"id": c["secretary"].person.pk, "name": "周书记"},

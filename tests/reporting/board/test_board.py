@@ -27,6 +27,7 @@ from responsibilities.org.selectors import holder_on
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_org, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 H1 = Period.parse("2026H1")
@@ -86,7 +87,7 @@ def drafted(unit: Unit) -> Report:
 
 def signed(unit: Unit, day: dt.date = D(2026, 6, 15)) -> ReportVersion:
     report = drafted(unit)
-    return reports_services.report_sign(version=reports_selectors.latest_version(report), actor=unit.secretary, now=at(day))
+    return reports_services.report_sign(version=write_up(report), actor=unit.secretary, now=at(day))
 
 
 def submitted(unit: Unit, moment: dt.datetime) -> Submission:
@@ -195,7 +196,7 @@ def test_receipt_marks_the_report_received_and_tells_its_author(county, city_sta
 
 def test_the_submitting_county_cannot_receive_its_own_report(county):
     submission = submitted(county, at(D(2026, 6, 18)))
-    with pytest.raises(ValidationError, match="您没有处理报送给X市委的报告的权限"):
+    with pytest.raises(ValidationError, match="只有X市委的工作人员可以签收或退回"):
         submissions_services.submission_receive(submission=submission, actor=county.staff)
 
 
@@ -547,6 +548,17 @@ def test_the_demo_city_has_a_plausible_2026h1_reporting_state(demo_city):
     assert Submission.objects.get(report__organization__name="江川市第一中学党支部").handled_at.date() == D(2026, 6, 15)
 
 
+def test_every_signed_demo_report_carries_the_units_own_text(demo_city):
+    """The demo's 柳溪镇 report was once submitted with every section still a template prompt."""
+    signed = ReportVersion.objects.filter(signed_at__isnull=False).select_related("report__organization")
+
+    assert len(signed) == 8
+    assert {v.report.organization.name: reports_selectors.signing_problems(v.blocks) for v in signed} == {
+        v.report.organization.name: [] for v in signed}
+    liuxi = signed.get(report__organization__name="临河县柳溪镇党委")
+    assert "一是部分基层党组织对意识形态工作重视程度不够均衡" in " ".join(b["text"] for b in liuxi.blocks)
+
+
 def test_a_second_seed_changes_no_report(demo_city):
     from io import StringIO
 
@@ -567,7 +579,7 @@ def test_the_demo_journey_county_a_drafts_its_secretary_signs_and_the_city_recei
     county_a = Organization.objects.get(name="临河县委")
     report = reports_services.report_create(organization=county_a, kind=ReportKind.HALF_YEAR, period=H1,
                                     actor=User.objects.get(username="county_a_xcb"))
-    version = reports_services.report_sign(version=reports_selectors.latest_version(report),
+    version = reports_services.report_sign(version=write_up(report),
                                    actor=User.objects.get(username="county_a_shuji"))
     submission = reports_services.report_submit(report=report, actor=User.objects.get(username="county_a_xcb"))
     submissions_services.submission_receive(submission=submission, actor=User.objects.get(username="city_xcb"))

@@ -8,12 +8,12 @@ import time_machine
 
 from reporting.board import services as board_services
 from reporting.models import ReportKind
-from reporting.reports import selectors as reports_selectors
 from reporting.reports import services as reports_services
 from responsibilities.models import Notification
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_group_staff, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 H1 = Period.parse("2026H1")
@@ -35,7 +35,7 @@ def test_a_submission_is_announced_to_the_upper_organizations_group_granted_staf
     drafter = make_user("a_xcb", grants=[("draft_report", tree.county_a)])
     report = reports_services.report_create(organization=tree.county_a, kind=ReportKind.HALF_YEAR, period=H1,
                                             actor=drafter)
-    version = reports_services.report_sign(version=reports_selectors.latest_version(report), actor=secretary,
+    version = reports_services.report_sign(version=write_up(report), actor=secretary,
                                            now=at(D(2026, 6, 15)))
     report.refresh_from_db()
 

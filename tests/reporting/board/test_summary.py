@@ -27,6 +27,7 @@ from tests.reporting.board.test_board import (
     submitted,
     unit_of,
 )
+from tests.reporting.writing import write_up
 
 D = dt.date
 
@@ -148,7 +149,7 @@ def test_the_summary_is_signed_and_submitted_like_any_report(tree, city_staff):
     submitted(unit_of(tree.town_a1), at(D(2026, 6, 8)))
     report = board_services.summary_report_create(organization=tree.county_a, period=H1, actor=county.staff)
 
-    version = reports_services.report_sign(version=reports_selectors.latest_version(report), actor=county.secretary,
+    version = reports_services.report_sign(version=write_up(report), actor=county.secretary,
                                    now=at(D(2026, 6, 18)))
     submission = reports_services.report_submit(report=report, actor=county.staff, now=at(D(2026, 6, 18), 15))
 

@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from reporting.delegations import services
 from reporting.models import Delegation, ReportKind, ReportVersion
-from reporting.reports import selectors as reports_selectors
 from reporting.reports import services as reports_services
 from responsibilities.models import Person
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 H1 = Period.parse("2026H1")
@@ -72,7 +72,7 @@ def refused_to_delegate(county: County, **kwargs) -> str:
 def draft(county: County) -> ReportVersion:
     report = reports_services.report_create(organization=county.org, kind=ReportKind.HALF_YEAR, period=H1,
                                             actor=county.drafter)
-    return reports_selectors.latest_version(report)
+    return write_up(report, county.drafter)
 
 
 def refused_to_sign(version: ReportVersion, user, day: dt.date) -> str:

@@ -19,6 +19,7 @@ from responsibilities.models import Organization, Person
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_org, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 H1 = Period.parse("2026H1")
@@ -51,7 +52,7 @@ def county(tree) -> County:
 
 def draft(county: County, *, kind: str = ReportKind.HALF_YEAR, period: Period | None = H1) -> ReportVersion:
     report = reports_services.report_create(organization=county.org, kind=kind, period=period, actor=county.drafter)
-    return selectors.latest_version(report)
+    return write_up(report, county.drafter)
 
 
 def sign(version: ReportVersion, user, day: dt.date = D(2026, 6, 15)) -> ReportVersion:
@@ -194,7 +195,7 @@ def test_an_older_version_cannot_be_signed(county):
         copy_to="", blocks=first.blocks, attachments=[],
     )
 
-    assert refused(first, county.secretary) == "只能签发最新版本（第 2 版）。"
+    assert refused(first, county.secretary) == "只能签发最新版本（第 3 版）。"
 
 
 def test_a_version_cannot_be_signed_twice(county):
@@ -299,3 +300,78 @@ def test_ten_reports_of_one_organization_signed_at_once_get_numbers_one_to_ten(t
     assert sorted(results) == list(range(1, 11))
     numbers = set(ReportVersion.objects.filter(signed_at__isnull=False).values_list("doc_number", flat=True))
     assert numbers == {f"A县委〔2026〕{n}号" for n in range(1, 11)}
+
+
+# --- the text that may be signed (issue #9 §2) ----------------------------------------------------
+
+
+def test_a_draft_still_holding_the_template_prompts_is_refused_naming_each_prompt(county):
+    report = reports_services.report_create(organization=county.org, kind=ReportKind.HALF_YEAR, period=H1,
+                                            actor=county.drafter)
+
+    message = refused(selectors.latest_version(report), county.secretary)
+
+    assert message == (
+        "正文尚未完成，不能签发： "
+        "第一部分“基本情况”仍是模板提示：（请简述本期意识形态工作总体情况。） "
+        "第二部分“存在的问题”仍是模板提示：（请列明存在的主要问题及原因。） "
+        "第三部分“下一步工作打算”仍是模板提示：（请列明下一步的工作措施。）"
+    )
+    assert Report.objects.get(pk=report.pk).status == Report.Status.DRAFT
+    assert not DocumentCounter.objects.filter(last__gt=0).exists()
+
+
+def _saved(county: County, blocks: list[dict]) -> ReportVersion:
+    first = draft(county)
+    return reports_services.report_version_save(
+        report=first.report, actor=county.drafter, title=first.title, addressee=first.addressee, copy_to="",
+        blocks=blocks, attachments=[],
+    )
+
+
+def test_a_heading_without_text_is_refused_and_one_prompt_left_among_real_text_too(county):
+    version = _saved(county, [
+        {"level": 1, "text": "基本情况"}, {"level": 0, "text": "今年以来认真落实责任制。"},
+        {"level": 1, "text": "存在的问题"},
+        {"level": 1, "text": "下一步工作打算"}, {"level": 0, "text": "（请列明下一步的工作措施。）"},
+        {"level": 0, "text": "一是加强阵地管理。"},
+    ])
+
+    assert refused(version, county.secretary) == (
+        "正文尚未完成，不能签发： 第二部分“存在的问题”没有正文内容。 "
+        "第三部分“下一步工作打算”仍是模板提示：（请列明下一步的工作措施。）"
+    )
+
+
+def test_a_prompt_before_any_heading_and_a_trailing_empty_subsection_are_named(county):
+    version = _saved(county, [
+        {"level": 0, "text": "（请简述本期意识形态工作总体情况。）"},
+        {"level": 1, "text": "基本情况"}, {"level": 0, "text": "情况良好。"}, {"level": 2, "text": "阵地管理"},
+    ])
+
+    assert refused(version, county.secretary) == (
+        "正文尚未完成，不能签发： 正文开头仍是模板提示：（请简述本期意识形态工作总体情况。） "
+        "第一部分“基本情况”中的“（一）阵地管理”没有正文内容。"
+    )
+
+
+def test_the_written_draft_signs(county):
+    version = sign(draft(county), county.secretary)
+
+    assert version.is_signed and selectors.signing_problems(version.blocks) == []
+
+
+def test_a_version_signed_with_prompts_before_the_guard_is_not_submitted(county):
+    """Signed before the guard existed (written here directly): the submission refuses it as well."""
+    version = sign(draft(county), county.secretary)
+    ReportVersion.objects.filter(pk=version.pk).update(blocks=[{"level": 1, "text": "存在的问题"},
+                                                               {"level": 0, "text": "（请列明存在的主要问题及原因。）"}])
+
+    with pytest.raises(ValidationError) as info:
+        reports_services.report_submit(report=version.report, actor=county.drafter, now=at(D(2026, 6, 16)))
+
+    assert info.value.messages == [
+        "已签发的第 2 版正文尚未完成，不能报送；请修改后重新签发：",
+        "第一部分“存在的问题”仍是模板提示：（请列明存在的主要问题及原因。）",
+    ]
+    assert not version.report.submissions.exists()

@@ -20,6 +20,7 @@ from reporting.reports import services as reports_services
 from responsibilities.models import Notification, Organization, Person
 from responsibilities.periods import Period
 from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 TODAY = D(2026, 6, 15)
@@ -72,6 +73,13 @@ def new_report(county: County) -> Report:
     return reports_services.report_create(organization=county.org, kind=ReportKind.HALF_YEAR, period=H1, actor=county.staff)
 
 
+def ready(county: County) -> Report:
+    """A new report with the drafter's text over the template's prompts: version 2, ready to sign."""
+    report = new_report(county)
+    write_up(report, county.staff)
+    return report
+
+
 def editor_post(version: ReportVersion, **changes) -> dict:
     """What the editor posts for `version` unchanged, with `changes` applied (blocks as (level, text))."""
     blocks = changes.pop("blocks", [(b["level"], b["text"]) for b in version.blocks])
@@ -91,7 +99,7 @@ def latest(report: Report) -> ReportVersion:
 
 
 def signed(county: County) -> Report:
-    report = new_report(county)
+    report = ready(county)
     reports_services.report_sign(version=latest(report), actor=county.secretary)
     return report
 
@@ -335,14 +343,14 @@ def test_the_sign_button_is_offered_only_to_whom_the_signing_rule_lets_sign(tree
 
 
 def test_the_secretary_sees_the_final_text_and_signs_it(county):
-    report = new_report(county)
+    report = ready(county)
     client = as_user(county.secretary)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2, "password": "pw-zeren-test"})
 
     assert "周书记（第一责任人）" in text(confirm)
-    assert "确认签发第 1 版" in text(confirm)
+    assert "确认签发第 2 版" in text(confirm)
     assert response.status_code == 302
     version = latest(report)
     assert version.doc_number == "A县委〔2026〕1号"
@@ -370,7 +378,7 @@ def test_a_signed_version_is_never_edited_saving_makes_a_new_draft(county):
     assert (frozen.title, frozen.doc_number, frozen.pdf_sha256) == (
         signed_version.title, signed_version.doc_number, signed_version.pdf_sha256)
     new = latest(report)
-    assert (new.number, new.title, new.is_signed) == (2, "签发后修改的标题", False)
+    assert (new.number, new.title, new.is_signed) == (3, "签发后修改的标题", False)
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT
 
@@ -379,7 +387,7 @@ def test_a_newer_save_between_confirmation_and_click_is_not_signed_unseen(county
     report = new_report(county)
     as_user(county.staff).post(reverse("reporting:report_edit", args=[report.pk]), editor_post(latest(report)))
 
-    response = as_user(county.secretary).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(county.secretary).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 400
     assert "只能签发最新版本（第 2 版）。" in text(response)
@@ -394,7 +402,7 @@ def test_someone_with_sign_report_who_is_not_the_secretary_is_refused_with_the_s
     client = as_user(deputy_user)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     message = "只有2026-06-15担任A县委第一责任人的同志（或在委托期内的受托人）可以签发。"
     assert confirm.status_code == 200
@@ -410,7 +418,7 @@ def test_a_secretary_whose_role_has_ended_cannot_sign(county):
     make_assignment(person=old, organization=county.org, role="secretary", start=D(2020, 1, 1), end=D(2023, 12, 31))
     report = new_report(county)
 
-    response = as_user(old_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(old_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 400
     assert "只有2026-06-15担任A县委第一责任人的同志" in text(response)
@@ -427,7 +435,7 @@ def deputy(county):
 
 def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_window(county, deputy):
     deputy_user, deputy_person = deputy
-    report = new_report(county)
+    report = ready(county)
     recorded = as_user(county.secretary).post(
         reverse("reporting:delegation_list", args=[county.org.pk]),
         {"delegate": deputy_person.pk, "start_date": "2026-06-10", "end_date": "2026-06-20", "reason": "书记外出学习"},
@@ -435,7 +443,7 @@ def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_wind
     client = as_user(deputy_user)
 
     confirm = client.get(reverse("reporting:report_sign", args=[report.pk]))
-    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 2, "password": "pw-zeren-test"})
 
     assert recorded.status_code == 302
     delegation = Delegation.objects.get()
@@ -444,7 +452,7 @@ def test_the_secretary_records_a_delegation_and_the_deputy_signs_inside_its_wind
     version = latest(report)
     assert (version.signer, version.delegation) == (deputy_person, delegation)
     assert reports_services.version_document(version).delegation_note == "（赵副书记受委托签发）"
-    pdf = b"".join(client.get(reverse("reporting:version_pdf", args=[report.pk, 1])).streaming_content)
+    pdf = b"".join(client.get(reverse("reporting:version_pdf", args=[report.pk, 2])).streaming_content)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert "受委托签发" in "".join(page.extract_text() for page in document.pages).replace(" ", "")
     assert "（赵副书记受委托签发）" in text(client.get(reverse("reporting:report_detail", args=[report.pk])))
@@ -459,7 +467,7 @@ def test_the_deputy_cannot_sign_outside_the_delegation_window(county, deputy):
                                            now=dt.datetime(2026, 5, 1, 2, tzinfo=dt.UTC))
     report = new_report(county)
 
-    response = as_user(deputy_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(deputy_user).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 400
     assert "或在委托期内的受托人" in text(response)
@@ -519,7 +527,7 @@ def test_a_signed_version_is_served_byte_for_byte_as_stored(county):
     report = signed(county)
     version = latest(report)
 
-    response = as_user(county.viewer).get(reverse("reporting:version_pdf", args=[report.pk, 1]))
+    response = as_user(county.viewer).get(reverse("reporting:version_pdf", args=[report.pk, 2]))
 
     body = b"".join(response.streaming_content)
     assert response["Content-Disposition"].startswith("inline")
@@ -597,7 +605,7 @@ def test_the_city_returns_the_report_with_a_reason_and_it_comes_back_as_a_new_dr
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.status == Report.Status.RETURNED
-    assert (latest(report).number, latest(report).is_signed) == (2, False)
+    assert (latest(report).number, latest(report).is_signed) == (3, False)
     assert "统计数据不完整" in latest(report).note
     detail = text(as_user(county.staff).get(reverse("reporting:report_detail", args=[report.pk])))
     assert "X市委退回了本报告：统计数据不完整，请补充乡镇情况" in detail
@@ -648,7 +656,7 @@ def test_a_view_only_user_reads_the_report_but_cannot_edit_sign_or_submit(county
         client.get(reverse("reporting:report_edit", args=[report.pk])).status_code,
         client.post(reverse("reporting:report_edit", args=[report.pk]), editor_post(latest(report))).status_code,
         client.get(reverse("reporting:report_sign", args=[report.pk])).status_code,
-        client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1}).status_code,
+        client.post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"}).status_code,
         client.get(reverse("reporting:report_submit", args=[report.pk])).status_code,
         client.post(reverse("reporting:report_submit", args=[report.pk])).status_code,
     ]
@@ -663,7 +671,7 @@ def test_a_view_only_user_reads_the_report_but_cannot_edit_sign_or_submit(county
 def test_the_staff_who_draft_cannot_sign(county):
     report = new_report(county)
 
-    response = as_user(county.staff).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1})
+    response = as_user(county.staff).post(reverse("reporting:report_sign", args=[report.pk]), {"version": 1, "password": "pw-zeren-test"})
 
     assert response.status_code == 403
     assert not latest(report).is_signed

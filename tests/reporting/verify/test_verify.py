@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from reporting.delegations import services as delegations_services
 from reporting.models import ReportKind, ReportVersion
-from reporting.reports import selectors as reports_selectors
 from reporting.reports import services as reports_services
 from reporting.verify import forms as verify_forms
 from reporting.verify import selectors as verify_selectors
@@ -21,6 +20,7 @@ from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_person, make_user
 from tests.reporting.board.test_board import client_of
+from tests.reporting.writing import write_up
 
 D = dt.date
 
@@ -33,7 +33,7 @@ def signed_version(tree) -> ReportVersion:
     make_assignment(person=person, organization=tree.county_a, role="secretary", start=D(2024, 1, 1))
     report = reports_services.report_create(organization=tree.county_a, kind=ReportKind.HALF_YEAR,
                                     period=Period.parse("2026H1"), actor=drafter)
-    return reports_services.report_sign(version=reports_selectors.latest_version(report), actor=secretary,
+    return reports_services.report_sign(version=write_up(report), actor=secretary,
                                 now=scheduling.local_moment(D(2026, 6, 15), 10))
 
 
@@ -96,7 +96,7 @@ def test_a_delegated_signature_names_the_delegate_and_the_window(tree, signed_ve
                                            end_date=D(2026, 7, 10), reason="书记外出学习",
                                            actor=signed_version.signed_by, now=scheduling.local_moment(D(2026, 6, 20)))
     report = reports_services.report_create(organization=county, kind=ReportKind.MAJOR, period=None, actor=None)
-    version = reports_services.report_sign(version=reports_selectors.latest_version(report), actor=deputy_user,
+    version = reports_services.report_sign(version=write_up(report), actor=deputy_user,
                                    now=scheduling.local_moment(D(2026, 7, 3), 9))
 
     text = upload(client_of(deputy_user), stored_pdf(version)).content.decode()
