@@ -19,6 +19,10 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
     path("reports/<int:pk>/versions/", report_views.report_versions, name="report_versions"),
     path("reports/<int:pk>/versions/<int:number>/pdf/", report_views.version_pdf, name="version_pdf"),
+    path("reports/<int:pk>/attachments/", report_views.report_attachments_add, name="report_attachments_add"),
+    path("reports/<int:pk>/attachments/<int:attachment_pk>/remove/", report_views.report_attachment_remove,
+         name="report_attachment_remove"),
+    path("attachments/<int:pk>/", report_views.attachment_download, name="attachment_download"),
     path("reports/<int:pk>/sign/", report_views.report_sign, name="report_sign"),
     path("reports/<int:pk>/submit/", report_views.report_submit, name="report_submit"),
     # The receiving end of submissions: 签收 / 退回.
