@@ -338,7 +338,9 @@ def _label_pdf(label: str, width: float, height: float, fonts: dict[str, PdfFont
 
 def append_attachments(body: bytes, attachments: list[tuple[str, Path]]) -> bytes:
     """`body` followed by each attached PDF, its first page marked with its label (附件1 …) in 3号黑体
-    at the top left of the 版心 (37 mm from the top, 28 mm from the left edge). Raises
+    at the top left of the page: 28 mm from the left edge like the 版心, 18 mm from the top — above the
+    版心, so that the mark never covers the first line of a file typeset elsewhere (GB/T 9704-2012
+    puts it on the 版心's first line of an attachment typeset with the document). Raises
     PdfRenderingError when an attached file cannot be read as a PDF."""
     import io
 
