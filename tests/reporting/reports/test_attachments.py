@@ -3,12 +3,15 @@ downloaded through the permission check, appended to the signed PDF under their 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import zipfile
 from pathlib import Path
 
 import pdfplumber
+import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,8 +20,27 @@ from pypdf import PdfWriter
 from reporting.models import ReportAttachment
 from reporting.reports import services as reports_services
 from responsibilities.log import LogEntry
-from tests.factories import make_user
-from tests.reporting.reports.test_views import _june, as_user, county, latest, new_report, text  # noqa: F401
+from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.reports.test_views import County, as_user, latest, new_report, text
+
+
+@pytest.fixture(autouse=True)
+def _june():
+    with time_machine.travel(dt.datetime(2026, 6, 15, 2, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def county(tree) -> County:
+    org = tree.county_a
+    staff = make_user("a_xcb", grants=[("view", org), ("manage", org), ("draft_report", org)])
+    secretary = make_user("a_shuji", grants=[("view", org), ("sign_report", org)])
+    person = make_person("周书记", organization=org, user=secretary, title="县委书记")
+    make_assignment(person=person, organization=org, role="secretary", start=dt.date(2024, 1, 1))
+    viewer = make_user("a_viewer", grants=[("view", org)])
+    outsider = make_user("b_xcb", grants=[("view", tree.county_b), ("manage", tree.county_b),
+                                          ("draft_report", tree.county_b)])
+    return County(org, staff, secretary, person, viewer, outsider)
 
 
 def pdf_bytes(pages: int) -> bytes:
