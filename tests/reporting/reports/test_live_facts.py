@@ -73,3 +73,25 @@ def test_the_draft_shows_live_figures_and_signing_freezes_them(tree):
     assert not signed.live
     assert line(signed.blocks, "汇总汇报") == "汇总汇报：应完成 1 项，已完成 0 项，尚在办理 1 项。"
     assert [s["done"] for s in version.facts["systems"] if s["code"] == "summary_report"] == [0]
+
+
+def test_the_report_page_marks_the_live_figures_of_a_draft_and_not_of_a_signed_version(tree):
+    from django.test import Client
+    from django.urls import reverse
+
+    county = unit_of(tree.county_a)
+    generate()
+    report = drafted(county)
+    client = Client()
+    client.force_login(county.staff)
+
+    draft_page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert 'data-testid="live-note"' in draft_page and 'class="doc-p doc-live"' in draft_page
+    editor = client.get(reverse("reporting:report_edit", args=[report.pk])).content.decode()
+    assert "实时统计数据" in editor and 'value="stats"' in editor and " readonly>党委报告制度" in editor
+
+    reports_services.report_sign(version=selectors.latest_version(report), actor=county.secretary,
+                                 now=at(D(2026, 6, 15)))
+    signed_page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert 'data-testid="live-note"' not in signed_page and "doc-live" not in signed_page
+    assert "党委报告制度：应完成 1 项，已完成 1 项。" in signed_page
