@@ -142,10 +142,11 @@ def report_locked(report: Report) -> Report:
 @transaction.atomic
 def report_version_save(
     *, report: Report, actor, title: str, addressee: str, copy_to: str, blocks: list[dict],
-    attachments: list[str], note: str = "", facts: dict | None = None,
+    attachments: list[str], note: str = "", facts: dict | None = None, drop_files: frozenset[int] = frozenset(),
 ) -> ReportVersion:
     """Every save is a new version. A signed version is never changed: editing after signing starts a
-    new version that needs a new signature."""
+    new version that needs a new signature. The new version carries the attached files of the latest
+    one, except the ReportAttachment ids in `drop_files`."""
     report = report_locked(report)
     if report.status in (Report.Status.SUBMITTED, Report.Status.RECEIVED):
         raise ValidationError(_("报告已报送上级，不能再修改；如需修改，请由上级退回。"))
@@ -161,7 +162,7 @@ def report_version_save(
         attachments=[a.strip()[:200] for a in attachments if a.strip()][:50],
         facts=latest.facts if facts is None else facts, note=note.strip()[:300], created_by=actor,
     )
-    attachments_carry(source=latest, target=version)
+    attachments_carry(source=latest, target=version, drop=drop_files)
     if report.status != Report.Status.DRAFT:
         report.status = Report.Status.DRAFT
     report.save(update_fields=["status", "updated_at"])
@@ -474,19 +475,11 @@ def report_attachment_remove(*, report: Report, actor, attachment: ReportAttachm
     latest = selectors.latest_version(report)
     if attachment.version_id != latest.pk:
         raise ValidationError(_("只能移除最新版本的附件。"))
-    report = report_locked(report)
-    if report.status in (Report.Status.SUBMITTED, Report.Status.RECEIVED):
-        raise ValidationError(_("报告已报送上级，不能再修改；如需修改，请由上级退回。"))
-    title, addressee = latest.title, latest.addressee
-    version = ReportVersion.objects.create(
-        report=report, number=latest.number + 1, title=title, addressee=addressee, copy_to=latest.copy_to,
-        blocks=latest.blocks, attachments=latest.attachments, facts=latest.facts, created_by=actor,
-        note=_("移除附件：%(name)s") % {"name": attachment.title},
+    return report_version_save(
+        report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
+        blocks=latest.blocks, attachments=latest.attachments, note=_("移除附件：%(name)s") % {"name": attachment.title},
+        drop_files=frozenset({attachment.pk}),
     )
-    attachments_carry(source=latest, target=version, drop={attachment.pk})
-    report.status = Report.Status.DRAFT
-    report.save(update_fields=["status", "updated_at"])
-    return version
 
 
 def document_pdf(version: ReportVersion, *, draft: bool | None = None) -> bytes:
