@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.models import Organization, Person
+from responsibilities.models import Department, Organization, Person, StoredUpload
 from responsibilities.periods import period_label
 
 
@@ -116,6 +116,11 @@ class ReportVersion(models.Model):
     issuer = models.ForeignKey(
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文组织")
     )
+    # A department issuing in its own name (the propaganda department's region summary), numbered in
+    # its own series; null when the organization issues the document.
+    issuer_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文部门")
+    )
     doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
     doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
     doc_number = models.CharField(_("发文字号"), max_length=100, blank=True)
@@ -132,10 +137,17 @@ class ReportVersion(models.Model):
         ordering = ["report_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="report_version_number_unique"),
-            # 发文字号: one number per issuing organization and year, never two documents with the same.
+            # 发文字号: one number per issuing organization (or department) and year, never two documents
+            # with the same.
             models.UniqueConstraint(
-                fields=["issuer", "doc_year", "doc_seq"], condition=Q(doc_seq__isnull=False),
+                fields=["issuer", "doc_year", "doc_seq"],
+                condition=Q(doc_seq__isnull=False, issuer_department__isnull=True),
                 name="report_version_document_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer_department", "doc_year", "doc_seq"],
+                condition=Q(doc_seq__isnull=False, issuer_department__isnull=False),
+                name="report_version_department_number_unique",
             ),
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True) | (Q(doc_seq__isnull=False) & ~Q(pdf_sha256="")),
@@ -156,10 +168,14 @@ class ReportVersion(models.Model):
 
 
 class DocumentCounter(models.Model):
-    """The last document number an organization issued in a year (发文字号 without gaps)."""
+    """The last document number an organization (or one of its departments) issued in a year (发文字号
+    without gaps)."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("部门")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     last = models.PositiveIntegerField(_("最后编号"), default=0)
@@ -168,11 +184,37 @@ class DocumentCounter(models.Model):
         verbose_name = _("发文编号")
         verbose_name_plural = _("发文编号")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="document_counter_one_per_year"),
+            models.UniqueConstraint(fields=["organization", "year"], condition=Q(department__isnull=True),
+                                    name="document_counter_one_per_year"),
+            models.UniqueConstraint(fields=["department", "year"], condition=Q(department__isnull=False),
+                                    name="document_counter_department_one_per_year"),
         ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} · {self.year} · {self.last}"
+
+
+class ReportAttachment(StoredUpload):
+    """A file attached to a report version (附件). A new version carries the files of the version it
+    follows (new rows pointing at the same stored file); a signed version's files never change."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="files",
+                                verbose_name=_("报告版本"))
+    title = models.CharField(_("附件名称"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("报告附件")
+        verbose_name_plural = _("报告附件")
+        ordering = ["position", "pk"]
+
+    @property
+    def permission_organization(self) -> Organization:
+        return self.version.report.organization
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
 
 
 class DelegationQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy
 
 from reporting.models import COMPLETES, Report, ReportKind, Submission
-from responsibilities.models import Obligation, Organization, WorkSystem
+from responsibilities.models import Obligation, Organization
 from responsibilities.periods import Period, PeriodKind
 
 # -- the submission board ------------------------------------------------------------------------
@@ -72,7 +72,6 @@ def _board_status(report: Report | None, submission: Submission | None) -> str:
 # submission and the deadline of each row, in a fixed number of queries however many rows.)
 
 BOARD_LAGGARDS = (BOARD_MISSING, BOARD_DRAFT, BOARD_SIGNED, BOARD_RETURNED)
-SUMMED_FIELDS = ("required", "done", "late", "overdue", "open", "waived", "meetings")
 
 
 @dataclass(frozen=True)
@@ -174,18 +173,3 @@ def nearest_period(upper: Organization, kind: str, today: datetime.date) -> Peri
 
 def summary_report_of(organization: Organization, period: Period) -> Report | None:
     return Report.objects.filter(organization=organization, kind=ReportKind.SUMMARY, period=period.code).first()
-
-
-def summed_facts(facts_list: list[dict]) -> list[dict]:
-    """The work-system figures of several reports added up (the region's key figures)."""
-    systems: dict[str, dict] = {}
-    for facts in facts_list:
-        for s in facts.get("systems", []):
-            entry = systems.setdefault(s["code"], {"code": s["code"], "name": s["name"], "dates": [],
-                                                    **dict.fromkeys(SUMMED_FIELDS, 0)})
-            for name in SUMMED_FIELDS:
-                entry[name] += int(s.get(name, 0))
-    order = {code: i for i, code in enumerate(
-        WorkSystem.objects.filter(code__in=systems).order_by("sort_order", "code").values_list("code", flat=True)
-    )}
-    return sorted(systems.values(), key=lambda s: order.get(s["code"], len(order)))

@@ -98,89 +98,49 @@ def board_remind(
 # -- the region summary (汇总报告) -----------------------------------------------------------------
 
 
-def _summary_line(index: int, entry: selectors.BoardEntry) -> str:
-    name = entry.organization.name
-    sub = entry.submission
-    when = (_("按时") if sub.on_time else _("逾期")) if sub else ""
-    if entry.status == selectors.BOARD_RECEIVED:
-        text = _("%(org)s：已签收（%(when)s，%(no)s）") % {"org": name, "when": when, "no": sub.version.doc_number}
-    elif entry.status in (selectors.BOARD_ON_TIME, selectors.BOARD_LATE):
-        text = _("%(org)s：已报送，待签收（%(when)s，%(no)s）") % {
-            "org": name, "when": when, "no": sub.version.doc_number}
-    elif entry.status == selectors.BOARD_SIGNED:
-        text = _("%(org)s：已签发，未报送") % {"org": name}
-    elif entry.status == selectors.BOARD_RETURNED:
-        text = _("%(org)s：已退回，待重新报送") % {"org": name}
-    elif entry.status == selectors.BOARD_DRAFT:
-        text = _("%(org)s：草稿，未报送") % {"org": name}
-    else:
-        text = _("%(org)s：未起草") % {"org": name}
-    return f"{index}. {text}"
-
-
-def summary_blocks(board: selectors.Board, summed: list[dict]) -> list[dict]:
-    """The summary's body: who reported how, the region's figures, who has not reported."""
-    reported, missing = board.reported, board.laggards
-    on_time = sum(1 for e in reported if e.submission and e.submission.on_time)
-    received = sum(1 for e in reported if e.status == selectors.BOARD_RECEIVED)
+def summary_blocks(sections: dict[str, list[str]]) -> list[dict]:
+    """The summary's body: who reported how, the region's figures, who has not reported — each a live
+    statistics section (reporting.reports.selectors.summary_figures), computed again when it is shown
+    and frozen when it is signed — and the parts the department writes."""
     p = Level.PARAGRAPH
-    blocks = [
-        {"level": p, "text": _(
-            "根据意识形态工作责任制关于党委（党组）报告制度的要求，%(org)s所属 %(n)s 个下级党组织应报送"
-            "%(period)s意识形态工作专题报告。截至目前，已报送 %(reported)s 个（其中按时 %(on_time)s 个、"
-            "逾期 %(late)s 个，已签收 %(received)s 个），未报送 %(missing)s 个。现将有关情况汇总报告如下。"
-        ) % {"org": board.upper.name, "n": len(board.entries), "period": board.period.label,
-             "reported": len(reported), "on_time": on_time, "late": len(reported) - on_time,
-             "received": received, "missing": len(missing)}},
+
+    def live(key: str) -> list[dict]:
+        return [{"level": p, "text": line, "facts": reports_selectors.facts_flag(key)} for line in sections[key]]
+
+    return [
+        *live("intro"),
         {"level": Level.H1, "text": _("下级党组织报告情况")},
-        *({"level": p, "text": _summary_line(i, e)} for i, e in enumerate(board.entries, start=1)),
+        *live("reports"),
         {"level": Level.H1, "text": _("全域主要数据")},
-    ]
-    if summed:
-        blocks.append({"level": p, "text": _("以下数据根据已报送的 %(n)s 份报告所载统计汇总：") % {"n": len(reported)}})
-        blocks += [{"level": p, "text": line} for line in reports_selectors.facts_paragraphs({"systems": summed})]
-    else:
-        blocks.append({"level": p, "text": _("尚无下级党组织报送本期报告，暂无汇总数据。")})
-    blocks.append({"level": Level.H1, "text": _("未报送单位")})
-    if missing:
-        names = "、".join(_("%(org)s（%(status)s）") % {"org": e.organization.name, "status": e.label} for e in missing)
-        blocks.append({"level": p, "text": _("截至目前尚未报送的单位共 %(n)s 个：%(names)s。") % {
-            "n": len(missing), "names": names}})
-    else:
-        blocks.append({"level": p, "text": _("所属下级党组织均已报送本期报告。")})
-    blocks += [
+        *live(reports_selectors.FACTS_STATS),
+        {"level": Level.H1, "text": _("未报送单位")},
+        *live("laggards"),
         {"level": Level.H1, "text": _("存在的问题")},
         {"level": p, "text": _("（请结合各单位报告，列明本地区存在的主要问题。）")},
         {"level": Level.H1, "text": _("下一步工作打算")},
         {"level": p, "text": _("（请列明下一步的工作措施，以及对未按时报送单位的督促安排。）")},
     ]
-    return blocks
 
 
 @in_document_language
 @transaction.atomic
 def summary_report_create(*, organization: Organization, period: Period, actor) -> Report:
-    """The propaganda department's 汇总报告 draft, generated from the subordinates' half-yearly reports.
+    """The propaganda department's 汇总报告 draft for the region below `organization` (DOMAIN.md §4
+    汇总汇报): issued by the department in its own name, addressed to the same-level committee and
+    copied to the upper propaganda department (reporting.reports.selectors.issuing_department,
+    summary_addressee).
 
-    The key figures are the sums of the statistics stated in the signed versions the subordinates
-    submitted (received or awaiting receipt); the draft is then edited, signed and submitted
-    like any other report.
+    Its figures are recomputed from the data of the whole subtree for `period`, never added up from
+    the statistics the subordinates' reports state; they and the list of units not yet reported are
+    live until the summary is signed. The draft is then edited, signed and submitted like any other report.
     """
-    board = selectors.board(organization, period, ReportKind.HALF_YEAR)
-    if not board.entries:
+    if not selectors.board(organization, period, ReportKind.HALF_YEAR).entries:
         raise ValidationError(_("%(org)s 没有下级组织，无需汇总。") % {"org": organization.name})
     report = report_create(organization=organization, kind=ReportKind.SUMMARY, period=period, actor=actor)
     first = reports_selectors.latest_version(report)
-    summed = selectors.summed_facts([e.submission.version.facts for e in board.reported])
-    counts = {status: n for status, _label, n in board.counts if n}
-    facts = {
-        "period": period.code, "period_label": period.label, "systems": summed,
-        "subordinates": len(board.entries), "subordinate_reports": counts,
-        "summarised": [e.submission.version_id for e in board.reported],
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
-    }
+    facts, sections = reports_selectors.live_figures(report)
     report_version_save(
         report=report, actor=actor, title=first.title, addressee=first.addressee, copy_to=first.copy_to,
-        blocks=summary_blocks(board, summed), attachments=[], note=_("根据下级报告生成汇总"), facts=facts,
+        blocks=summary_blocks(sections), attachments=[], note=_("根据下级报告生成汇总"), facts=facts,
     )
     return report

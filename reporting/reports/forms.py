@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.document import Level
 from reporting.models import Report, ReportKind
-from reporting.reports import services
+from reporting.reports import selectors, services
 from responsibilities.forms import ObjectIdField, PeriodField
 from responsibilities.models import Organization
 from responsibilities.org.selectors import organization_choices
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.permissions import Capability
+from responsibilities.work.forms import MultipleFileField
 
 LEVEL_CHOICES = [
     (Level.PARAGRAPH.value, _("正文段落")),
@@ -104,7 +106,7 @@ class ReportEditForm(forms.Form):
     copy_to = forms.CharField(label=_("抄送"), max_length=300, required=False)
     attachments = forms.CharField(
         label=_("附件"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一个附件名称，按顺序编号。"),
+        help_text=_("没有电子文件的附件，每行填一个名称；电子文件请在下方“附件”处上传。"),
     )
     note = forms.CharField(label=_("修改说明"), max_length=300, required=False)
 
@@ -123,9 +125,16 @@ class ReportEditForm(forms.Form):
 
 
 def blocks_of(version) -> list[dict]:
-    return [
-        {"level": int(b["level"]), "text": b["text"], "facts": bool(b.get("facts"))} for b in version.blocks
-    ]
+    """The body for the editor: each statistics section as one block showing its live text (read-only:
+    the figures are computed again when the report is signed)."""
+    blocks = []
+    for b in selectors.version_blocks(version):
+        key = selectors.facts_key(b) or ""
+        if key and blocks and blocks[-1]["facts"] == key:
+            blocks[-1]["text"] += "\n" + b["text"]
+            continue
+        blocks.append({"level": int(b["level"]), "text": b["text"], "facts": key})
+    return blocks
 
 
 def posted_blocks(data: QueryDict) -> tuple[list[dict], list[str]]:
@@ -146,8 +155,9 @@ def posted_blocks(data: QueryDict) -> tuple[list[dict], list[str]]:
         except (TypeError, ValueError):
             errors.append(str(_("第 %(n)s 段的层级无效。") % {"n": index + 1}))
             level = Level.PARAGRAPH.value
-        flagged = index < len(facts) and facts[index] == "1"
-        blocks.append({"level": level, "text": text.replace("\r\n", "\n"), "facts": flagged})
+        flag = facts[index] if index < len(facts) else ""
+        key = selectors.FACTS_STATS if flag == "1" else flag if flag in selectors.FACTS_KEYS else ""
+        blocks.append({"level": level, "text": text.replace("\r\n", "\n"), "facts": key})
     return blocks, errors
 
 
@@ -166,7 +176,7 @@ def apply_op(blocks: list[dict], op: str) -> list[dict]:
         return blocks
     blocks = list(blocks)
     if action == "add" and -1 <= index < max(len(blocks), 1) and len(blocks) < services.MAX_BLOCKS:
-        blocks.insert(index + 1, {"level": Level.PARAGRAPH.value, "text": "", "facts": False})
+        blocks.insert(index + 1, {"level": Level.PARAGRAPH.value, "text": "", "facts": ""})
     elif action == "remove" and 0 <= index < len(blocks):
         del blocks[index]
     elif action == "up" and 0 < index < len(blocks):
@@ -177,6 +187,16 @@ def apply_op(blocks: list[dict], op: str) -> list[dict]:
 
 
 # -- versions, sign-off, submission, delegations ---------------------------------------------------
+
+
+class AttachmentUploadForm(forms.Form):
+    files = MultipleFileField(label=_("上传附件"), error_messages={"required": _("请选择要上传的附件。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "PDF、Word、Excel、PowerPoint、OFD 或图片，单个文件不超过 %(mb)s MB；PDF 附件将接在签发的 PDF 正文之后"
+        ) % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
 
 
 class VersionCompareForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting.board import selectors as board_selectors
 from reporting.board.selectors import BOARD_REPORTED, board_rows
-from reporting.document import Block, Level
+from reporting.document import Block, Level, in_document_language
 from reporting.models import COMPLETES, Report, ReportKind, ReportVersion
 from reporting.pdf import attachment_lines, numbered_blocks
 from responsibilities.models import Department, Obligation, Organization
@@ -126,7 +128,11 @@ def latest_version(report: Report) -> ReportVersion | None:
 
 
 def issuer_mark(organization: Organization) -> str:
-    name = organization.name
+    return issuer_mark_of(organization.name)
+
+
+def issuer_mark_of(name: str) -> str:
+    """The name a party organ signs with: 江川市委宣传部 → 中共江川市委宣传部."""
     return name if name.startswith("中共") else f"中共{name}"
 
 
@@ -139,13 +145,52 @@ def default_addressee(organization: Organization) -> tuple[str, str]:
     return issuer_mark(parent), department.name if department else ""
 
 
-def report_facts(organization: Organization, period: Period) -> dict:
-    """The numbers a report states about its own organization and its subordinates in `period`."""
+def issuing_department(report: Report) -> Department | None:
+    """The department that issues `report` in its own name, or None when the organization issues it.
+
+    The region summary (汇总报告) is the propaganda department's: it compiles the region's situation and
+    reports it to the same-level committee and the upper propaganda department (DOMAIN.md §4 汇总汇报;
+    000 篇二 第八条). An organization without a recorded propaganda department issues it itself."""
+    if report.kind != ReportKind.SUMMARY:
+        return None
+    return Department.objects.filter(organization=report.organization, kind=Department.Kind.PROPAGANDA).first()
+
+
+def summary_addressee(organization: Organization) -> tuple[str, str]:
+    """(主送, 抄送) of the region summary: the same-level committee, copied to the upper propaganda
+    department (DOMAIN.md §4 汇总汇报); ("中共江川市委", "") at the top of the tree."""
+    parent = Organization.objects.get_parent(organization)
+    department = (
+        Department.objects.filter(organization=parent, kind=Department.Kind.PROPAGANDA).first() if parent else None
+    )
+    return issuer_mark(organization), department.name if department else ""
+
+
+def attachment_names(version: ReportVersion) -> tuple[str, ...]:
+    """The 附件 of a version, in order: its files' titles, then names listed without a file."""
+    files = tuple(a.title for a in version.files.all())
+    return files + tuple(version.attachments)
+
+
+def report_facts(organization: Organization, period: Period, *, report: Report | None = None,
+                 at: datetime.datetime | None = None, subtree: bool = False) -> dict:
+    """The numbers a report states about its organization (or, `subtree=True`, its whole subtree) in
+    `period`, from the data as it stands at `at` (default now).
+
+    A report counts the obligation it completes itself (COMPLETES: 党委报告制度 for a 半年专题汇报,
+    汇总汇报 for a 汇总报告) as done — late when `at` is past its deadline — because signing and submitting
+    the report is what fulfils it (DOMAIN.md §4 党委报告制度; issue #9 §2): a report must never declare
+    missing the very report it is. Shape: {"period", "period_label", "systems": [{"code", "name",
+    "required", "done", "late", "overdue", "open", "waived", "meetings", "dates"}], "subordinates",
+    "subordinate_reports": {board status: n}, "organizations" (subtree only), "computed_at"}."""
+    at = at or timezone.now()
+    own_code = COMPLETES.get(report.kind) if report is not None else None
+    where = {"organization__path__startswith": organization.path} if subtree else {"organization": organization}
     obligations = Obligation.objects.filter(
-        organization=organization, period_start__gte=period.start, period_end__lte=period.end
+        period_start__gte=period.start, period_end__lte=period.end, **where
     ).select_related("work_system").annotate(meeting_count=Count("meetings", filter=Q(meetings__withdrawn_at__isnull=True)))  # 撤回 is no evidence
     systems: dict[str, dict] = {}
-    for ob in obligations.order_by("work_system__sort_order", "period_start"):
+    for ob in obligations.order_by("work_system__sort_order", "period_start", "pk"):
         entry = systems.setdefault(
             ob.work_system.code,
             {"code": ob.work_system.code, "name": ob.work_system.name, "required": 0, "done": 0, "late": 0,
@@ -153,27 +198,34 @@ def report_facts(organization: Organization, period: Period) -> dict:
         )
         entry["required"] += 1
         entry["meetings"] += ob.meeting_count
-        if ob.status in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
+        status, completed_at = ob.status, ob.completed_at
+        if ob.is_open and own_code == ob.work_system.code and ob.organization_id == organization.pk:
+            status = Obligation.Status.DONE_LATE if ob.is_late_at(at) else Obligation.Status.DONE
+            completed_at = at
+        if status in (Obligation.Status.DONE, Obligation.Status.DONE_LATE):
             entry["done"] += 1
-            entry["late"] += ob.status == Obligation.Status.DONE_LATE
-            if ob.completed_at:
-                entry["dates"].append(f"{timezone.localtime(ob.completed_at):%Y-%m-%d}")
-        elif ob.status == Obligation.Status.OVERDUE:
+            entry["late"] += status == Obligation.Status.DONE_LATE
+            if completed_at:
+                entry["dates"].append(f"{timezone.localtime(completed_at):%Y-%m-%d}")
+        elif status == Obligation.Status.OVERDUE:
             entry["overdue"] += 1
-        elif ob.status == Obligation.Status.WAIVED:
+        elif status == Obligation.Status.WAIVED:
             entry["waived"] += 1
         else:
             entry["open"] += 1
     children = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
     board = Counter(status for _org, status in board_rows(organization, period, ReportKind.HALF_YEAR))
-    return {
+    facts = {
         "period": period.code,
         "period_label": period.label,
         "systems": list(systems.values()),
         "subordinates": children.count(),
         "subordinate_reports": dict(board),
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "computed_at": at.isoformat(timespec="seconds"),
     }
+    if subtree:
+        facts["organizations"] = Organization.objects.filter(path__startswith=organization.path).count()
+    return facts
 
 
 def facts_paragraphs(facts: dict) -> list[str]:
@@ -201,6 +253,121 @@ def facts_paragraphs(facts: dict) -> list[str]:
     return lines
 
 
+# -- live figures ------------------------------------------------------------------------------
+# A block flagged "facts" in a stored body is a place-holder for a statistics section: True (the
+# work-system figures) or the name of a section of the region summary. An unsigned version shows the
+# sections computed now; signing writes the figures of that moment into the signed version for good
+# (issue #9 §2: never stale copies). The first block of a section stands for the whole section.
+
+FACTS_STATS = "stats"
+FACTS_KEYS = (FACTS_STATS, "intro", "reports", "laggards")
+
+
+def facts_key(block: dict) -> str | None:
+    flag = block.get("facts") if isinstance(block, dict) else None
+    if not flag:
+        return None
+    return flag if isinstance(flag, str) else FACTS_STATS
+
+
+def facts_flag(key: str) -> bool | str:
+    return True if key == FACTS_STATS else key
+
+
+def live_blocks(blocks: list[dict], sections: dict[str, list[str]]) -> list[dict]:
+    """`blocks` with each statistics section replaced by its lines in `sections` (a section not in
+    `sections` keeps its stored text)."""
+    out, seen = [], set()
+    for block in blocks:
+        key = facts_key(block)
+        if key is None or key not in sections:
+            out.append(block)
+            continue
+        if key in seen:
+            continue
+        seen.add(key)
+        out += [{"level": int(Level.PARAGRAPH), "text": line, "facts": facts_flag(key)} for line in sections[key]]
+    return out
+
+
+@in_document_language
+def live_figures(report: Report, *, at: datetime.datetime | None = None) -> tuple[dict, dict[str, list[str]]]:
+    """(facts, sections) of `report` from the data at `at` (default now): the figures as a dict (stored
+    on a signed version) and the text of each statistics section. A report without a period has none."""
+    if not report.period:
+        return {}, {}
+    period = Period.parse(report.period)
+    organization = report.organization
+    if report.kind == ReportKind.SUMMARY:
+        return summary_figures(organization, period, report=report, at=at)
+    facts = report_facts(organization, period, report=report, at=at)
+    return facts, {FACTS_STATS: facts_paragraphs(facts) or [_("本期暂无工作任务数据。")]}
+
+
+def summary_figures(organization: Organization, period: Period, *, report: Report | None = None,
+                    at: datetime.datetime | None = None) -> tuple[dict, dict[str, list[str]]]:
+    """The region summary's live sections (DOMAIN.md §4 汇总汇报): who below reported how ("intro",
+    "reports"), the figures of the whole subtree recomputed from its obligations ("stats"), and the
+    units not yet reported, from the board's laggards ("laggards")."""
+    state = board_selectors.board(organization, period, ReportKind.HALF_YEAR)
+    reported, missing = state.reported, state.laggards
+    on_time = sum(1 for e in reported if e.submission and e.submission.on_time)
+    received = sum(1 for e in reported if e.status == board_selectors.BOARD_RECEIVED)
+    facts = report_facts(organization, period, report=report, at=at, subtree=True)
+    facts["subordinate_reports"] = {status: n for status, _label, n in state.counts if n}
+    facts["subordinates"] = len(state.entries)
+    intro = _(
+        "根据意识形态工作责任制关于党委（党组）报告制度的要求，%(org)s所属 %(n)s 个下级党组织应报送"
+        "%(period)s意识形态工作专题报告。截至目前，已报送 %(reported)s 个（其中按时 %(on_time)s 个、"
+        "逾期 %(late)s 个，已签收 %(received)s 个），未报送 %(missing)s 个。现将有关情况汇总报告如下。"
+    ) % {"org": organization.name, "n": len(state.entries), "period": period.label,
+         "reported": len(reported), "on_time": on_time, "late": len(reported) - on_time,
+         "received": received, "missing": len(missing)}
+    stats = [_("以下数据根据本系统记录的工作任务统计，范围为%(org)s及所属各级党组织共 %(n)s 个：") % {
+        "org": organization.name, "n": facts["organizations"]}]
+    stats += facts_paragraphs({"systems": facts["systems"]}) or [_("本期暂无工作任务数据。")]
+    if missing:
+        names = "、".join(_("%(org)s（%(status)s）") % {"org": e.organization.name, "status": e.label}
+                         for e in missing)
+        laggards = [_("截至目前尚未报送的单位共 %(n)s 个：%(names)s。") % {"n": len(missing), "names": names}]
+    else:
+        laggards = [_("所属下级党组织均已报送本期报告。")]
+    sections = {
+        "intro": [intro],
+        "reports": [_summary_line(i, e) for i, e in enumerate(state.entries, start=1)],
+        FACTS_STATS: stats,
+        "laggards": laggards,
+    }
+    return facts, sections
+
+
+def _summary_line(index: int, entry) -> str:
+    name = entry.organization.name
+    sub = entry.submission
+    when = (_("按时") if sub.on_time else _("逾期")) if sub else ""
+    if entry.status == board_selectors.BOARD_RECEIVED:
+        text = _("%(org)s：已签收（%(when)s，%(no)s）") % {"org": name, "when": when, "no": sub.version.doc_number}
+    elif entry.status in (board_selectors.BOARD_ON_TIME, board_selectors.BOARD_LATE):
+        text = _("%(org)s：已报送，待签收（%(when)s，%(no)s）") % {
+            "org": name, "when": when, "no": sub.version.doc_number}
+    elif entry.status == board_selectors.BOARD_SIGNED:
+        text = _("%(org)s：已签发，未报送") % {"org": name}
+    elif entry.status == board_selectors.BOARD_RETURNED:
+        text = _("%(org)s：已退回，待重新报送") % {"org": name}
+    elif entry.status == board_selectors.BOARD_DRAFT:
+        text = _("%(org)s：草稿，未报送") % {"org": name}
+    else:
+        text = _("%(org)s：未起草") % {"org": name}
+    return f"{index}. {text}"
+
+
+def version_blocks(version: ReportVersion) -> list[dict]:
+    """The body as it prints: a signed version's stored blocks; an unsigned one's with live figures."""
+    if version.is_signed:
+        return list(version.blocks)
+    return live_blocks(list(version.blocks), live_figures(version.report)[1])
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A version as the page shows it: headings numbered like the PDF, text left plain (escaped later)."""
@@ -208,8 +375,17 @@ class Rendered:
     version: ReportVersion
     blocks: list
     attachments: list[str]
+    live_rows: frozenset = frozenset()  # indexes of the blocks that are live figures (unsigned only)
+    files: tuple = ()  # the version's ReportAttachment rows, in order
+
+    @property
+    def live(self) -> bool:
+        return bool(self.live_rows)
 
 
 def rendered(version: ReportVersion) -> Rendered:
-    blocks = tuple(Block(Level(int(b["level"])), b["text"]) for b in version.blocks)
-    return Rendered(version, numbered_blocks(blocks), attachment_lines(tuple(version.attachments)))
+    stored = version_blocks(version)
+    blocks = tuple(Block(Level(int(b["level"])), b["text"]) for b in stored)
+    live = frozenset() if version.is_signed else frozenset(i for i, b in enumerate(stored) if facts_key(b))
+    return Rendered(version, numbered_blocks(blocks), attachment_lines(attachment_names(version)), live,
+                    tuple(version.files.all()))

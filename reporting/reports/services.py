@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import secrets
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from reporting.models import (
     COMPLETES,
     DocumentCounter,
     Report,
+    ReportAttachment,
     ReportKind,
     ReportVersion,
     Submission,
@@ -27,11 +30,13 @@ from reporting.models import (
 from reporting.reports import selectors
 from responsibilities import log
 from responsibilities.models import (
+    Department,
     Obligation,
     Organization,
 )
 from responsibilities.periods import Period
 from responsibilities.work import services as work
+from responsibilities.work import uploads
 
 MAX_BLOCKS = 400
 MAX_TEXT = 5000
@@ -92,8 +97,9 @@ def _clean_blocks(blocks: list[dict]) -> list[dict]:
         if len(text) > MAX_TEXT:
             raise ValidationError(_("第 %(n)s 段过长（最多 %(max)s 字）。") % {"n": index, "max": MAX_TEXT})
         entry = {"level": int(level), "text": text}
-        if block.get("facts"):
-            entry["facts"] = True
+        key = selectors.facts_key(block)
+        if key in selectors.FACTS_KEYS:
+            entry["facts"] = selectors.facts_flag(key)
         cleaned.append(entry)
     if not cleaned:
         raise ValidationError(_("正文不能为空。"))
@@ -113,8 +119,11 @@ def report_create(*, organization: Organization, kind: str, period: Period | Non
         raise ValidationError(_("%(org)s 已有%(label)s的该类报告，请在原报告上修改。") % {
             "org": organization.name, "label": period.label})
     report = Report.objects.create(organization=organization, kind=kind, period=code, created_by=actor)
-    facts = selectors.report_facts(organization, period) if period else {}
-    addressee, copy_to = selectors.default_addressee(organization)
+    facts = selectors.report_facts(organization, period, report=report) if period else {}
+    if kind == ReportKind.SUMMARY:
+        addressee, copy_to = selectors.summary_addressee(organization)
+    else:
+        addressee, copy_to = selectors.default_addressee(organization)
     ReportVersion.objects.create(
         report=report, number=1, title=title.strip() or _default_title(organization, kind, period),
         addressee=addressee or organization.name, copy_to=copy_to,
@@ -132,10 +141,11 @@ def report_locked(report: Report) -> Report:
 @transaction.atomic
 def report_version_save(
     *, report: Report, actor, title: str, addressee: str, copy_to: str, blocks: list[dict],
-    attachments: list[str], note: str = "", facts: dict | None = None,
+    attachments: list[str], note: str = "", facts: dict | None = None, drop_files: frozenset[int] = frozenset(),
 ) -> ReportVersion:
     """Every save is a new version. A signed version is never changed: editing after signing starts a
-    new version that needs a new signature."""
+    new version that needs a new signature. The new version carries the attached files of the latest
+    one, except the ReportAttachment ids in `drop_files`."""
     report = report_locked(report)
     if report.status in (Report.Status.SUBMITTED, Report.Status.RECEIVED):
         raise ValidationError(_("报告已报送上级，不能再修改；如需修改，请由上级退回。"))
@@ -151,6 +161,7 @@ def report_version_save(
         attachments=[a.strip()[:200] for a in attachments if a.strip()][:50],
         facts=latest.facts if facts is None else facts, note=note.strip()[:300], created_by=actor,
     )
+    attachments_carry(source=latest, target=version, drop=drop_files)
     if report.status != Report.Status.DRAFT:
         report.status = Report.Status.DRAFT
     report.save(update_fields=["status", "updated_at"])
@@ -159,24 +170,19 @@ def report_version_save(
 
 @in_document_language
 def report_refresh_facts(*, report: Report, actor) -> ReportVersion:
-    """Recompute the statistics from the data and replace the statistics paragraphs (a new version)."""
+    """Put the statistics section back into the body (at its end when the author had removed it), as a
+    new version. Its figures are live in any case: shown as computed now, frozen when signed."""
     if not report.period:
         raise ValidationError(_("该报告没有报告期间，无需统计数据。"))
     latest = selectors.latest_version(report)
-    facts = selectors.report_facts(report.organization, Period.parse(report.period))
-    blocks, inserted = [], False
-    for block in latest.blocks:
-        if block.get("facts"):
-            if not inserted:
-                blocks += _facts_blocks(facts)
-                inserted = True
-            continue
-        blocks.append(block)
-    if not inserted:
+    facts, sections = selectors.live_figures(report)
+    blocks = list(latest.blocks)
+    if not any(selectors.facts_key(b) == selectors.FACTS_STATS for b in blocks):
         blocks += _facts_blocks(facts)
     return report_version_save(
         report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
-        blocks=blocks, attachments=latest.attachments, note=_("更新统计数据"), facts=facts,
+        blocks=selectors.live_blocks(blocks, sections), attachments=latest.attachments, note=_("更新统计数据"),
+        facts=facts,
     )
 
 
@@ -188,19 +194,21 @@ def version_document(version: ReportVersion, *, draft: bool | None = None) -> Do
     report = version.report
     organization = report.organization
     signed = version.is_signed
+    department = version.issuer_department if signed else selectors.issuing_department(report)
+    mark = selectors.issuer_mark_of(department.name) if department else selectors.issuer_mark(organization)
     return Document(
-        issuer_mark=selectors.issuer_mark(organization),
+        issuer_mark=mark,
         number=version.doc_number,
         upward=report.kind != ReportKind.NOTICE,
         signer=version.signer.name if version.signer else "",
         title=version.title,
         addressee=version.addressee,
-        blocks=tuple(Block(Level(b["level"]), b["text"]) for b in version.blocks),
-        attachments=tuple(version.attachments),
-        signing_organ=selectors.issuer_mark(organization),
+        blocks=tuple(Block(Level(b["level"]), b["text"]) for b in selectors.version_blocks(version)),
+        attachments=selectors.attachment_names(version),
+        signing_organ=mark,
         date=timezone.localtime(version.signed_at).date() if signed else timezone.localdate(),
         copy_to=version.copy_to,
-        printer=f"{organization.name}办公室",
+        printer=f"{department.name if department else organization.name}办公室",
         printed_on=timezone.localtime(version.signed_at).date() if signed else timezone.localdate(),
         delegation_note=(
             _("（%(name)s受委托签发）") % {"name": version.signer.name} if version.delegation_id and version.signer else ""
@@ -227,26 +235,40 @@ def signed_pdf_path(version: ReportVersion) -> Path:
     return pdf_dir() / version.pdf_name
 
 
-def _next_number(organization: Organization, year: int) -> int:
-    counter, _created = DocumentCounter.objects.get_or_create(organization=organization, year=year)
+def _next_number(organization: Organization, year: int, department: Department | None = None) -> int:
+    counter, _created = DocumentCounter.objects.get_or_create(organization=organization, department=department,
+                                                             year=year)
     counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
 
 
-def document_number(organization: Organization, year: int, seq: int) -> str:
-    """`{prefix}〔2026〕12号`: no zero padding; the prefix is the organization's short name."""
-    return f"{organization.short_name or organization.name}〔{year}〕{seq}号"
+def document_number(organization: Organization, year: int, seq: int, department: Department | None = None) -> str:
+    """`{prefix}〔2026〕12号`: no zero padding; the prefix is the organization's short name, or the issuing
+    department's name (a department has no short name of its own in the data: 江川市委宣传部〔2026〕3号)."""
+    prefix = department.name if department else (organization.short_name or organization.name)
+    return f"{prefix}〔{year}〕{seq}号"
 
 
-def number_allocate(*, organization: Organization, year: int) -> tuple[int, str]:
-    """The organization's next 发文字号 of `year`, without gaps: (sequence, "临河县委〔2026〕12号").
+def number_allocate(*, organization: Organization, year: int, department: Department | None = None) -> tuple[int, str]:
+    """The organization's (or its issuing `department`'s) next 发文字号 of `year`, without gaps:
+    (sequence, "临河县委〔2026〕12号").
 
     The one counter of an issuing organization's documents (signed reports, accountability decisions);
-    must run inside the issuing service's transaction, which holds the counter's row lock until it commits."""
-    seq = _next_number(organization, year)
-    return seq, document_number(organization, year, seq)
+    a department issuing in its own name (the region summary) has a series of its own. Must run inside
+    the issuing service's transaction, which holds the counter's row lock until it commits."""
+    seq = _next_number(organization, year, department)
+    return seq, document_number(organization, year, seq, department)
+
+
+def _freeze_live_figures(version: ReportVersion, report: Report, now: datetime.datetime) -> None:
+    """Write the figures of the signing moment into the version being signed (its statistics sections
+    and `facts`), and who issues it: what is signed states the data as it was signed, never a stale copy."""
+    facts, sections = selectors.live_figures(report, at=now)
+    if sections:
+        version.blocks, version.facts = selectors.live_blocks(list(version.blocks), sections), facts
+    version.issuer_department = selectors.issuing_department(report)
 
 
 @in_document_language
@@ -258,8 +280,6 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     signing day; its ValidationError passes through. A body that still holds a template prompt or an
     empty section (`selectors.signing_problems`) is refused with a ValidationError naming each one.
     """
-    from reporting.pdf import render_pdf
-
     now = now or timezone.now()
     day = timezone.localdate(now)
     version = ReportVersion.objects.select_for_update().select_related("report__organization").get(pk=version.pk)
@@ -277,13 +297,15 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     problems = selectors.signing_problems(version.blocks)
     if problems:  # issue #9 §2: never a numbered document that still carries the template's prompts
         raise ValidationError([_("正文尚未完成，不能签发："), *problems])
-    seq, version.doc_number = number_allocate(organization=organization, year=day.year)
+    _freeze_live_figures(version, report, now)
+    seq, version.doc_number = number_allocate(organization=organization, year=day.year,
+                                              department=version.issuer_department)
     version.issuer, version.doc_year, version.doc_seq = organization, day.year, seq
     version.signer, version.delegation, version.signed_by, version.signed_at = person, delegation, actor, now
     # Anchoring (issue #8 §4): the log's head as it stands when the document is rendered is printed in
     # it, so a rewrite of the chain's whole tail is detectable against any copy issued earlier.
     version.anchor_seq, version.anchor_hash = log.head()
-    pdf = render_pdf(version_document(version, draft=False))
+    pdf = document_pdf(version, draft=False)
     version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     version.pdf_name = f"{secrets.token_hex(16)}.pdf"
     signed_pdf_path(version).write_bytes(pdf)
@@ -371,3 +393,115 @@ def report_sign_and_submit(*, version: ReportVersion, actor, now: datetime.datet
     except BaseException:
         signed_pdf_path(signed).unlink(missing_ok=True)
         raise
+
+
+# -- attachments (附件) -----------------------------------------------------------------------------
+
+MAX_ATTACHMENTS = 20
+
+
+def _link_stored(stored_name: str) -> str:
+    """A new stored name for the same bytes (a hard link where the disk allows, else a copy): each
+    version's attachment row owns its file, so no version's files ever change under another's."""
+    source = uploads.stored_path(stored_name)
+    target_name = f"{secrets.token_hex(16)}{Path(stored_name).suffix}"
+    target = uploads.upload_dir() / target_name
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return target_name
+
+
+def attachments_carry(*, source: ReportVersion, target: ReportVersion, drop: set[int] = frozenset()) -> None:
+    """The files of `source` attached to the new version `target` too, in order (except the ids in
+    `drop`). Called by every service that makes a version out of an earlier one."""
+    for position, old in enumerate(a for a in source.files.all() if a.pk not in drop):
+        ReportAttachment.objects.create(
+            version=target, title=old.title, position=position, original_name=old.original_name,
+            stored_name=_link_stored(old.stored_name), content_type=old.content_type, size=old.size,
+            sha256=old.sha256, uploaded_by=old.uploaded_by,
+        )
+
+
+def attachment_title(name: str) -> str:
+    """The 附件名称 of a file: its name without the extension, without trailing punctuation (GB/T
+    9704-2012 7.3.4: 附件名称后不加标点符号)."""
+    stem = Path(name).stem if "." in name else name
+    return stem.strip().rstrip("。，、；：.,;:！!？?").strip()[:200] or _("附件")
+
+
+def _check_pdf(stored: uploads.StoredFile) -> None:
+    """A PDF attachment is appended to the signed PDF: it must open (not damaged, not encrypted)."""
+    from reporting.pdf import PdfRenderingError, attachment_page_count
+
+    if stored.content_type != "application/pdf":
+        return
+    try:
+        attachment_page_count(uploads.stored_path(stored.stored_name))
+    except PdfRenderingError as exc:
+        raise ValidationError(_("附件“%(name)s”无法作为 PDF 打开（可能已损坏或加密），不能接在正文之后。") % {
+            "name": stored.original_name}) from exc
+
+
+@in_document_language
+@transaction.atomic
+def report_attachments_add(*, report: Report, actor, files: list) -> ReportVersion:
+    """Attach uploaded files (PDF, Word, Excel, images: the evidence upload rules of
+    responsibilities.work.uploads) to the report: a new version carrying the earlier files and these.
+
+    Every file is checked and stored before anything is saved; when one is refused (ValidationError,
+    Chinese message naming it) the files already stored are removed again: no orphan on disk."""
+    if not files:
+        raise ValidationError(_("请选择要上传的附件。"))
+    latest = selectors.latest_version(report)
+    if latest.files.count() + len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(_("附件过多（每份报告最多 %(n)s 个）。") % {"n": MAX_ATTACHMENTS})
+    stored: list[uploads.StoredFile] = []
+    try:
+        for upload in files:
+            stored.append(uploads.store_upload(upload))
+            _check_pdf(stored[-1])
+        names = "、".join(attachment_title(f.original_name) for f in stored)
+        version = report_version_save(
+            report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
+            blocks=latest.blocks, attachments=latest.attachments, note=_("添加附件：%(names)s") % {"names": names},
+        )
+        start = version.files.count()
+        for position, f in enumerate(stored, start=start):
+            ReportAttachment.objects.create(
+                version=version, title=attachment_title(f.original_name), position=position,
+                original_name=f.original_name, stored_name=f.stored_name, content_type=f.content_type,
+                size=f.size, sha256=f.sha256, uploaded_by=actor,
+            )
+    except BaseException:
+        for f in stored:
+            uploads.stored_path(f.stored_name).unlink(missing_ok=True)
+        raise
+    return version
+
+
+@in_document_language
+@transaction.atomic
+def report_attachment_remove(*, report: Report, actor, attachment: ReportAttachment) -> ReportVersion:
+    """A new version without `attachment` (the earlier versions keep it)."""
+    latest = selectors.latest_version(report)
+    if attachment.version_id != latest.pk:
+        raise ValidationError(_("只能移除最新版本的附件。"))
+    return report_version_save(
+        report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
+        blocks=latest.blocks, attachments=latest.attachments, note=_("移除附件：%(name)s") % {"name": attachment.title},
+        drop_files=frozenset({attachment.pk}),
+    )
+
+
+def document_pdf(version: ReportVersion, *, draft: bool | None = None) -> bytes:
+    """The PDF of a version: the body in the GB/T 9704 layout, then each PDF attachment labelled 附件N
+    at the top left of its first page (other attachments are only listed in the 附件说明)."""
+    from reporting.pdf import append_attachments, attachment_labels, render_pdf
+
+    body = render_pdf(version_document(version, draft=draft))
+    files = list(version.files.all())
+    labels = attachment_labels(len(selectors.attachment_names(version)))
+    appended = [(labels[i], uploads.stored_path(f.stored_name)) for i, f in enumerate(files) if f.is_pdf]
+    return append_attachments(body, appended) if appended else body

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reporting import handoffs
 from reporting.delegations import services as delegations_services
-from reporting.models import Delegation, Report, ReportKind, ReportVersion
+from reporting.models import Delegation, Report, ReportAttachment, ReportKind, ReportVersion
 from reporting.reports import selectors, services
 from reporting.reports.forms import (
     LEVEL_CHOICES,
+    AttachmentUploadForm,
     ReportCreateForm,
     ReportEditForm,
     ReportFilterForm,
@@ -40,6 +41,7 @@ from responsibilities.models import Obligation, Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
 from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
 from responsibilities.text import chinese_date
+from responsibilities.work.uploads import stored_file_response
 
 LOCKED = (Report.Status.SUBMITTED, Report.Status.RECEIVED)  # in the upper organization's hands
 SIGNABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
@@ -78,7 +80,7 @@ def plain_lines(version: ReportVersion) -> list[str]:
         lines.append(f"{block.number}{first}")
         lines.extend(rest)
     for index, name in enumerate(doc.attachments):
-        lines.append((_("附件：") if index == 0 else "\u3000\u3000\u3000") + name)
+        lines.append((_("附件：") if index == 0 else "\u3000\u3000\u3000") + str(name))
     return lines
 
 
@@ -267,6 +269,10 @@ def _editor(request: HttpRequest, report: Report, latest: ReportVersion, form: R
         "head_fields": [form["title"], form["addressee"], form["copy_to"]],
         "tail_fields": [form["attachments"], form["note"]],
         "locked": report.status in LOCKED,
+        "has_stats": any(b.get("facts") == selectors.FACTS_STATS for b in blocks),
+        "files": latest.files.all(),
+        "attachment_form": AttachmentUploadForm(),
+        "max_attachments": services.MAX_ATTACHMENTS,
     }
     return render(request, "reporting/reports/report_edit.html", context, status=status)
 
@@ -503,10 +509,60 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             raise Http404(_("签发文件缺失，请联系系统管理员。")) from exc
         response = FileResponse(handle, as_attachment=download, filename=filename, content_type="application/pdf")
     else:
-        from reporting.pdf import render_pdf  # WeasyPrint loads only when a preview is rendered
-
-        response = HttpResponse(render_pdf(services.version_document(version)), content_type="application/pdf")
+        response = HttpResponse(services.document_pdf(version), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(download, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+# -- attachments (附件) -----------------------------------------------------------------------------
+
+
+@require_http_methods(["POST"])
+def report_attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload files as the report's 附件: a new version carrying the earlier files and these."""
+    report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    if getattr(request, "upload_refused", False):
+        pass  # LimitedUploadHandler has told the user why in a message
+    elif not form.is_valid():
+        for error in form.errors.get("files", []):
+            messages.error(request, error)
+    else:
+        try:
+            version = services.report_attachments_add(report=report, actor=request.user,
+                                                      files=form.cleaned_data["files"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("已上传附件，保存为第 %(n)s 版。") % {"n": version.number})
+    return redirect(reverse("reporting:report_edit", args=[report.pk]) + "#attachments")
+
+
+@require_http_methods(["POST"])
+def report_attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
+    attachment = get_for(request.user, Capability.DRAFT_REPORT,
+                         ReportAttachment.objects.select_related("version__report__organization"),
+                         pk=attachment_pk, version__report=report)
+    try:
+        version = services.report_attachment_remove(report=report, actor=request.user, attachment=attachment)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("已移除附件“%(name)s”，保存为第 %(n)s 版。") % {
+            "name": attachment.title, "n": version.number})
+    return redirect(reverse("reporting:report_edit", args=[report.pk]) + "#attachments")
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report attachment, for whoever may see the report: its organization and the levels above it,
+    which is where the report is submitted (404 for anyone else)."""
+    attachment = get_for(request.user, Capability.VIEW,
+                         ReportAttachment.objects.select_related("version__report__organization"), pk=pk)
+    return stored_file_response(stored_name=attachment.stored_name, filename=attachment.original_name,
+                                content_type=attachment.content_type, what=f"report attachment {attachment.pk}")

@@ -18,6 +18,7 @@ from reporting.models import (
 )
 from reporting.reports import selectors
 from reporting.reports.services import (
+    attachments_carry,
     report_locked,
     report_obligation,
 )
@@ -116,11 +117,12 @@ def submission_return(
     submission.save(update_fields=["status", "handled_at", "handled_by", "return_reason"])
     report = report_locked(submission.report)
     signed = submission.version
-    ReportVersion.objects.create(
+    returned = ReportVersion.objects.create(
         report=report, number=selectors.latest_version(report).number + 1, title=signed.title,
         addressee=signed.addressee, copy_to=signed.copy_to, blocks=signed.blocks, attachments=signed.attachments,
         facts=signed.facts, created_by=actor, note=_("上级退回：%(reason)s") % {"reason": reason[:200]},
     )
+    attachments_carry(source=signed, target=returned)
     report.status = Report.Status.RETURNED
     report.save(update_fields=["status", "updated_at"])
     log.append(

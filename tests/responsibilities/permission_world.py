@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,10 +24,18 @@ from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from reporting.ledgers import services as ledgers
 from reporting.ledgers.services import LedgerParams
-from reporting.models import Delegation, Report, ReportKind, ReportVersion, Submission
+from reporting.models import (
+    Delegation,
+    Report,
+    ReportAttachment,
+    ReportKind,
+    ReportVersion,
+    Submission,
+)
 from reporting.reports import services as reporting_services
 from responsibilities import permissions
 from responsibilities.duties import services as duties_services
@@ -44,6 +53,7 @@ from responsibilities.models import (
 from responsibilities.org import services as org_services
 from responsibilities.periods import Period
 from responsibilities.work import services as work_services
+from responsibilities.work.uploads import store_upload
 from tests.accountability.assessments.matrix_world import AssessObjects, build_assessments
 from tests.accountability.permission_cases import build as accountability_world
 from tests.reporting.writing import written_blocks
@@ -125,7 +135,26 @@ def _submitted_report(org: Organization, key: str) -> Submission:
     version.save()
     Report.objects.filter(pk=report.pk).update(status=Report.Status.SIGNED)
     report.refresh_from_db()
-    return reporting_services.report_submit(report=report, actor=None)
+    submission = reporting_services.report_submit(report=report, actor=None)
+    _attach(version, _pdf(f"attachment-of-{key}"))
+    return submission
+
+
+def _blank_pdf(name: str) -> SimpleUploadedFile:
+    """A real one-page PDF: a draft's attachment is appended to the PDF when the draft is signed."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), "application/pdf")
+
+
+def _attach(version, upload: SimpleUploadedFile) -> None:
+    stored = store_upload(upload)
+    ReportAttachment.objects.create(
+        version=version, title=Path(upload.name).stem, original_name=stored.original_name, stored_name=stored.stored_name,
+        content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+    )
 
 
 def build_world() -> World:
@@ -201,9 +230,10 @@ def build_world() -> World:
         )
         for key, org in orgs.items()
     }
-    for report in reports.values():  # the drafter's text, written directly: version 1 is what gets signed
+    for key, report in reports.items():  # the drafter's text, written directly: version 1 is what gets signed
         version = report.versions.get()
         ReportVersion.objects.filter(pk=version.pk).update(blocks=written_blocks(version.blocks))
+        _attach(version, _blank_pdf(f"draft-attachment-of-{key}.pdf"))
     submissions = {key: _submitted_report(org, key) for key, org in orgs.items()}
     delegations = {  # written directly: only county A has a 第一责任人 to record one
         key: Delegation.objects.create(organization=org, delegate=people[key], start_date=D(2099, 6, 1),

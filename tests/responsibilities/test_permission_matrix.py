@@ -313,6 +313,20 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _report_url("reporting:report_request_sign"), _allowed_as(DRAFT_PAGE, 302), _org_name, method="post"
     ),
     "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
+    # 附件: downloaded by whoever sees the report (its organization and the levels above, where it is
+    # submitted); uploaded and removed by those who draft it (both answer with a redirect).
+    "reporting:attachment_download": ObjectCase(
+        lambda w, obj: reverse("reporting:attachment_download", args=[w.submissions[obj].version.files.get().pk]),
+        VIEW_PAGE, lambda w, obj: f"attachment-of-{obj}",
+    ),
+    "reporting:report_attachments_add": ObjectCase(
+        _report_url("reporting:report_attachments_add"), _allowed_as(DRAFT_PAGE, 302), _org_name, method="post"
+    ),
+    "reporting:report_attachment_remove": ObjectCase(
+        lambda w, obj: reverse("reporting:report_attachment_remove",
+                               args=[w.reports[obj].pk, w.reports[obj].versions.get(number=1).files.get().pk]),
+        _allowed_as(DRAFT_PAGE, 302), _org_name, method="post",
+    ),
     "reporting:delegation_list": ObjectCase(_org_url("reporting:delegation_list"), VIEW_PAGE, _org_name),
     "reporting:delegation_revoke": ObjectCase(
         lambda w, obj: reverse("reporting:delegation_revoke", args=[w.delegations[obj].pk]), DELEGATE_PAGE, _org_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -13,11 +14,11 @@ from reporting.board import services as board_services
 from reporting.models import Report, ReportKind
 from reporting.reports import selectors as reports_selectors
 from reporting.reports import services as reports_services
-from responsibilities.models import Obligation
+from responsibilities.models import Department, Obligation
+from responsibilities.org.services import department_ensure
 from tests.factories import make_user
 from tests.reporting.board.test_board import (
     H1,
-    Unit,
     at,
     board_url,
     build_region,
@@ -37,38 +38,25 @@ def city_staff(tree):
     return make_user("city_xcb", grants=[("view", tree.city), ("manage", tree.city), ("draft_report", tree.city)])
 
 
-def system(code: str, name: str, required: int, done: int, *, late: int = 0, overdue: int = 0,
-           meetings: int = 0) -> dict:
-    return {"code": code, "name": name, "required": required, "done": done, "late": late, "overdue": overdue,
-            "open": required - done - overdue, "waived": 0, "meetings": meetings, "dates": []}
-
-
-# Each unit's own statistics, as its signed report states them.
-FACTS = {
-    "received": [system("theory_study", "理论学习", 6, 5, late=1, overdue=1, meetings=5),
-                 system("analysis", "分析研判", 2, 2, meetings=2)],
-    "late": [system("theory_study", "理论学习", 6, 6, meetings=6)],
-    "on_time": [system("analysis", "分析研判", 2, 1, overdue=1, meetings=1)],
-    # Not submitted, or returned: never summed.
-    "signed": [system("theory_study", "理论学习", 100, 100, meetings=100)],
-    "returned": [system("analysis", "分析研判", 50, 50, meetings=50)],
-}
-
-
-def _with_facts(status: str, unit: Unit) -> None:
-    report = drafted(unit)
-    if status not in FACTS:
-        return
-    v = reports_selectors.latest_version(report)
-    reports_services.report_version_save(
-        report=report, actor=unit.staff, title=v.title, addressee=v.addressee, copy_to=v.copy_to,
-        blocks=v.blocks, attachments=[], facts={"systems": FACTS[status]},
-    )
+def _departments(tree) -> None:
+    for org in (tree.city, tree.county_a):
+        department_ensure(organization=org, kind=Department.Kind.PROPAGANDA, name=f"{org.name}宣传部")
 
 
 @pytest.fixture
 def region(tree, city_staff):
-    return build_region(tree, city_staff, prepare=_with_facts)
+    return build_region(tree, city_staff)
+
+
+# X市委 and its ten organizations below (A, B with three towns; C–G). Of the 11 党委报告制度 tasks the
+# three submitted reports (A on time, B late, C on time) are done; the summary counts its own 汇总汇报
+# as done. Nothing is copied from the counties' reports.
+FIGURES = [
+    "以下数据根据本系统记录的工作任务统计，范围为X市委及所属各级党组织共 11 个：",
+    "党委报告制度：应完成 11 项，已完成 3 项（其中逾期完成 1 项），尚在办理 8 项。",
+    "汇总汇报：应完成 11 项，已完成 1 项，尚在办理 10 项。",
+    "专题研究：应完成 11 项，已完成 0 项，尚在办理 11 项。",
+]
 
 
 def body(report: Report) -> list[str]:
@@ -91,17 +79,17 @@ def test_the_summary_lists_every_subordinate_with_its_status(region, city_staff)
     assert "已报送 3 个（其中按时 2 个、逾期 1 个，已签收 1 个），未报送 4 个" in text[0]
 
 
-def test_the_key_figures_are_the_sums_of_the_submitted_signed_versions(region, city_staff):
-    report = board_services.summary_report_create(organization=region.city, period=H1, actor=city_staff)
+def test_the_key_figures_are_recomputed_from_the_subtrees_data_and_agree_with_the_text(region, city_staff):
+    with time_machine.travel(at(D(2026, 6, 23)), tick=False):
+        report = board_services.summary_report_create(organization=region.city, period=H1, actor=city_staff)
+        text = [b.text for b in reports_selectors.rendered(reports_selectors.latest_version(report)).blocks]
 
-    text = body(report)
-    assert "以下数据根据已报送的 3 份报告所载统计汇总：" in text
-    assert "理论学习：应完成 12 项，已完成 11 项（其中逾期完成 1 项），逾期未完成 1 项；共召开（组织）会议 11 次。" in text
-    assert "分析研判：应完成 4 项，已完成 3 项，逾期未完成 1 项；共召开（组织）会议 3 次。" in text
+    figures = text[text.index("全域主要数据") + 1:text.index("未报送单位")]
+    assert figures == FIGURES
     facts = reports_selectors.latest_version(report).facts
-    sums = {s["code"]: (s["required"], s["done"], s["overdue"], s["meetings"]) for s in facts["systems"]}
-    assert sums == {"theory_study": (12, 11, 1, 11), "analysis": (4, 3, 1, 3)}
-    assert facts["subordinates"] == 7
+    assert [(s["code"], s["required"], s["done"], s["late"]) for s in facts["systems"]][:2] == [
+        ("party_report", 11, 3, 1), ("summary_report", 11, 1, 0)]
+    assert (facts["subordinates"], facts["organizations"]) == (7, 11)
 
 
 def test_the_organizations_not_reported_are_listed(region, city_staff):
@@ -128,7 +116,7 @@ def test_without_any_report_the_summary_says_so(tree, city_staff):
     report = board_services.summary_report_create(organization=tree.city, period=H1, actor=city_staff)
 
     text = body(report)
-    assert "尚无下级党组织报送本期报告，暂无汇总数据。" in text
+    assert text[0].endswith("截至目前，已报送 0 个（其中按时 0 个、逾期 0 个，已签收 0 个），未报送 2 个。现将有关情况汇总报告如下。")
     assert "截至目前尚未报送的单位共 2 个：A县委（未起草）、B县委（未起草）。" in text
 
 
@@ -198,3 +186,56 @@ def test_only_those_who_draft_reports_for_the_upper_organization_may_generate_it
     page = client_of(viewer).get(board_url(tree.city)).content.decode()
     assert 'data-testid="board-summary"' not in page
 
+
+
+# --- who issues it, to whom ---------------------------------------------------------------------
+
+
+def test_the_summary_is_issued_by_the_propaganda_department_to_its_own_committee(tree):
+    _departments(tree)
+    county = unit_of(tree.county_a)
+    generate()
+    report = board_services.summary_report_create(organization=tree.county_a, period=H1, actor=county.staff)
+    draft = reports_selectors.latest_version(report)
+
+    assert (draft.addressee, draft.copy_to) == ("中共A县委", "X市委宣传部")
+    document = reports_services.version_document(draft)
+    assert (document.issuer_mark, document.signing_organ, document.printer) == (
+        "中共A县委宣传部", "中共A县委宣传部", "A县委宣传部办公室")
+
+    signed = reports_services.report_sign(version=draft, actor=county.secretary, now=at(D(2026, 6, 18)))
+
+    assert signed.issuer_department.name == "A县委宣传部"
+    assert signed.doc_number == "A县委宣传部〔2026〕1号"
+    half_year = reports_services.report_sign(
+        version=reports_selectors.latest_version(drafted(county)), actor=county.secretary, now=at(D(2026, 6, 18)))
+    assert half_year.doc_number == "A县委〔2026〕1号"  # the committee's own series goes on
+    assert half_year.issuer_department is None
+
+
+def test_the_summary_at_the_top_of_the_tree_has_no_upper_department_to_copy(tree, city_staff):
+    _departments(tree)
+    generate()
+    report = board_services.summary_report_create(organization=tree.city, period=H1, actor=city_staff)
+
+    draft = reports_selectors.latest_version(report)
+    assert (draft.addressee, draft.copy_to) == ("中共X市委", "")
+    assert reports_services.version_document(draft).issuer_mark == "中共X市委宣传部"
+
+
+def test_the_signed_summary_freezes_the_board_as_it_stood_when_signed(tree):
+    county = unit_of(tree.county_a)
+    generate()
+    town = unit_of(tree.town_a1)
+    report = board_services.summary_report_create(organization=tree.county_a, period=H1, actor=county.staff)
+    assert "截至目前尚未报送的单位共 2 个：A县一镇党委（未起草）、A县二镇党委（未起草）。" in body(report)
+
+    submitted(town, at(D(2026, 6, 8)))
+    version = reports_services.report_sign(version=reports_selectors.latest_version(report),
+                                           actor=county.secretary, now=at(D(2026, 6, 18)))
+
+    text = [b["text"] for b in version.blocks]
+    assert "截至目前尚未报送的单位共 1 个：A县二镇党委（未起草）。" in text
+    assert "1. A县一镇党委：已报送，待签收（按时，A县一镇党委〔2026〕1号）" in text
+    assert text[0].startswith("根据意识形态工作责任制关于党委（党组）报告制度的要求，A县委所属 2 个下级党组织")
+    assert "已报送 1 个（其中按时 1 个、逾期 0 个，已签收 0 个），未报送 1 个" in text[0]
