@@ -30,6 +30,7 @@ from reporting.reports import selectors
 from responsibilities import log
 from responsibilities.models import Notification
 from responsibilities.org.selectors import staff_of
+from responsibilities.text import display_name
 from responsibilities.work import services as work
 
 SIGN = "reporting.sign"
@@ -107,6 +108,16 @@ def report_submitted(submission: Submission, *, actor, at: datetime.datetime) ->
     """报送 done: the 请报送 notice and earlier 退回 notices are closed; the upper organization's own staff
     (`staff_of`, not the levels above it) are asked to receive it."""
     report, version, upper = submission.report, submission.version, submission.to_organization
+    if report.created_by_id and report.created_by_id != getattr(actor, "pk", None):
+        # Someone else submitted (the signer's 签发并报送): the drafter's 请报送 notice becomes the news
+        # that it is done, closed, and goes out by e-mail again with the new words.
+        Notification.objects.filter(
+            item_type=SUBMIT, item_id=version.pk, recipient_id=report.created_by_id, done_at__isnull=True
+        ).update(
+            title=_("【已报送】%(title)s已报送%(to)s") % {"title": version.title, "to": upper.name},
+            body=_("发文字号：%(no)s\n报送人：%(who)s") % {"no": version.doc_number, "who": display_name(actor)},
+            url=_report_url(report), done_at=at, read_at=None, emailed_at=None,
+        )
     work.notifications_close(item_type=SUBMIT, item_ids=[version.pk], at=at)
     earlier = Submission.objects.filter(report=report).exclude(pk=submission.pk).values_list("pk", flat=True)
     work.notifications_close(item_type=RETURNED, item_ids=list(earlier), at=at)

@@ -23,6 +23,7 @@ from responsibilities.periods import Period
 from responsibilities.scheduling.calendar import due_moment, local_moment
 from responsibilities.work import services as work
 from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 H1 = Period.parse("2026H1")
@@ -59,7 +60,9 @@ def county(tree) -> County:
 
 
 def draft(county: County) -> Report:
-    return reports.report_create(organization=county.org, kind=ReportKind.HALF_YEAR, period=H1, actor=county.drafter)
+    report = reports.report_create(organization=county.org, kind=ReportKind.HALF_YEAR, period=H1, actor=county.drafter)
+    write_up(report, county.drafter)  # the drafter's words over the prompts: what may be signed
+    return report
 
 
 def notices(item_type: str) -> list[tuple[str, bool]]:
@@ -110,7 +113,7 @@ def test_asking_twice_for_the_same_version_is_refused_and_tells_nobody_again(cou
     report = draft(county)
     handoffs.signature_request(report=report, actor=county.drafter)
 
-    with pytest.raises(ValidationError, match="第 1 版已提请签发"):
+    with pytest.raises(ValidationError, match="第 2 版已提请签发"):
         handoffs.signature_request(report=report, actor=county.drafter)
     assert Notification.objects.filter(item_type=handoffs.SIGN).count() == 1
 
@@ -119,6 +122,7 @@ def test_nobody_to_sign_means_a_clear_refusal_and_no_notice(tree):
     org = tree.county_b
     drafter = make_user("b_xcb", grants=[("view", org), ("manage", org), ("draft_report", org)])
     report = reports.report_create(organization=org, kind=ReportKind.HALF_YEAR, period=H1, actor=drafter)
+    write_up(report, drafter)
 
     with pytest.raises(ValidationError, match="B县委目前没有可以签发的同志"):
         handoffs.signature_request(report=report, actor=drafter)
@@ -145,6 +149,20 @@ def test_submitting_closes_the_request_to_submit_and_asks_the_upper_organization
     assert notices(handoffs.SUBMIT) == [("a_xcb", True)]
     assert notices(handoffs.SUBMISSION) == [("city_xcb", False)]  # not the county's own staff
     assert Notification.objects.get(item_type=handoffs.SUBMISSION).item_id == submission.pk
+
+
+def test_sign_and_submit_in_one_step_tells_the_drafter_it_is_done(county):
+    report = draft(county)
+    handoffs.signature_request(report=report, actor=county.drafter)
+
+    reports.report_sign_and_submit(version=selectors.latest_version(report), actor=county.secretary)
+
+    assert notices(handoffs.SIGN) == [("a_shuji", True)]
+    assert notices(handoffs.SUBMIT) == [("a_xcb", True)]  # nothing left for the drafter to do…
+    told = Notification.objects.get(item_type=handoffs.SUBMIT)
+    assert told.title.startswith("【已报送】") and told.title.endswith("已报送X市委")  # …and told so
+    assert told.emailed_at is None and told.read_at is None
+    assert notices(handoffs.SUBMISSION) == [("city_xcb", False)]
 
 
 def test_receipt_closes_the_upper_notice_and_tells_drafter_and_signer_with_nothing_left_to_do(county):
@@ -251,7 +269,7 @@ def test_the_drafter_asks_for_signature_from_the_report_page(county):
     response = client.post(reverse("reporting:report_request_sign", args=[report.pk]), follow=True)
 
     body = response.content.decode()
-    assert "已提请签发第 1 版，已通知 1 位可签发的同志。" in body
+    assert "已提请签发第 2 版，已通知 1 位可签发的同志。" in body
     assert "已提请签发，等待签发" in body
     assert notices(handoffs.SIGN) == [("a_shuji", False)]
 

@@ -20,6 +20,7 @@ from responsibilities.periods import Period
 from responsibilities.scheduling.calendar import due_moment, local_moment
 from responsibilities.workbench import workbench
 from tests.factories import make_assignment, make_person, make_user
+from tests.reporting.writing import write_up
 
 D = dt.date
 H1 = Period.parse("2026H1")
@@ -67,7 +68,9 @@ def people(tree):
 
 
 def half_year(org: Organization, user) -> Report:
-    return reports.report_create(organization=org, kind=ReportKind.HALF_YEAR, period=H1, actor=user)
+    report = reports.report_create(organization=org, kind=ReportKind.HALF_YEAR, period=H1, actor=user)
+    write_up(report, user)  # the drafter's words over the prompts: what may be signed
+    return report
 
 
 def test_the_secretary_sees_the_drafts_asked_of_him_with_the_deadline_they_serve(tree, people):
@@ -142,6 +145,7 @@ def test_the_reports_panels_take_a_bounded_number_of_queries(tree, people, djang
                                  (tree.county_b, b_staff, b_secretary)):
         for kind in (ReportKind.HALF_YEAR, ReportKind.INSPECTION):
             report = reports.report_create(organization=org, kind=kind, period=H1, actor=drafter)
+            write_up(report, drafter)
             handoffs.signature_request(report=report, actor=drafter)
     for user in (people.a_staff, people.a_secretary, people.city_staff):
         with django_assert_max_num_queries(30):
