@@ -203,12 +203,12 @@ def test_the_summary_is_issued_by_the_propaganda_department_to_its_own_committee
     assert (document.issuer_mark, document.signing_organ, document.printer) == (
         "中共A县委宣传部", "中共A县委宣传部", "A县委宣传部办公室")
 
-    signed = reports_services.report_sign(version=draft, actor=county.secretary, now=at(D(2026, 6, 18)))
+    signed = reports_services.report_sign(version=write_up(report), actor=county.secretary, now=at(D(2026, 6, 18)))
 
     assert signed.issuer_department.name == "A县委宣传部"
     assert signed.doc_number == "A县委宣传部〔2026〕1号"
     half_year = reports_services.report_sign(
-        version=reports_selectors.latest_version(drafted(county)), actor=county.secretary, now=at(D(2026, 6, 18)))
+        version=write_up(drafted(county)), actor=county.secretary, now=at(D(2026, 6, 18)))
     assert half_year.doc_number == "A县委〔2026〕1号"  # the committee's own series goes on
     assert half_year.issuer_department is None
 
@@ -231,7 +231,7 @@ def test_the_signed_summary_freezes_the_board_as_it_stood_when_signed(tree):
     assert "截至目前尚未报送的单位共 2 个：A县一镇党委（未起草）、A县二镇党委（未起草）。" in body(report)
 
     submitted(town, at(D(2026, 6, 8)))
-    version = reports_services.report_sign(version=reports_selectors.latest_version(report),
+    version = reports_services.report_sign(version=write_up(report),
                                            actor=county.secretary, now=at(D(2026, 6, 18)))
 
     text = [b["text"] for b in version.blocks]

@@ -22,6 +22,7 @@ from reporting.reports import services as reports_services
 from responsibilities.log import LogEntry
 from tests.factories import make_assignment, make_person, make_user
 from tests.reporting.reports.test_views import County, as_user, latest, new_report, text
+from tests.reporting.writing import write_up
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +143,7 @@ def test_new_versions_carry_the_attachments_and_earlier_versions_keep_theirs(cou
 def test_the_attachment_is_downloaded_by_its_organization_and_the_upper_level_only(tree, county):
     report = new_report(county)
     upload(as_user(county.staff), report, SimpleUploadedFile("统计表.pdf", pdf_bytes(1)))
-    reports_services.report_sign(version=latest(report), actor=county.secretary)
+    reports_services.report_sign(version=write_up(report), actor=county.secretary)
     reports_services.report_submit(report=report, actor=county.staff)
     attachment = latest(report).files.get()
     url = reverse("reporting:attachment_download", args=[attachment.pk])
@@ -180,7 +181,7 @@ def test_the_signed_pdf_appends_the_pdf_attachments_labelled_and_lists_the_other
     upload(as_user(county.staff), report, SimpleUploadedFile("落实情况统计表.pdf", pdf_bytes(2)),
            SimpleUploadedFile("会议照片.png", PNG), SimpleUploadedFile("任务清单.pdf", pdf_bytes(1)))
 
-    version = reports_services.report_sign(version=latest(report), actor=county.secretary)
+    version = reports_services.report_sign(version=write_up(report), actor=county.secretary)
 
     data = reports_services.signed_pdf_path(version).read_bytes()
     assert hashlib.sha256(data).hexdigest() == version.pdf_sha256
@@ -200,7 +201,7 @@ def test_a_returned_report_keeps_its_attachments_in_the_new_draft(tree, county):
 
     report = new_report(county)
     upload(as_user(county.staff), report, SimpleUploadedFile("统计表.pdf", pdf_bytes(1)))
-    reports_services.report_sign(version=latest(report), actor=county.secretary)
+    reports_services.report_sign(version=write_up(report), actor=county.secretary)
     submission = reports_services.report_submit(report=report, actor=county.staff)
     receiver = make_user("city_xcb", grants=[("view", tree.city), ("manage", tree.city)])
 

@@ -11,6 +11,7 @@ from reporting.reports import services as reports_services
 from responsibilities.models import Obligation
 from responsibilities.work import services as work
 from tests.reporting.board.test_board import H1, at, drafted, generate, unit_of
+from tests.reporting.writing import write_up
 
 D = dt.date
 
@@ -24,7 +25,7 @@ def test_a_signed_half_year_report_counts_its_own_obligation_as_done(tree):
     generate()
     report = drafted(county)
 
-    version = reports_services.report_sign(version=selectors.latest_version(report), actor=county.secretary,
+    version = reports_services.report_sign(version=write_up(report), actor=county.secretary,
                                            now=at(D(2026, 6, 15)))
 
     assert party_report_line(version.blocks) == "党委报告制度：应完成 1 项，已完成 1 项。"
@@ -36,7 +37,7 @@ def test_a_report_signed_after_its_deadline_counts_its_obligation_done_late(tree
     generate()
     report = drafted(county)
 
-    version = reports_services.report_sign(version=selectors.latest_version(report), actor=county.secretary,
+    version = reports_services.report_sign(version=write_up(report), actor=county.secretary,
                                            now=at(D(2026, 6, 25)))
 
     assert party_report_line(version.blocks) == "党委报告制度：应完成 1 项，已完成 1 项（其中逾期完成 1 项）。"
@@ -64,7 +65,7 @@ def test_the_draft_shows_live_figures_and_signing_freezes_them(tree):
         draft = selectors.rendered(selectors.latest_version(report))
         assert draft.live
         assert line(draft.blocks, "专题研究") == "专题研究：应完成 1 项，已完成 1 项。"
-    version = reports_services.report_sign(version=selectors.latest_version(report), actor=county.secretary,
+    version = reports_services.report_sign(version=write_up(report), actor=county.secretary,
                                            now=at(D(2026, 6, 15)))
     work.obligation_complete(obligation=obligation(tree.county_a, "summary_report"), actor=county.staff,
                              at=at(D(2026, 6, 16)))
@@ -90,7 +91,7 @@ def test_the_report_page_marks_the_live_figures_of_a_draft_and_not_of_a_signed_v
     editor = client.get(reverse("reporting:report_edit", args=[report.pk])).content.decode()
     assert "实时统计数据" in editor and 'value="stats"' in editor and " readonly>党委报告制度" in editor
 
-    reports_services.report_sign(version=selectors.latest_version(report), actor=county.secretary,
+    reports_services.report_sign(version=write_up(report), actor=county.secretary,
                                  now=at(D(2026, 6, 15)))
     signed_page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
     assert 'data-testid="live-note"' not in signed_page and "doc-live" not in signed_page
