@@ -87,32 +87,31 @@ def _confirm(request: HttpRequest, submission: Submission, *, undo: bool, errors
     return render(request, "reporting/submissions/submission_confirm.html", context, status=status)
 
 
+def _confirmed_step(request: HttpRequest, pk: int, *, undo: bool, service, done: str) -> HttpResponse:
+    """GET: the confirmation page of 签收 (or of its undoing); POST: the step, through its one service."""
+    submission = _receivable(request, pk)
+    if request.method == "GET":
+        return _confirm(request, submission, undo=undo)
+    try:
+        service(submission=submission, actor=request.user)
+    except ValidationError as exc:
+        return _confirm(request, submission, undo=undo, errors=exc.messages, status=400)
+    messages.success(request, done)
+    return redirect("reporting:submission_detail", pk=submission.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def submission_receive(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is being received (a confirmation). POST: 签收."""
-    submission = _receivable(request, pk)
-    if request.method == "GET":
-        return _confirm(request, submission, undo=False)
-    try:
-        services.submission_receive(submission=submission, actor=request.user)
-    except ValidationError as exc:
-        return _confirm(request, submission, undo=False, errors=exc.messages, status=400)
-    messages.success(request, _("已签收。如签收有误，可在上级汇总前撤销签收。"))
-    return redirect("reporting:submission_detail", pk=submission.pk)
+    return _confirmed_step(request, pk, undo=False, service=services.submission_receive,
+                           done=_("已签收。如签收有误，可在上级汇总前撤销签收。"))
 
 
 @require_http_methods(["GET", "POST"])
 def submission_receive_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: a confirmation. POST: 撤销签收 (until the upper level has acted on the receipt)."""
-    submission = _receivable(request, pk)
-    if request.method == "GET":
-        return _confirm(request, submission, undo=True)
-    try:
-        services.submission_receive_undo(submission=submission, actor=request.user)
-    except ValidationError as exc:
-        return _confirm(request, submission, undo=True, errors=exc.messages, status=400)
-    messages.success(request, _("已撤销签收，该报告重新列入待签收。"))
-    return redirect("reporting:submission_detail", pk=submission.pk)
+    return _confirmed_step(request, pk, undo=True, service=services.submission_receive_undo,
+                           done=_("已撤销签收，该报告重新列入待签收。"))
 
 
 @require_http_methods(["GET", "POST"])
