@@ -77,7 +77,14 @@ MEETING_COLUMNS = (
     Column("议定事项", 40, CellKind.WRAP),
     Column("登记人", 12),
     Column("登记时间", 17, CellKind.DATETIME),
+    Column("状态", 24, CellKind.WRAP),  # 有效 / 已更正（第N版） / 已撤回：理由 — an inspector must see what was taken back
 )
+
+
+def _meeting_state(m: MeetingRecord) -> str:
+    if m.withdrawn_at is not None:
+        return f"已撤回：{m.withdrawn_reason}"
+    return f"已更正（第{m.version}版）" if m.version > 1 else "有效"
 
 
 def max_bytes() -> int:
@@ -240,7 +247,7 @@ def _meeting_rows(meetings):
             person = getattr(author, "person", None)
             author_name = person.name if person else (author.get_full_name() or author.get_username())
         yield [m.held_on, m.obligation.work_system.name, m.obligation.period_label, m.place, m.chair.name, people,
-               m.topic, m.discussion, m.decisions, author_name, m.created_at]
+               m.topic, m.discussion, m.decisions, author_name, m.created_at, _meeting_state(m)]
 
 
 def _index_document(organization: Organization, year: int, user, entries, missing: list[str]) -> Document:

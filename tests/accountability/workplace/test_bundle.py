@@ -90,6 +90,22 @@ def test_the_manifest_lists_every_file_with_its_sha256_and_the_log_holds_the_man
     assert job.params["manifest_sha256"] == manifest_sha
 
 
+def test_the_meeting_sheet_shows_withdrawn_and_corrected_records_as_such(inspector, records, county_a_staff):
+    meeting = MeetingRecord.objects.get(topic="一季度意识形态形势分析研判")
+    work_services.meeting_withdraw(meeting=meeting, actor=county_a_staff, reason="重复登记")
+
+    job = built(inspector, records)
+
+    import openpyxl
+
+    archive = zipfile.ZipFile(ledgers.exports_dir() / job.file_name)
+    sheet = openpyxl.load_workbook(io.BytesIO(archive.read("会议记录/会议记录.xlsx"))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "会议日期" in r)
+    record = next(r for r in rows if "一季度意识形态形势分析研判" in r)
+    assert record[header.index("状态")] == "已撤回：重复登记"
+
+
 def test_a_year_without_records_still_has_its_ledgers_and_index(inspector, records):
     job = built(inspector, records, year=2025)
 
