@@ -445,7 +445,11 @@ class ReadOnlyAdmin(NamedUsersAdmin):
 class ObligationAdmin(ReadOnlyAdmin):
     """Status changes go through the obligation services (they record who and why)."""
 
-    list_display = ["organization", "work_system", "period", "due_date", "status"]
+    list_display = ["organization", "work_system", "period_in_words", "due_date", "status"]
+
+    @admin.display(description=_("期间"), ordering="period")
+    def period_in_words(self, obj) -> str:
+        return obj.period_label  # 2026年上半年, never the code
     list_filter = ["status", "work_system"]
     list_select_related = ["organization", "work_system"]
     search_fields = ["organization__name"]

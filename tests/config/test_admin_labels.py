@@ -108,3 +108,12 @@ def test_users_appear_by_name_in_lists_and_selects(superuser_client, seeded_demo
 
     change = superuser_client.get(reverse("admin:responsibilities_person_change", args=[person.pk]))
     assert f"{person.name}（county_a_xcb）" in html.unescape(change.content.decode())
+
+
+def test_the_lists_of_tasks_and_reports_show_periods_in_words(superuser_client):
+    for model in ("responsibilities/obligation", "reporting/report"):
+        page = superuser_client.get(f"/admin/{model}/").content.decode()
+        cells = texts(r'<td class="field-period_in_words"[^>]*>(.*?)</td>', page)
+        assert cells, model
+        assert not [c for c in cells if re.fullmatch(r"20\d\d(H[12]|Q[1-4]|-\d\d)?", c)], (model, cells[:5])
+        assert any(re.fullmatch(r"20\d\d年(上半年|下半年|第.季度|\d+月|度)?", c) for c in cells), (model, cells[:5])
