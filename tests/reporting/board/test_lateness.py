@@ -57,3 +57,12 @@ def test_the_board_opens_on_the_period_whose_deadline_is_nearest(tree, city_staf
     assert board_selectors.nearest_period(tree.city, ReportKind.HALF_YEAR, D(2026, 9, 25)) == Period.parse("2026H1")  # 97 days either way
     assert board_selectors.nearest_period(tree.city, ReportKind.HALF_YEAR, D(2026, 9, 26)) == Period.parse("2026H2")
     assert board_selectors.nearest_period(tree.city, ReportKind.INSPECTION, D(2026, 3, 1)) == Period.parse("2025")
+
+
+def test_a_unit_not_yet_reported_shows_how_late_it_is(tree, city_staff):
+    unit_of(tree.county_a)
+    generate()  # 2026H1: due 20 June
+    with time_machine.travel(at(D(2026, 7, 3)), tick=False):
+        page = client_of(city_staff).get(reverse("reporting:board"),
+                                          {"org": tree.city.pk, "period": "2026H1"}).content.decode()
+    assert 'data-testid="due">已逾期 13 天</span>' in page
