@@ -199,7 +199,7 @@ def ordered_subjects(case: Case) -> list[CaseSubject]:
 
 def _require_editable(case: Case) -> None:
     if case.status not in EDITABLE:
-        raise ValidationError(_("案件已%(s)s，认定、措施和决定机关不能再修改。") % {"s": case.get_status_display()})
+        raise ValidationError(_("案件当前为“%(s)s”，认定、措施和决定机关不能再修改。") % {"s": case.get_status_display()})
 
 
 @transaction.atomic
@@ -312,7 +312,7 @@ def case_add_files(*, case: Case, actor, uploads: list, now: datetime.datetime |
     case = _locked(case)
     _require(actor, case)
     if case.status in (Status.ARCHIVED, Status.DISMISSED):
-        raise ValidationError(_("案件已%(s)s，不能再补充证据。") % {"s": case.get_status_display()})
+        raise ValidationError(_("案件当前为“%(s)s”，不能再补充证据。") % {"s": case.get_status_display()})
     if not uploads:
         raise ValidationError(_("请选择要上传的文件。"))
     files = files_store(uploads=list(uploads), actor=actor)

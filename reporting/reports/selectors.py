@@ -23,11 +23,12 @@ from responsibilities.permissions import Capability, visible
 MEETING_SYSTEMS = ("special_study", "analysis", "theory_study", "joint_meeting")
 
 
-# A template prompt (模板提示语): a paragraph that is nothing but a full-width parenthesised instruction
-# beginning with 请, as the draft templates write them (reporting/reports/services.py _default_blocks,
-# reporting/board/services.py): 「（请列明下一步的工作措施。）」. Leading/trailing whitespace is ignored;
-# a prompt followed or preceded by the drafter's own text in the same paragraph is not one.
-_TEMPLATE_PROMPT = re.compile(r"（请[^（）]*）")
+# A template prompt (模板提示语): a full-width parenthesised instruction beginning with 请, as the draft
+# templates write them (reporting/reports/services.py _default_blocks, reporting/board/services.py):
+# 「（请列明下一步的工作措施。）」 — whether it stands alone or was left inside the drafter's own text
+# (「……学习不够深入。（请补充具体事例）」): printed in a signed document, either is a promise unkept.
+# At least two characters after 请, so that a word such as 「（请示）」 is not taken for one.
+_TEMPLATE_PROMPT = re.compile(r"（请[^（）]{2,}）")
 
 
 def template_prompts(blocks) -> list[str]:
@@ -35,16 +36,17 @@ def template_prompts(blocks) -> list[str]:
 
     `blocks` is a version's body as stored: [{"level": 0-4, "text": "..."}, ...]; anything else in
     the list (or a non-list) is ignored. Returns the prompt texts, e.g. ["（请列明下一步的工作措施。）"],
-    or [] when none is left. The one predicate for "signed with placeholder text": the inspector's
-    flag (accountability/flags.py) and the signing guard (issue #9) both ask it.
+    whether a prompt is a whole paragraph or part of one; [] when none is left. The one predicate for
+    "signed with placeholder text": the inspector's flag (accountability/flags.py) and the signing
+    guard (issue #9) both ask it.
     """
     if not isinstance(blocks, list):
         return []
     found = []
     for block in blocks:
         text = block.get("text") if isinstance(block, dict) else None
-        if isinstance(text, str) and _TEMPLATE_PROMPT.fullmatch(text.strip()):
-            found.append(text.strip())
+        if isinstance(text, str):
+            found += _TEMPLATE_PROMPT.findall(text)
     return found
 
 
@@ -72,9 +74,12 @@ def signing_problems(blocks) -> list[str]:
     filled: list[bool] = []  # whether each of them has text so far
     for block in numbered:
         if block.level == Level.PARAGRAPH:
+            where = _section_name(path) if path else _("正文开头")
             if block.text in prompts:
-                where = _section_name(path) if path else _("正文开头")
                 problems.append(_("%(where)s仍是模板提示：%(prompt)s") % {"where": where, "prompt": block.text})
+            else:
+                for prompt in _TEMPLATE_PROMPT.findall(block.text):
+                    problems.append(_("%(where)s的正文中仍有模板提示：%(prompt)s") % {"where": where, "prompt": prompt})
             filled = [True] * len(filled)  # text, or a prompt already named: not reported empty as well
             continue
         while path and path[-1].level >= block.level:

@@ -33,7 +33,7 @@ from responsibilities.work import services as work
 def _handle(submission: Submission, actor) -> Submission:
     submission = Submission.objects.select_for_update().select_related("report__organization").get(pk=submission.pk)
     if submission.status != Submission.Status.SUBMITTED:
-        raise ValidationError(_("该报告已%(s)s，不能重复处理。") % {"s": submission.get_status_display()})
+        raise ValidationError(_("该报告当前为“%(s)s”，不能重复处理。") % {"s": submission.get_status_display()})
     _require_addressed_staff(submission, actor)
     return submission
 

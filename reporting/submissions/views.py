@@ -90,6 +90,10 @@ def _confirm(request: HttpRequest, submission: Submission, *, undo: bool, errors
 def _confirmed_step(request: HttpRequest, pk: int, *, undo: bool, service, done: str) -> HttpResponse:
     """GET: the confirmation page of 签收 (or of its undoing); POST: the step, through its one service."""
     submission = _receivable(request, pk)
+    expected = Submission.Status.RECEIVED if undo else Submission.Status.SUBMITTED
+    if submission.status != expected:  # handled meanwhile, or the back button: nothing to confirm
+        messages.info(request, _("该报告当前为“%(s)s”，无需再处理。") % {"s": submission.get_status_display()})
+        return redirect("reporting:submission_detail", pk=submission.pk)
     if request.method == "GET":
         return _confirm(request, submission, undo=undo)
     try:
@@ -104,7 +108,7 @@ def _confirmed_step(request: HttpRequest, pk: int, *, undo: bool, service, done:
 def submission_receive(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is being received (a confirmation). POST: 签收."""
     return _confirmed_step(request, pk, undo=False, service=services.submission_receive,
-                           done=_("已签收。如签收有误，可在上级汇总前撤销签收。"))
+                           done=_("已签收。如签收有误，可在本组织签发本期汇总报告前撤销签收。"))
 
 
 @require_http_methods(["GET", "POST"])

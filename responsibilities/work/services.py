@@ -48,7 +48,7 @@ def _record(
 
 def _require_open(obligation: Obligation) -> None:
     if not obligation.is_open:
-        raise ValidationError(_("该任务已%(status)s，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
+        raise ValidationError(_("该任务当前为“%(status)s”，如需补充请先重新打开。") % {"status": obligation.get_status_display()})
 
 
 def _complete(obligation: Obligation, actor, at: datetime.datetime, **evidence) -> Obligation:

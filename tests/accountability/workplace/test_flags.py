@@ -61,7 +61,7 @@ def topics(qs) -> list[str]:
 # --- the predicate ---------------------------------------------------------------------------------
 
 
-def test_template_prompts_are_whole_paragraphs_of_a_parenthesised_instruction():
+def test_template_prompts_are_parenthesised_instructions_alone_or_inside_a_paragraph():
     blocks = [
         {"level": 1, "text": "基本情况"},
         {"level": 0, "text": "  （请简述本期意识形态工作总体情况。）\n"},
@@ -72,7 +72,11 @@ def test_template_prompts_are_whole_paragraphs_of_a_parenthesised_instruction():
         "不是段落",
         {"level": 0},
     ]
-    assert template_prompts(blocks) == ["（请简述本期意识形态工作总体情况。）", "（请列明下一步的工作措施，以及对未按时报送单位的督促安排。）"]
+    assert template_prompts(blocks) == [
+        "（请简述本期意识形态工作总体情况。）", "（请列明下一步的工作措施。）",
+        "（请列明下一步的工作措施，以及对未按时报送单位的督促安排。）",
+    ]
+    assert template_prompts([{"level": 0, "text": "按上级（请示）办理。"}]) == []
     assert template_prompts([{"level": 0, "text": "已全部填写。"}]) == []
     assert template_prompts(None) == []
 

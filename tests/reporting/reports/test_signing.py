@@ -343,6 +343,16 @@ def test_a_heading_without_text_is_refused_and_one_prompt_left_among_real_text_t
     )
 
 
+def test_a_prompt_left_inside_the_drafters_own_paragraph_is_refused_too(county):
+    version = _saved(county, [
+        {"level": 1, "text": "存在的问题"}, {"level": 0, "text": "理论学习不够深入。（请补充具体事例）"},
+    ])
+
+    assert refused(version, county.secretary) == (
+        "正文尚未完成，不能签发： 第一部分“存在的问题”的正文中仍有模板提示：（请补充具体事例）"
+    )
+
+
 def test_a_prompt_before_any_heading_and_a_trailing_empty_subsection_are_named(county):
     version = _saved(county, [
         {"level": 0, "text": "（请简述本期意识形态工作总体情况。）"},

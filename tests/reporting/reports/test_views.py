@@ -585,9 +585,10 @@ def test_the_city_receives_the_report(county, city_staff):
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RECEIVED
     assert Report.objects.get().status == Report.Status.RECEIVED
-    again = client.post(reverse("reporting:submission_receive", args=[submission.pk]))
-    assert again.status_code == 400
-    assert "不能重复处理" in text(again)
+    again = client.post(reverse("reporting:submission_receive", args=[submission.pk]), follow=True)
+    assert again.redirect_chain[-1][0] == reverse("reporting:submission_detail", args=[submission.pk])
+    assert "无需再处理" in text(again)  # nothing happened twice
+    assert Submission.objects.get(pk=submission.pk).handled_by == city_staff
 
 
 def test_the_city_returns_the_report_with_a_reason_and_it_comes_back_as_a_new_draft(county, city_staff):

@@ -105,6 +105,20 @@ def test_the_addressed_countys_staff_receive_after_confirming(tree, town, county
     assert "撤销签收" in done
 
 
+def test_the_back_button_after_receiving_offers_nothing_to_confirm_and_says_so_once(tree, town, county_a_staff):
+    submission = submitted(town)
+    client = as_user(county_a_staff)
+    client.post(reverse("reporting:submission_receive", args=[submission.pk]))
+
+    again = client.get(reverse("reporting:submission_receive", args=[submission.pk]), follow=True)
+    repost = client.post(reverse("reporting:submission_receive", args=[submission.pk]), follow=True)
+
+    for response in (again, repost):
+        assert response.redirect_chain[-1][0] == reverse("reporting:submission_detail", args=[submission.pk])
+        assert "该报告当前为“已签收”，无需再处理。" in page(response)
+        assert "确认签收" not in page(response) and "已已" not in page(response)
+
+
 def test_the_drafter_still_sees_submitted_where_the_receiver_sees_awaiting_receipt(tree, town, county_a_staff):
     submission = submitted(town)
 
