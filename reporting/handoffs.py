@@ -80,6 +80,8 @@ def signature_request(*, report: Report, actor, at: datetime.datetime | None = N
     if not recipients:
         raise ValidationError(_("%(org)s目前没有可以签发的同志（签发权限或委托），请联系系统管理员。") % {
             "org": report.organization.name})
+    # A request for an earlier version of this report is superseded: the signer is asked about this text only.
+    work.notifications_close(item_type=SIGN, item_ids=[pk for pk in _version_ids(report) if pk != version.pk], at=at)
     count = work.messages_send(sender=actor, at=at, messages=[work.Message(
         recipient_ids=recipients,
         title=_("【待签发】%(title)s") % {"title": version.title},

@@ -404,6 +404,9 @@ def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
     the signer's password): sign the version that was shown, or sign it and submit it upward in one step."""
     report = get_for(request.user, Capability.SIGN_REPORT, _reports(), pk=pk)
     latest = _latest(report)
+    if request.method == "GET" and latest.is_signed:  # an old 待签发 notice, the back button: nothing to sign
+        messages.info(request, _("第 %(n)s 版已签发（%(no)s），无需再签发。") % {"n": latest.number, "no": latest.doc_number})
+        return redirect("reporting:report_detail", pk=report.pk)
     upper = Organization.objects.get_parent(report.organization)
     errors: list[str] = []
     form = SignForm(request.POST or None, user=request.user, initial={"version": latest.number})

@@ -118,6 +118,18 @@ def test_asking_twice_for_the_same_version_is_refused_and_tells_nobody_again(cou
     assert Notification.objects.filter(item_type=handoffs.SIGN).count() == 1
 
 
+def test_asking_again_after_editing_supersedes_the_earlier_request(county):
+    report = draft(county)
+    handoffs.signature_request(report=report, actor=county.drafter)
+    write_up(report, county.drafter)  # the drafter changes the text after asking
+
+    handoffs.signature_request(report=report, actor=county.drafter)
+
+    assert notices(handoffs.SIGN) == [("a_shuji", False), ("a_shuji", True)]  # one open: the 待签发 counts it once
+    open_request = Notification.objects.get(item_type=handoffs.SIGN, done_at__isnull=True)
+    assert open_request.item_id == selectors.latest_version(report).pk
+
+
 def test_nobody_to_sign_means_a_clear_refusal_and_no_notice(tree):
     org = tree.county_b
     drafter = make_user("b_xcb", grants=[("view", org), ("manage", org), ("draft_report", org)])

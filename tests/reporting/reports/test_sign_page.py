@@ -145,3 +145,15 @@ def test_a_report_without_an_upper_organization_offers_signing_alone(city_unit):
     page = text(as_user(secretary).get(sign_url(report)))
 
     assert "确认签发第 2 版" in page and "签发并报送" not in page
+
+
+def test_an_old_notice_leading_to_the_sign_page_of_a_signed_version_says_so_and_shows_no_second_header(county):
+    report = ready(county)
+    reports_services.report_sign(version=latest(report), actor=county.secretary)
+
+    response = as_user(county.secretary).get(sign_url(report), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("reporting:report_detail", args=[report.pk])
+    page = text(response)
+    assert "第 2 版已签发（A县委〔2026〕1号），无需再签发。" in page
+    assert "发文字号（签发时编定）" not in page and "登录密码" not in page
