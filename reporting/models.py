@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Department, Organization, Person, StoredUpload
-from responsibilities.periods import period_label
+from responsibilities.periods import Period, PeriodKind, period_label
 
 
 class ReportKind(models.TextChoices):
@@ -25,6 +25,34 @@ class ReportKind(models.TextChoices):
     MAJOR = "major", _("重大情况专题报告")
     SUMMARY = "summary", _("汇总报告")
     NOTICE = "notice", _("通报")
+
+
+# The kind of period a periodic report of each kind is made for (a 重大情况 report has none): the
+# frequencies of the work systems the reports complete (responsibilities/defaults.py: party_report and
+# summary_report half-yearly, inspection yearly). The one rule: report_create refuses any other pairing,
+# and the report and board forms ask `period_mismatch` for their messages.
+PERIOD_KINDS = {
+    ReportKind.HALF_YEAR: PeriodKind.HALF,
+    ReportKind.SUMMARY: PeriodKind.HALF,
+    ReportKind.INSPECTION: PeriodKind.YEAR,
+    ReportKind.NOTICE: PeriodKind.YEAR,
+}
+
+
+def period_mismatch(kind: str, period: Period | None) -> str:
+    """"" when `period` suits a report of `kind`; else a Chinese sentence saying which period it takes
+    (e.g. 「半年专题汇报的期间应为半年，如 2026年上半年 或 2026年下半年。」)."""
+    wanted = PERIOD_KINDS.get(kind)
+    label = ReportKind(kind).label if kind in ReportKind.values else kind
+    if wanted is None:
+        return "" if period is None else _("%(kind)s不按期间报送，请不选报告期间。") % {"kind": label}
+    if period is None:
+        return _("请选择报告期间。")
+    if period.kind == wanted:
+        return ""
+    if wanted == PeriodKind.HALF:
+        return _("%(kind)s的期间应为半年，如 2026年上半年 或 2026年下半年。") % {"kind": label}
+    return _("%(kind)s的期间应为年度，如 2026年度。") % {"kind": label}
 
 
 # The work system (WorkSystem.code) whose obligation a signed report of each kind completes.

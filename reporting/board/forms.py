@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from reporting.board.selectors import nearest_period
-from reporting.models import ReportKind
+from reporting.models import ReportKind, period_mismatch
 from responsibilities.forms import PeriodField, PeriodWidget
 from responsibilities.models import Organization
 from responsibilities.periods import Period, PeriodKind
@@ -37,6 +37,12 @@ class BoardFilterForm(forms.Form):
         label=_("期间"), kinds=(PeriodKind.HALF, PeriodKind.YEAR), help_text=_("年度专项督查报告选“全年”")
     )
     kind = forms.ChoiceField(label=_("报告类型"), choices=BOARD_KINDS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("period") and (mismatch := period_mismatch(data["kind"], data["period"])):
+            self.add_error("period", mismatch)  # e.g. 半年专题汇报 for 2026年度: every unit would look unreported
+        return data
 
     @property
     def query(self) -> str:

@@ -68,7 +68,9 @@ def board(request: HttpRequest) -> HttpResponse:
                 if can(request.user, Capability.VIEW, org)
             ],
             may_remind=can(request.user, Capability.MANAGE, upper),
-            may_summarise=can(request.user, Capability.DRAFT_REPORT, upper),
+            # A 汇总报告 sums up the half-yearly reports (reporting.models.PERIOD_KINDS): offered on their board.
+            may_summarise=form.cleaned_data["kind"] == ReportKind.HALF_YEAR
+            and can(request.user, Capability.DRAFT_REPORT, upper),
             summary=selectors.summary_report_of(upper, period),
         )
     return render(request, "reporting/board/board.html", context)
@@ -128,6 +130,9 @@ def board_summary(request: HttpRequest) -> HttpResponse:
         return checked
     upper, form = checked
     period = form.cleaned_data["period"]
+    if form.cleaned_data["kind"] != ReportKind.HALF_YEAR:
+        messages.error(request, _("汇总报告根据下级的半年专题汇报生成，请在“半年专题汇报”的报送情况中生成。"))
+        return HttpResponseRedirect(_board_url(upper, form))
     existing = selectors.summary_report_of(upper, period)
     if existing is None:
         try:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.document import Level
-from reporting.models import Report, ReportKind
+from reporting.models import Report, ReportKind, period_mismatch
 from reporting.reports import selectors, services
 from responsibilities.forms import ObjectIdField, PeriodField
 from responsibilities.models import Organization
@@ -74,22 +74,10 @@ class ReportCreateForm(forms.Form):
         period = data.get("period")
         if not kind or "period" in self.errors:
             return data
-        if kind == ReportKind.MAJOR:
-            if period is not None:
-                self.add_error("period", _("重大情况专题报告不按期间报送，请不选报告期间。"))
+        if mismatch := period_mismatch(kind, period):
+            self.add_error("period", mismatch)
+        if kind == ReportKind.MAJOR or mismatch:
             data["period"] = None
-            return data
-        if period is None:
-            self.add_error("period", _("请选择报告期间。"))
-            return data
-        wanted = PeriodKind.HALF if kind == ReportKind.HALF_YEAR else PeriodKind.YEAR
-        if period.kind != wanted:
-            data["period"] = None
-            self.add_error(
-                "period",
-                _("半年专题汇报的期间应为半年，如 2026年上半年 或 2026年下半年。") if wanted == PeriodKind.HALF
-                else _("该类报告的期间应为年度，如 2026年度。"),
-            )
         return data
 
 

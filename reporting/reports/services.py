@@ -26,6 +26,7 @@ from reporting.models import (
     ReportKind,
     ReportVersion,
     Submission,
+    period_mismatch,
 )
 from reporting.reports import selectors
 from responsibilities import log
@@ -112,8 +113,8 @@ def report_create(*, organization: Organization, kind: str, period: Period | Non
     """A new report with its first draft version: defaults from the tree, statistics from the data."""
     if kind not in ReportKind.values:
         raise ValidationError(_("未知的报告类型。"))
-    if kind != ReportKind.MAJOR and period is None:
-        raise ValidationError(_("请选择报告期间。"))
+    if mismatch := period_mismatch(kind, period):
+        raise ValidationError(mismatch)
     code = period.code if period else ""
     if code and Report.objects.filter(organization=organization, kind=kind, period=code).exists():
         raise ValidationError(_("%(org)s 已有%(label)s的该类报告，请在原报告上修改。") % {

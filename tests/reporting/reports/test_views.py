@@ -132,7 +132,7 @@ def test_staff_start_a_half_year_report_from_the_list_and_land_in_the_editor(cou
 
 @pytest.mark.parametrize(("kind", "period", "message"), [
     ("half_year", "2026", "半年专题汇报的期间应为半年，如 2026年上半年 或 2026年下半年。"),
-    ("inspection", "2026年上半年", "该类报告的期间应为年度，如 2026年度。"),
+    ("inspection", "2026年上半年", "年度专项督查报告的期间应为年度，如 2026年度。"),
     ("summary", "去年", "无法识别的期间“去年”。"),
     ("summary", "2026年第三季度", "此处的期间应为半年或年度，如 2026年上半年。"),
     ("half_year", "", "请选择报告期间。"),
