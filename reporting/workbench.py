@@ -18,10 +18,12 @@ import operator
 from functools import reduce
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from reporting import handoffs
 from reporting.board.selectors import board
@@ -48,8 +50,8 @@ def _deadlines(reports: list[Report]) -> dict[int, datetime.date | None]:
 
 
 def _report_title(report: Report) -> str:
-    label = Period.parse(report.period).label if report.period else ""
-    return f"{report.get_kind_display()}（{label}）" if label else str(report.get_kind_display())
+    """The latest version's title (annotated by `_staff_reports`): two 重大情况 reports must be told apart."""
+    return report.latest_title or str(report)
 
 
 def to_sign(user, today: datetime.date) -> Card | None:
@@ -75,7 +77,9 @@ def _staff_reports(user, status: str) -> tuple[int, list[Report]] | None:
     if not org_ids:
         return None
     qs = Report.objects.filter(organization_id__in=org_ids, status=status)
-    return qs.count(), list(qs.select_related("organization").order_by("-updated_at", "-pk")[:ENTRIES])
+    latest_title = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("-number").values("title")[:1]
+    return qs.count(), list(qs.select_related("organization").annotate(latest_title=Subquery(latest_title))
+                            .order_by("-updated_at", "-pk")[:ENTRIES])
 
 
 def to_submit(user, today: datetime.date) -> Card | None:
@@ -117,8 +121,14 @@ def to_receive(user, today: datetime.date) -> Card | None:
     qs = Submission.objects.filter(to_organization_id__in=org_ids, status=Submission.Status.SUBMITTED)
     rows = qs.select_related("report__organization", "version").order_by("submitted_at", "pk")[:ENTRIES]
     return Card(count=qs.count(), more_url=reverse("reporting:submission_inbox"), entries=[
-        Entry(title=s.version.title, detail=s.report.organization.name, due_date=s.deadline,
-              url=reverse("reporting:submission_detail", args=[s.pk])) for s in rows])
+        # The sender's deadline is not the receiver's: said as 按时 / 逾期 N 天 of the submission, not as a red
+        # 已逾期 badge that would read as if the 签收 were late.
+        Entry(title=s.version.title, url=reverse("reporting:submission_detail", args=[s.pk]),
+              detail=_("%(org)s · %(at)s报送 · %(when)s") % {
+                  "org": s.report.organization.name, "at": date_format(timezone.localdate(s.submitted_at), _("Y年n月j日")),
+                  "when": ngettext("逾期 %(n)s 天", "逾期 %(n)s 天", s.days_late) % {"n": s.days_late}
+                  if s.days_late else _("按时")})
+        for s in rows])
 
 
 def laggards(user, today: datetime.date) -> Card | None:

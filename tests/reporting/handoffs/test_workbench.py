@@ -100,7 +100,8 @@ def test_staff_see_signed_reports_to_submit_and_returned_reports(tree, people):
     assert (mine["reports.to_submit"].count, mine["reports.returned"].count) == (1, 0)
     entry = mine["reports.to_submit"].entries[0]
     assert (entry.title, entry.due_date, entry.url) == (
-        "半年专题汇报（2026年上半年）", D(2026, 7, 10), reverse("reporting:report_submit", args=[report.pk]))
+        "A县委关于2026年上半年意识形态工作情况的报告", D(2026, 7, 10),
+        reverse("reporting:report_submit", args=[report.pk]))
 
     submission = reports.report_submit(report=report, actor=people.a_staff)
     submissions.submission_return(submission=submission, actor=people.city_staff, reason="数据有误")
@@ -119,6 +120,10 @@ def test_upper_staff_receive_only_what_is_addressed_to_their_own_organization(tr
     county_card = cards(people.a_staff)["reports.to_receive"]
     assert county_card.count == 1
     assert county_card.entries[0].url == reverse("reporting:submission_detail", args=[to_county.pk])
+    # The sender's deadline is not the receiver's: no 已逾期 badge, the submission's own 按时 / 逾期 instead.
+    assert county_card.entries[0].due_date is None
+    assert county_card.entries[0].detail.startswith("A县一镇党委 · ")
+    assert county_card.entries[0].detail.endswith(("报送 · 按时", "天"))
 
     submissions.submission_receive(submission=to_county, actor=people.a_staff)
     assert cards(people.a_staff)["reports.to_receive"].count == 0
@@ -143,8 +148,8 @@ def test_the_reports_panels_take_a_bounded_number_of_queries(tree, people, djang
     b_secretary = secretary(tree.county_b, "b_shuji")
     for org, drafter, signer in ((tree.county_a, people.a_staff, people.a_secretary),
                                  (tree.county_b, b_staff, b_secretary)):
-        for kind in (ReportKind.HALF_YEAR, ReportKind.INSPECTION):
-            report = reports.report_create(organization=org, kind=kind, period=H1, actor=drafter)
+        for kind, period in ((ReportKind.HALF_YEAR, H1), (ReportKind.INSPECTION, Period.parse("2026"))):
+            report = reports.report_create(organization=org, kind=kind, period=period, actor=drafter)
             write_up(report, drafter)
             handoffs.signature_request(report=report, actor=drafter)
     for user in (people.a_staff, people.a_secretary, people.city_staff):
