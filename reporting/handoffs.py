@@ -6,6 +6,8 @@ person, and the notice is closed (已办结) when that step is done.
     报送 (drafter)          -> the upper staff      "reporting.submission" (submission) closed when received/returned
     签收 (upper staff)      -> drafter and signer   "reporting.received"   (submission) written closed: nothing left to do
     退回 (upper staff)      -> drafter and signer   "reporting.returned"   (submission) closed at the next submission
+    撤销签收 (upper staff)  -> drafter and signer   "reporting.receipt_undone" (submission) written closed; the
+                               upper staff's "reporting.submission" notice is open again
 
 Every function runs inside the transaction of the service that changed the state (report_sign,
 report_submit, submission_receive, submission_return each call one of them in one line), so a
@@ -38,6 +40,7 @@ SUBMIT = "reporting.submit"
 SUBMISSION = "reporting.submission"
 RECEIVED = "reporting.received"
 RETURNED = "reporting.returned"
+UNDONE = "reporting.receipt_undone"
 
 
 def _report_url(report: Report) -> str:
@@ -146,6 +149,18 @@ def submission_received(submission: Submission, *, actor, at: datetime.datetime)
         title=_("【报告】%(to)s已签收%(title)s") % {"to": submission.to_organization.name,
                                                "title": submission.version.title},
         body="", url=_report_url(submission.report), item_type=RECEIVED, item_id=submission.pk, done=True,
+    )])
+
+
+def submission_receipt_undone(submission: Submission, *, actor, at: datetime.datetime) -> None:
+    """撤销签收: the upper staff's notice is open again (the report awaits receipt); drafter and signer
+    are told the receipt they were told of no longer stands (nothing for them to do)."""
+    Notification.objects.filter(item_type=SUBMISSION, item_id=submission.pk).update(done_at=None)
+    work.messages_send(sender=actor, at=at, messages=[work.Message(
+        recipient_ids=_drafter_and_signer(submission, actor),
+        title=_("【撤销签收】%(to)s撤销了对%(title)s的签收，报告重新等待签收") % {
+            "to": submission.to_organization.name, "title": submission.version.title},
+        body="", url=_report_url(submission.report), item_type=UNDONE, item_id=submission.pk, done=True,
     )])
 
 

@@ -97,6 +97,7 @@ def submission_receive_undo(*, submission: Submission, actor, at: datetime.datet
         received_by={"id": received_by.pk, "name": received_by.get_username()} if received_by else None,
         received_at=received_at.isoformat() if received_at else None,
     )
+    handoffs.submission_receipt_undone(submission, actor=actor, at=at)
     return submission
 
 

@@ -443,6 +443,10 @@ def messages_send(*, messages: Iterable[Message], sender=None, at: datetime.date
     the outbox (scheduling.services.send_pending_emails). Returns how many notifications were made.
 
     The one writer of messages: submission notices, receipts and returns, board reminders.
+
+    A message about an item (`item_type`, `item_id`) is one notice per recipient (the table's unique
+    constraint): told again — a receipt undone and made again — the notice is renewed in place (new
+    words and time, unread, e-mailed again) rather than refused or duplicated.
     """
     at = at or timezone.now()
     rows = [
@@ -452,7 +456,27 @@ def messages_send(*, messages: Iterable[Message], sender=None, at: datetime.date
         for message in messages
         for uid in sorted(set(message.recipient_ids))
     ]
-    return len(Notification.objects.bulk_create(rows))
+    keyed = [r for r in rows if r.item_id is not None]
+    existing = {
+        (n.item_type, n.item_id, n.recipient_id): n
+        for n in Notification.objects.filter(
+            kind=Notification.Kind.MESSAGE, offset_days=0, item_id__in={r.item_id for r in keyed},
+            item_type__in={r.item_type for r in keyed}, recipient_id__in={r.recipient_id for r in keyed},
+        )
+    } if keyed else {}
+    renewed = []
+    for row in keyed:
+        old = existing.get((row.item_type, row.item_id, row.recipient_id))
+        if old is not None:
+            old.title, old.body, old.url, old.sender_id, old.created_at = row.title, row.body, row.url, row.sender_id, at
+            old.done_at, old.read_at, old.emailed_at = row.done_at, None, None
+            renewed.append(old)
+    if renewed:
+        Notification.objects.bulk_update(
+            renewed, ["title", "body", "url", "sender", "created_at", "done_at", "read_at", "emailed_at"])
+    renewed_ids = {id(r) for r in keyed if (r.item_type, r.item_id, r.recipient_id) in existing}
+    fresh = [r for r in rows if id(r) not in renewed_ids]
+    return len(Notification.objects.bulk_create(fresh)) + len(renewed)
 
 
 def notification_mark_read(*, user, ids: list[int] | None = None) -> int:

@@ -15,7 +15,7 @@ from reporting.models import Report, ReportKind, Submission
 from reporting.reports import services as reports_services
 from reporting.submissions import services as submissions_services
 from responsibilities.log import LogEntry
-from responsibilities.models import Organization
+from responsibilities.models import Notification, Organization
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from tests.factories import make_assignment, make_person, make_user
@@ -172,6 +172,24 @@ def test_a_receipt_is_undone_and_logged_in_the_same_step(tree, town, county_a_st
     assert Report.objects.get().status == Report.Status.SUBMITTED
     entry = LogEntry.objects.filter(action="submission.receipt_undone").get()
     assert (entry.actor_id, entry.payload["received_by"]["id"]) == (county_a_staff.pk, county_a_staff.pk)
+
+
+def test_received_undone_and_received_again_tells_drafter_and_signer_each_time_without_duplicates(
+    tree, town, county_a_staff
+):
+    submission = submitted(town)
+
+    submissions_services.submission_receive(submission=submission, actor=county_a_staff)
+    submissions_services.submission_receive_undo(submission=submission, actor=county_a_staff)
+    submissions_services.submission_receive(submission=submission, actor=county_a_staff)
+    submissions_services.submission_receive_undo(submission=submission, actor=county_a_staff)
+
+    drafter = Notification.objects.filter(recipient=town.staff, item_id=submission.pk).order_by("item_type")
+    assert [(n.item_type, n.read_at, n.done_at is not None) for n in drafter] == [
+        ("reporting.receipt_undone", None, True), ("reporting.received", None, True)]
+    assert drafter.get(item_type="reporting.receipt_undone").title.startswith("【撤销签收】A县委撤销了对")
+    upper = Notification.objects.get(recipient=county_a_staff, item_type="reporting.submission")
+    assert upper.done_at is None  # awaiting receipt again
 
 
 def test_a_receipt_cannot_be_undone_once_the_receiver_signed_its_summary_for_the_period(tree, town, county_a_staff):
