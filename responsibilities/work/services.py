@@ -116,7 +116,17 @@ def _reopen(obligation: Obligation, actor, reason: str, at: datetime.datetime) -
     obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
     _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason, at=at, previous=previous,
             status=obligation.status)
+    _notifications_reopen(obligation)
     return obligation
+
+
+def _notifications_reopen(obligation: Obligation) -> int:
+    """The deadline notices closed when `obligation` was finished (到期提醒, 逾期, 督办) are open and unread
+    again: the task is owed again, and the 已办结 they show would no longer be true."""
+    return Notification.objects.filter(
+        obligation=obligation, done_at__isnull=False,
+        kind__in=[Notification.Kind.REMINDER, Notification.Kind.OVERDUE, Notification.Kind.ESCALATION],
+    ).update(done_at=None, read_at=None)
 
 
 def may_reopen(user, obligation: Obligation) -> bool:

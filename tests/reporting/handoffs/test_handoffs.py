@@ -251,6 +251,19 @@ def test_an_overdue_notice_is_closed_when_its_obligation_is_waived(county):
     assert notice.done_at == NOW
 
 
+def test_an_overdue_notice_is_open_and_unread_again_when_its_obligation_is_reopened(county):
+    obligation = _obligation(county.org, "analysis", D(2026, 6, 10))
+    notice = _overdue_notice(obligation, county.drafter)
+    work.obligation_complete(obligation=obligation, actor=county.drafter)
+    Notification.objects.filter(pk=notice.pk).update(read_at=NOW)
+
+    work.obligation_reopen(obligation=obligation, actor=county.drafter, reason="会议记录撤回")
+
+    notice.refresh_from_db()
+    assert (notice.done_at, notice.read_at) == (None, None)
+    assert Obligation.objects.get(pk=obligation.pk).status == Obligation.Status.OVERDUE
+
+
 def test_closing_keeps_the_first_done_time_and_the_read_state(county):
     obligation = _obligation(county.org, "analysis", D(2026, 6, 10))
     notice = _overdue_notice(obligation, county.drafter)
