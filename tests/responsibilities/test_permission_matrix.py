@@ -343,7 +343,8 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _submission_url("reporting:submission_receive"), _allowed_as(STAFF_RECEIVE_PAGE, 302), _org_name, method="post"
     ),
     "reporting:submission_receive_undo": ObjectCase(
-        _submission_url("reporting:submission_receive_undo"), STAFF_RECEIVE_PAGE, _org_name
+        # The world's submissions await receipt: nothing to undo, so the allowed are sent back to the submission.
+        _submission_url("reporting:submission_receive_undo"), _allowed_as(STAFF_RECEIVE_PAGE, 302), _org_name
     ),
     # The submission board (?org= the upper organization): seen in scope; reminding the laggards takes
     # manage, generating the region summary draft_report (both POST the board's query and redirect).
