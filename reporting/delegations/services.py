@@ -24,7 +24,7 @@ from responsibilities import log
 from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org.selectors import in_team_on
 from responsibilities.permissions import Capability, can
-from responsibilities.text import date_range
+from responsibilities.text import chinese_date, date_range
 
 # -- sign-off (签发) -----------------------------------------------------------------------------
 
@@ -54,12 +54,12 @@ def signing_capacity(*, organization: Organization, actor, day: datetime.date) -
     if delegation is None:
         raise ValidationError(
             _("只有%(date)s担任%(org)s第一责任人的同志（或在委托期内的受托人）可以签发。")
-            % {"date": f"{day:%Y-%m-%d}", "org": organization.name}
+            % {"date": chinese_date(day), "org": organization.name}
         )
     if not in_team_on(person, organization, day, roles=RoleAssignment.TEAM_ROLES):
         raise ValidationError(
             _("受托人须在签发当日（%(date)s）仍为%(org)s领导班子成员，您的任职已结束，委托不再有效。")
-            % {"date": f"{day:%Y-%m-%d}", "org": organization.name}
+            % {"date": chinese_date(day), "org": organization.name}
         )
     return person, delegation
 
@@ -84,7 +84,7 @@ def may_delegate(user, organization: Organization, day: datetime.date) -> bool:
 def _refuse_unless_may_delegate(actor, organization: Organization, day: datetime.date, message: str) -> None:
     """`message` takes %(date)s and %(org)s."""
     if not may_delegate(actor, organization, day):
-        raise ValidationError(message % {"date": f"{day:%Y-%m-%d}", "org": organization.name})
+        raise ValidationError(message % {"date": chinese_date(day), "org": organization.name})
 
 
 @transaction.atomic
@@ -118,7 +118,7 @@ def delegation_create(
     for day in sorted({today, max(today, start_date)}):
         if not in_team_on(delegate, organization, day, roles=RoleAssignment.TEAM_ROLES):
             raise ValidationError(
-                _("受托人须为%(date)s在任的%(org)s领导班子成员。") % {"date": f"{day:%Y-%m-%d}", "org": organization.name}
+                _("受托人须为%(date)s在任的%(org)s领导班子成员。") % {"date": chinese_date(day), "org": organization.name}
             )
     clash = (
         Delegation.objects.filter(organization=organization, revoked_at__isnull=True,
@@ -160,7 +160,7 @@ def delegation_revoke(*, delegation: Delegation, actor, now: datetime.datetime |
             _("该委托已于%(at)s撤销。") % {"at": f"{timezone.localtime(delegation.revoked_at):%Y-%m-%d %H:%M}"}
         )
     if delegation.end_date < today:
-        raise ValidationError(_("该委托已于%(date)s期满，无需撤销。") % {"date": f"{delegation.end_date:%Y-%m-%d}"})
+        raise ValidationError(_("该委托已于%(date)s期满，无需撤销。") % {"date": chinese_date(delegation.end_date)})
     delegation.revoked_at, delegation.revoked_by = now, actor
     delegation.save(update_fields=["revoked_at", "revoked_by"])
     log.append(

@@ -96,7 +96,7 @@ def test_the_secretary_delegates_the_sign_off_to_a_member_of_the_team(county):
 def test_a_deputy_holding_sign_report_cannot_delegate_to_himself(county):
     message = refused_to_delegate(county, actor=county.deputy, to=county.deputy_person)
 
-    assert "只有2026-06-01担任A县委第一责任人的同志（或系统管理员）可以委托签发" in message
+    assert "只有2026年6月1日担任A县委第一责任人的同志（或系统管理员）可以委托签发" in message
 
 
 def test_nobody_delegates_to_himself_not_even_the_secretary(county):
@@ -112,7 +112,7 @@ def test_an_administrator_cannot_delegate_to_the_secretary_who_needs_no_delegati
 def test_the_secretary_cannot_delegate_to_a_clerk_outside_the_leadership_team(county):
     message = refused_to_delegate(county, actor=county.secretary, to=county.clerk_person)
 
-    assert "受托人须为2026-06-01在任的A县委领导班子成员" in message
+    assert "受托人须为2026年6月1日在任的A县委领导班子成员" in message
 
 
 @pytest.mark.parametrize("role", ["liaison", "group_member", "group_office_director"])
@@ -122,7 +122,7 @@ def test_a_liaison_or_leading_group_member_outside_the_team_proper_cannot_be_del
 
     message = refused_to_delegate(county, actor=county.secretary, to=liaison)
 
-    assert "受托人须为2026-06-01在任的A县委领导班子成员" in message
+    assert "受托人须为2026年6月1日在任的A县委领导班子成员" in message
 
 
 def test_a_delegate_moved_from_the_team_to_the_leading_group_cannot_sign(county):
@@ -132,7 +132,7 @@ def test_a_delegate_moved_from_the_team_to_the_leading_group_cannot_sign(county)
 
     message = refused_to_sign(draft(county), county.deputy, D(2026, 6, 5))
 
-    assert "受托人须在签发当日（2026-06-05）仍为A县委领导班子成员" in message
+    assert "受托人须在签发当日（2026年6月5日）仍为A县委领导班子成员" in message
 
 
 def test_a_second_delegation_overlapping_one_in_force_is_refused(county):
@@ -163,7 +163,7 @@ def test_a_member_whose_role_starts_later_cannot_be_delegated_to_yet(county):
     message = refused_to_delegate(county, actor=county.secretary, to=newcomer, start=D(2026, 7, 1),
                                   end=D(2026, 7, 10))
 
-    assert "受托人须为2026-06-01在任的A县委领导班子成员" in message
+    assert "受托人须为2026年6月1日在任的A县委领导班子成员" in message
 
 
 def test_a_secretary_whose_role_has_ended_cannot_delegate(county):
@@ -171,7 +171,7 @@ def test_a_secretary_whose_role_has_ended_cannot_delegate(county):
     old = make_person("老书记", organization=county.org, user=former)
     make_assignment(person=old, role="secretary", start=D(2020, 1, 1), end=D(2023, 12, 31))
 
-    assert "只有2026-06-01担任A县委第一责任人" in refused_to_delegate(county, actor=former)
+    assert "只有2026年6月1日担任A县委第一责任人" in refused_to_delegate(county, actor=former)
 
 
 def test_an_administrator_may_record_the_secretarys_delegation(county):
@@ -185,7 +185,7 @@ def test_a_secretary_of_another_county_cannot_delegate_here(tree, county):
     make_assignment(person=make_person("B县委书记", organization=tree.county_b, user=other),
                     organization=tree.county_b, role="secretary", start=D(2024, 1, 1))
 
-    assert "只有2026-06-01担任A县委第一责任人" in refused_to_delegate(county, actor=other)
+    assert "只有2026年6月1日担任A县委第一责任人" in refused_to_delegate(county, actor=other)
 
 
 @pytest.mark.parametrize(("start", "end", "message"), [
@@ -236,7 +236,7 @@ def test_a_delegate_whose_role_has_ended_cannot_sign_inside_the_window(county):
 
     message = refused_to_sign(draft(county), county.deputy, D(2026, 6, 5))
 
-    assert "受托人须在签发当日（2026-06-05）仍为A县委领导班子成员" in message
+    assert "受托人须在签发当日（2026年6月5日）仍为A县委领导班子成员" in message
 
 
 def test_a_delegate_still_in_the_team_signs_under_the_delegation(county):

@@ -91,7 +91,7 @@ def test_a_member_of_the_team_with_sign_report_is_not_the_secretary(county):
 
     message = refused(draft(county), deputy_user)
 
-    assert "只有2026-06-15担任A县委第一责任人的同志" in message
+    assert "只有2026年6月15日担任A县委第一责任人的同志" in message
 
 
 def test_secretary_of_a_sibling_county_cannot_sign(tree, county):
@@ -122,7 +122,7 @@ def test_a_secretary_whose_role_ended_before_the_signing_date_cannot_sign(tree):
     drafter = make_user("drafter", grants=[("draft_report", tree.county_a)])
     county = County(tree.county_a, drafter, user, person)
 
-    assert "只有2026-06-10担任A县委第一责任人" in refused(draft(county), user, D(2026, 6, 10))
+    assert "只有2026年6月10日担任A县委第一责任人" in refused(draft(county), user, D(2026, 6, 10))
     assert sign(draft(county, period=Period.parse("2025H2")), user, D(2026, 5, 31)).signer == person
 
 
@@ -158,7 +158,7 @@ def test_a_deputy_signs_inside_the_delegation_window_and_the_document_says_so(co
 
 def test_a_delegation_needs_a_member_of_the_team(county):
     outsider = make_person("外单位人员", organization=county.org)
-    with pytest.raises(ValidationError, match="受托人须为2026-05-20在任的A县委领导班子成员"):
+    with pytest.raises(ValidationError, match="受托人须为2026年5月20日在任的A县委领导班子成员"):
         delegations_services.delegation_create(organization=county.org, delegate=outsider, start_date=D(2026, 6, 1),
                                                end_date=D(2026, 6, 10), reason="出差", actor=county.secretary,
                                                now=at(D(2026, 5, 20)))
