@@ -8,6 +8,7 @@ for the test, except that 1 January is 元旦 every year."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -253,10 +254,13 @@ def test_pages_mark_a_provisional_deadline(client, tree, five_workdays):
     assert "（暂定）" not in city
 
 
-def test_the_calendar_warning_links_to_the_page(db):
+def test_the_calendar_warning_and_the_home_page_link_to_the_page(client, admin_user):
     from responsibilities.checks import work_calendar_covers_next_year
 
-    # Today in this suite may be any day: the check's wording is what is tested, when it fires.
-    warnings = work_calendar_covers_next_year(None)
-    for warning in warnings:
-        assert URL in warning.msg
+    with time_machine.travel(at(D(2026, 11, 30)), tick=False):
+        [warning] = work_calendar_covers_next_year(None)
+        client.force_login(admin_user)
+        home = client.get("/").content.decode()
+    assert warning.id == "zeren.W001"
+    assert "缺少 2027 年" in warning.msg and URL in warning.msg
+    assert f'<a href="{URL}">按国务院通知录入全年安排</a>' in home
