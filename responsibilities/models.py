@@ -541,6 +541,9 @@ class Obligation(models.Model):
                 fields=["next_reminder_at"], name="obligation_remind_idx", condition=Q(next_reminder_at__isnull=False)
             ),
             models.Index(fields=["period_start", "period_end", "status"], name="obligation_period_idx"),
+            # The calendar warning's question: is an open deadline provisional (a year's holidays missing)?
+            models.Index(fields=["due_date"], name="obligation_provisional_idx",
+                         condition=Q(status="open", due_provisional=True)),
         ]
 
     def __str__(self) -> str:

@@ -67,13 +67,18 @@ ANALYZE_AFTER = 10_000  # rows inserted at once before the planner's statistics 
 
 
 def calendar_missing_for_next_year(today: datetime.date | None = None) -> int | None:
-    """The coming year, when it is November or later and the calendar has no entries for it yet."""
+    """The year whose holidays should be entered now: the coming year, when it is November or later and
+    the calendar has no entries for it yet; before that, the year of the earliest open deadline counted
+    through a year without entries (a Q4 deadline "5 working days after the quarter" generated in July,
+    `Obligation.due_provisional`). None when nothing is missing."""
     today = today or timezone.localdate()
-    if today.month < 11:
-        return None
-    year = today.year + 1
-    has_year = WorkCalendarDay.objects.filter(date__year=year).exists()
-    return None if has_year else year
+    if today.month >= 11:
+        year = today.year + 1
+        if not WorkCalendarDay.objects.filter(date__year=year).exists():
+            return year
+    provisional = (Obligation.objects.filter(status=Obligation.Status.OPEN, due_provisional=True)
+                   .order_by("due_date").values_list("due_date", flat=True).first())
+    return provisional.year if provisional else None
 
 
 # -- effective rules ----------------------------------------------------------------

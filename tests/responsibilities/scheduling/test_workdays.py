@@ -62,6 +62,13 @@ def test_a_deadline_counted_through_2027_is_provisional_and_counts_new_year_as_a
     assert (city.due_date, city.due_provisional) == (D(2026, 12, 31), False)
 
 
+def test_the_calendar_warning_comes_in_july_when_a_deadline_is_already_provisional(tree, five_workdays, admin_user):
+    assert scheduling.calendar_missing_for_next_year(D(2026, 7, 15)) == 2027
+    workdays.work_calendar_change(enter={D(2027, 1, 1): ("holiday", "元旦")}, actor=admin_user,
+                                  now=at(D(2026, 7, 15)))
+    assert scheduling.calendar_missing_for_next_year(D(2026, 7, 15)) is None
+
+
 def test_entering_new_year_moves_the_deadline_and_its_reminders_and_logs_it(tree, five_workdays, admin_user):
     ob = county_q4(tree, five_workdays)
     assert ob.next_reminder_at == at(D(2026, 12, 24), 9)  # 14 days before 2027-01-07
