@@ -15,7 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from responsibilities.log import LogEntry
-from responsibilities.models import Obligation, WorkCalendarDay, WorkSystem, WorkSystemOverride
+from responsibilities.models import (
+    Notification,
+    Obligation,
+    WorkCalendarDay,
+    WorkSystem,
+    WorkSystemOverride,
+)
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from responsibilities.scheduling import workdays
@@ -90,6 +96,24 @@ def test_entering_new_year_moves_the_deadline_and_its_reminders_and_logs_it(tree
     # The city's calendar-date deadline did not move.
     assert Obligation.objects.get(organization=tree.city, work_system=five_workdays, period="2026Q4").due_date \
         == D(2026, 12, 31)
+
+
+def test_reminders_and_their_emails_say_the_deadline_is_provisional(tree, five_workdays):
+    make_user("a_clerk", grants=[("manage", tree.county_a)])
+    scheduling.sweep_reminders(now=at(D(2026, 12, 24)))
+    note = Notification.objects.get(obligation=county_q4(tree, five_workdays), offset_days=14)
+    assert "截止日期：2027年1月7日（暂定：当年节假日安排尚未录入）" in note.body
+
+
+def test_renaming_a_day_moves_nothing_and_is_logged(tree, five_workdays, admin_user):
+    workdays.work_calendar_change(enter={D(2027, 1, 1): ("holiday", "元旦")}, actor=admin_user)
+    plan = workdays.work_calendar_change(enter={D(2027, 1, 1): ("holiday", "元旦节")}, actor=admin_user)
+    assert (plan.moved, list(plan.changed)) == (0, [D(2027, 1, 1)])
+    changed = LogEntry.objects.get(action="workcalendarday.changed")
+    assert (changed.payload["name"], changed.payload["previous_name"]) == ("元旦节", "元旦")
+    # The same days again change nothing and log nothing.
+    assert workdays.work_calendar_change(enter={D(2027, 1, 1): ("holiday", "元旦节")}, actor=admin_user).empty
+    assert LogEntry.objects.filter(action__startswith="workcalendarday.").count() == 2
 
 
 def test_removing_the_year_again_makes_the_deadline_provisional_again(tree, five_workdays, admin_user):
