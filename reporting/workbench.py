@@ -149,7 +149,8 @@ def laggards(user, today: datetime.date) -> Card | None:
         query = urlencode({"org": upper.pk, "period": period.code, "kind": ReportKind.HALF_YEAR})
         url = f"{reverse('reporting:board')}?{query}"
         entries += [Entry(title=e.organization.name, detail=f"{period.label} · {e.label}", url=url,
-                          due_date=e.obligation.due_date if e.obligation else None) for e in lagging]
+                          due_date=e.obligation.due_date if e.obligation else None,
+                          due_provisional=bool(e.obligation and e.obligation.due_provisional)) for e in lagging]
     return Card(count=count, entries=entries[:ENTRIES])
 
 

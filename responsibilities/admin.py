@@ -4,8 +4,11 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 
@@ -24,6 +27,8 @@ from responsibilities.models import (
     WorkSystemOverride,
 )
 from responsibilities.org import services as org_services
+from responsibilities.scheduling import workdays
+from responsibilities.scheduling.forms import CalendarYearForm
 
 
 def user_label(user) -> str:
@@ -419,12 +424,85 @@ class WorkSystemOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(WorkCalendarDay)
 class WorkCalendarDayAdmin(admin.ModelAdmin):
-    """Editable each November, when the State Council announces next year's holidays and 调休 days."""
+    """Editable each November, when the State Council announces next year's holidays and 调休 days.
+
+    Every change goes through `scheduling.workdays` (logged, and the open deadlines that follow the
+    changed days are moved); a whole year is loaded from the notice's dates on the 「按通知录入全年」 page.
+    """
 
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name"]
+    change_list_template = "admin/responsibilities/workcalendarday/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.load_year_view)
+        return [path("load-year/", view, name="responsibilities_workcalendarday_load_year"), *super().get_urls()]
+
+    def load_year_view(self, request):
+        if not permissions.may_edit_work_calendar(request.user):
+            raise PermissionDenied
+        form = CalendarYearForm(request.POST or None)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            year, holidays, days = (form.cleaned_data[k] for k in ("year", "holidays", "workdays"))
+            if "confirm" in request.POST:
+                plan = workdays.work_calendar_load_year(year=year, holidays=holidays, workdays=days,
+                                                        actor=request.user)
+                self.message_user(request, _(
+                    "已录入%(year)s年节假日安排：放假 %(h)s 天，调休上班 %(w)s 天（新增 %(a)s、修改 %(c)s、删除 %(r)s）；"
+                    "%(m)s 项工作任务的截止日期随之调整。") % {
+                    "year": year, "h": len(holidays), "w": len(days), "a": len(plan.added), "c": len(plan.changed),
+                    "r": len(plan.removed), "m": plan.moved})
+                return redirect(f"{reverse('admin:responsibilities_workcalendarday_changelist')}?date__year={year}")
+            plan = workdays.plan_year(year=year, holidays=holidays, workdays=days)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "plan": plan,
+            "title": _("按国务院办公厅通知录入全年节假日安排"),
+            "days": _preview_rows(plan) if plan else [],
+        }
+        return TemplateResponse(request, "admin/responsibilities/workcalendarday/load_year.html", context)
+
+    def save_model(self, request, obj, form, change):
+        previous = form.initial.get("date") if change else None
+        plan = workdays.work_calendar_change(
+            enter={obj.date: (obj.kind, obj.name)}, remove=[previous] if previous and previous != obj.date else [],
+            actor=request.user,
+        )
+        obj.pk = WorkCalendarDay.objects.get(date=obj.date).pk
+        self._moved(request, plan.moved)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, WorkCalendarDay.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        plan = workdays.work_calendar_change(enter={}, remove=list(queryset.values_list("date", flat=True)),
+                                             actor=request.user)
+        self._moved(request, plan.moved)
+
+    def _moved(self, request, moved: int) -> None:
+        if moved:
+            self.message_user(request, _("%(n)s 项工作任务的截止日期已随工作日历调整。") % {"n": moved})
+
+    def has_add_permission(self, request) -> bool:
+        return permissions.may_edit_work_calendar(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return permissions.may_edit_work_calendar(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return permissions.may_edit_work_calendar(request.user)
+
+
+def _preview_rows(plan) -> list[dict]:
+    """The preview's table: each day entered, changed or removed, in date order."""
+    kinds = dict(WorkCalendarDay.Kind.choices)
+    rows = [{"date": d, "kind": kinds[k], "name": n, "change": _("新增")} for d, (k, n) in plan.added.items()]
+    rows += [{"date": d, "kind": kinds[k], "name": n, "change": _("修改")}
+             for d, (_before, (k, n)) in plan.changed.items()]
+    rows += [{"date": d, "kind": kinds[k], "name": n, "change": _("删除")} for d, (k, n) in plan.removed.items()]
+    return sorted(rows, key=lambda row: row["date"])
 
 
 class ReadOnlyAdmin(NamedUsersAdmin):

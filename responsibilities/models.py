@@ -499,6 +499,9 @@ class Obligation(models.Model):
     period_start = models.DateField(_("期间开始"))
     period_end = models.DateField(_("期间结束"))
     due_date = models.DateField(_("截止日期"), null=True, blank=True)
+    # Counted in working days through a year whose holidays were not yet entered (periods.deadline_provisional):
+    # shown as 暂定, and moved by scheduling.workdays when that year's calendar is entered.
+    due_provisional = models.BooleanField(_("截止日期暂定"), default=False)
     # The first moment the obligation is late: the start of the day after due_date (Asia/Shanghai).
     due_at = models.DateTimeField(_("逾期时点"), null=True, blank=True)
     required_count = models.PositiveSmallIntegerField(_("要求次数"), default=1)
@@ -538,6 +541,9 @@ class Obligation(models.Model):
                 fields=["next_reminder_at"], name="obligation_remind_idx", condition=Q(next_reminder_at__isnull=False)
             ),
             models.Index(fields=["period_start", "period_end", "status"], name="obligation_period_idx"),
+            # The calendar warning's question: is an open deadline provisional (a year's holidays missing)?
+            models.Index(fields=["due_date"], name="obligation_provisional_idx",
+                         condition=Q(status="open", due_provisional=True)),
         ]
 
     def __str__(self) -> str:

@@ -219,6 +219,20 @@ class WorkdayCalendar:
             day -= datetime.timedelta(days=1)
         return day
 
+    def knows(self, start: datetime.date, end: datetime.date) -> bool:
+        """Has the calendar been loaded for every year from `start` to `end` (inclusive)? When not, a
+        working-day count over those days is provisional: it knew only the weekends."""
+        return all(year in self.years for year in range(start.year, end.year + 1))
+
+    def without_years(self, years: Iterable[int]) -> WorkdayCalendar:
+        """This calendar as it was before `years` were entered (weekends only for them)."""
+        drop = frozenset(years)
+        return WorkdayCalendar(
+            frozenset(d for d in self.holidays if d.year not in drop),
+            frozenset(d for d in self.makeup_workdays if d.year not in drop),
+            self.years - drop,
+        )
+
     def add_workdays(self, day: datetime.date, count: int) -> datetime.date:
         """The `count`-th working day after `day` (count ≥ 1)."""
         step = 0
@@ -266,6 +280,18 @@ def deadline_for(
     if rule is DeadlineRule.DAYS_AFTER_END:
         return period.end + datetime.timedelta(days=days)
     return (calendar_ or WorkdayCalendar()).add_workdays(period.end, days)
+
+
+def deadline_provisional(
+    period: Period, rule: DeadlineRule | str, due: datetime.date | None, calendar_: WorkdayCalendar
+) -> bool:
+    """Is `due`, the deadline of `period` under `rule`, only provisional? True for a working-day rule
+    whose count runs through a year the calendar has no holidays for (the State Council announces each
+    year's holidays and 调休 in November or December): 2026Q4 + 5 working days counts 1 January 2027 as
+    a working day until 2027 is entered. Calendar-date rules are never provisional."""
+    if due is None or DeadlineRule(rule) is not DeadlineRule.WORKDAYS_AFTER_END:
+        return False
+    return not calendar_.knows(period.end + datetime.timedelta(days=1), max(due, period.end))
 
 
 def reminder_days(

@@ -188,6 +188,13 @@ def staffed(user, queryset: models.QuerySet, *, via: str) -> models.QuerySet:
     return queryset.filter(**{f"{via}__in": sorted(staffed_organization_ids(user))})
 
 
+def may_edit_work_calendar(user) -> bool:
+    """May `user` enter or change the holiday calendar? It is national and moves every organization's
+    working-day deadlines, so only an administrator of the whole system: an active superuser (who
+    alone may use the admin site, config/urls.py)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
 def has_any(user, capability: str) -> bool:
     """Does the user hold `capability` anywhere (used to show navigation entries)?"""
     paths = scope_paths(user, capability)

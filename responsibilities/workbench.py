@@ -27,6 +27,7 @@ class Entry:
     url: str
     detail: str = ""  # the organization, a reason
     due_date: datetime.date | None = None
+    due_provisional: bool = False  # a deadline counted through a year whose holidays are not yet entered
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ ACTIONS = {
     "obligation.evidence_added": _("补充佐证"),
     "obligation.evidence_corrected": _("更正佐证"),
     "obligation.evidence_withdrawn": _("撤回佐证"),
+    "obligation.deadline_moved": _("截止日期随工作日历调整"),
+    "workcalendarday.entered": _("录入工作日历"),
+    "workcalendarday.changed": _("修改工作日历"),
+    "workcalendarday.removed": _("删除工作日历日期"),
     "organization.created": _("新建组织"),
     "organization.moved": _("移动组织"),
     "organization.person_added": _("登记人员"),
@@ -67,6 +71,7 @@ OBJECT_TYPES = {
     "accountability.rubric": _("指标体系"),
     "accountability.indicator": _("指标"),
     "responsibilities.exportjob": _("证据包"),
+    "responsibilities.workcalendarday": _("工作日历"),
 }
 
 PAYLOAD_KEYS = {
@@ -104,4 +109,13 @@ PAYLOAD_KEYS = {
     "changed": _("更正的项目"),
     "reopened": _("是否重新打开任务"),
     "titles": _("文件标题"),
+    # the holiday calendar (responsibilities.scheduling.workdays)
+    "from": _("原截止日期"),
+    "to": _("新截止日期"),
+    "provisional": _("是否暂定"),
+    "date": _("日期"),
+    "kind": _("类型"),
+    "name": _("名称"),
+    "previous_kind": _("原类型"),
+    "previous_name": _("原名称"),
 }

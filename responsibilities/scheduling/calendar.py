@@ -40,16 +40,19 @@ def due_moment(due_date: datetime.date) -> datetime.datetime:
     return local_moment(due_date + datetime.timedelta(days=1))
 
 
-def next_reminder(due: datetime.date | None, now: datetime.datetime | None = None) -> datetime.datetime | None:
+def next_reminder(
+    due: datetime.date | None, now: datetime.datetime | None = None, calendar_: WorkdayCalendar | None = None
+) -> datetime.datetime | None:
     """When the reminder sweep should next look at an obligation due on `due` (None: never again).
 
     The first reminder day (ZEREN_REMINDER_DAYS before the deadline, moved to a working day) whose
-    09:00 Beijing time is still ahead of `now`; None once the deadline has passed.
+    09:00 Beijing time is still ahead of `now`; None once the deadline has passed. `calendar_`
+    defaults to the stored one (`work_calendar()`).
     """
     if due is None:
         return None
     now = now or timezone.now()
-    days = reminder_days(due, list(settings.ZEREN_REMINDER_DAYS), work_calendar())
+    days = reminder_days(due, list(settings.ZEREN_REMINDER_DAYS), calendar_ or work_calendar())
     if due_moment(due) <= now or not days:
         return None
     future = [local_moment(day, REMINDER_HOUR) for _offset, day in days if local_moment(day, REMINDER_HOUR) > now]

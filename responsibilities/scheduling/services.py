@@ -42,6 +42,7 @@ from responsibilities.periods import (
     PeriodKind,
     WorkdayCalendar,
     deadline_for,
+    deadline_provisional,
     reminder_days,
 )
 from responsibilities.scheduling import chase
@@ -66,13 +67,18 @@ ANALYZE_AFTER = 10_000  # rows inserted at once before the planner's statistics 
 
 
 def calendar_missing_for_next_year(today: datetime.date | None = None) -> int | None:
-    """The coming year, when it is November or later and the calendar has no entries for it yet."""
+    """The year whose holidays should be entered now: the coming year, when it is November or later and
+    the calendar has no entries for it yet; before that, the year of the earliest open deadline counted
+    through a year without entries (a Q4 deadline "5 working days after the quarter" generated in July,
+    `Obligation.due_provisional`). None when nothing is missing."""
     today = today or timezone.localdate()
-    if today.month < 11:
-        return None
-    year = today.year + 1
-    has_year = WorkCalendarDay.objects.filter(date__year=year).exists()
-    return None if has_year else year
+    if today.month >= 11:
+        year = today.year + 1
+        if not WorkCalendarDay.objects.filter(date__year=year).exists():
+            return year
+    provisional = (Obligation.objects.filter(status=Obligation.Status.OPEN, due_provisional=True)
+                   .order_by("due_date").values_list("due_date", flat=True).first())
+    return provisional.year if provisional else None
 
 
 # -- effective rules ----------------------------------------------------------------
@@ -253,23 +259,20 @@ def obligations_generate(
                 key = (period, rule.deadline_rule, rule.deadline_days, rule.fixed_dates)
                 if key not in deadlines:
                     try:
-                        deadlines[key] = deadline_for(
-                            period, rule.deadline_rule, days=rule.deadline_days,
-                            fixed_dates=rule.fixed_dates, calendar_=calendar_,
-                        )
+                        deadlines[key] = rule_deadline(period, rule, calendar_)
                     except ValueError:
                         # One badly configured rule must not stop the others' generation.
                         log.exception("work system %s: bad deadline rule for %s at %s", system.code, period, path)
                         deadlines[key] = INVALID
-                due = deadlines[key]
-                if due is INVALID:
+                if deadlines[key] is INVALID:
                     continue
+                due, provisional = deadlines[key]
                 if due is not None and system.cascaded:
                     due -= datetime.timedelta(days=offset_of.get(path, 0))
                 due_at, first_reminder = moments(due) if due else (None, None)
                 rows.append(Obligation(
                     organization_id=pk, work_system_id=system.pk, period=period.code, period_start=period.start,
-                    period_end=period.end, due_date=due, due_at=due_at, required_count=rule.required_count,
+                    period_end=period.end, due_date=due, due_provisional=provisional, due_at=due_at, required_count=rule.required_count,
                     responsible=system.responsible, status=Obligation.Status.OPEN, next_reminder_at=first_reminder,
                 ))
     if not rows:
@@ -279,6 +282,14 @@ def obligations_generate(
     if inserted >= ANALYZE_AFTER:
         refresh_statistics(Obligation)
     return inserted
+
+
+def rule_deadline(period: Period, rule: Rule, calendar_: WorkdayCalendar) -> tuple[datetime.date | None, bool]:
+    """(deadline, provisional) of `period` under an organization's `rule`, before any cascading:
+    `deadline_for` and `deadline_provisional` together. Raises ValueError for a rule that cannot apply."""
+    due = deadline_for(period, rule.deadline_rule, days=rule.deadline_days, fixed_dates=rule.fixed_dates,
+                       calendar_=calendar_)
+    return due, deadline_provisional(period, rule.deadline_rule, due, calendar_)
 
 
 def refresh_statistics(*models) -> None:
@@ -346,7 +357,7 @@ def escalation_recipients(claimed: list[tuple]) -> dict[int, set[int]]:
 
 def _obligation_notices(ids: list[int]) -> dict[int, chase.Notice]:
     facts = Obligation.objects.filter(pk__in=ids).values(
-        "id", "organization__name", "work_system__name", "period", "due_date"
+        "id", "organization__name", "work_system__name", "period", "due_date", "due_provisional"
     )
     return {
         f["id"]: chase.Notice(
@@ -399,6 +410,8 @@ def _body(fact: dict) -> str:
     period = Period.parse(fact["period"])
     due = fact["due_date"]
     due_text = chinese_date(due) or "无固定期限"
+    if due and fact.get("due_provisional"):
+        due_text += "（暂定：当年节假日安排尚未录入）"
     return (
         f"组织：{fact['organization__name']}\n工作制度：{fact['work_system__name']}\n"
         f"期间：{period.label}\n截止日期：{due_text}"

@@ -38,7 +38,7 @@ def _obligation_entry(ob: Obligation) -> Entry:
     return Entry(
         title=f"{ob.work_system.name}（{Period.parse(ob.period).label}）",
         url=reverse("responsibilities:obligation_detail", args=[ob.pk]),
-        detail=ob.organization.name, due_date=ob.due_date,
+        detail=ob.organization.name, due_date=ob.due_date, due_provisional=ob.due_provisional,
     )
 
 
