@@ -122,7 +122,7 @@ TEAM_COLUMNS = (
     ),
     Column(
         "E", "起始日期", True,
-        gettext_lazy("Excel 日期，或文本 2026-03-01、2026/3/1。"),
+        gettext_lazy("Excel 日期，或文本 2026-03-01、2026/3/1、2026年3月1日、20260301。"),
         datetime.date(2026, 1, 1), 14,
     ),
     Column(
