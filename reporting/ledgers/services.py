@@ -434,9 +434,10 @@ def write_workbook(
                 else:
                     # A typed line break reaches the ledger as \n in a wrapped cell: a \r would be
                     # written as the escape _x000D_, which other readers show literally.
-                    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+                    raw = str(value)
+                    text = raw.replace("\r\n", "\n").replace("\r", "\n")
                     kind = CellKind.WRAP if "\n" in text else column.kind
-                    sheet.write_string(row, index, text, quoted[kind] if needs_quote_prefix(text) else formats[kind])
+                    sheet.write_string(row, index, text, quoted[kind] if needs_quote_prefix(raw) else formats[kind])
             if on_progress is not None and written % PROGRESS_EVERY == 0:
                 on_progress(written)
         sheet.autofilter(top, 0, top + max(written, 1), len(columns) - 1)

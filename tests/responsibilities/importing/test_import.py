@@ -242,7 +242,7 @@ def test_dates_are_read_from_excel_dates_and_common_text(value, expected):
     assert importing_workbook.parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2026-02-30", "3/1/2026", "下周一", 20260301])
+@pytest.mark.parametrize("value", ["2026-02-30", "3/1/2026", "下周一", 20261301])
 def test_unreadable_dates_are_refused(value):
     with pytest.raises(importing_workbook.CellError):
         importing_workbook.parse_date(value)
