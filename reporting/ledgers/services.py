@@ -371,7 +371,8 @@ def write_workbook(
     heading: Sequence[str] = (),
     unit: str = "",
 ) -> int:
-    """One sheet: bold frozen header, fixed widths, real dates, every text a string (quote-prefixed if need be).
+    """One sheet: bold frozen header, fixed widths, real dates, every text a string (quote-prefixed if need be);
+    line breaks (\\r\\n, \\r, \\n) written as \\n in a wrapped cell.
 
     `heading`: cells of a title row above the header (a ledger's 单位, 年度, 导出时间), frozen and
     printed on every page with it. `unit`: the organization named in the printed page's footer,
@@ -431,8 +432,12 @@ def write_workbook(
                 elif column.kind is CellKind.DATETIME:
                     sheet.write_datetime(row, index, timezone.localtime(value).replace(tzinfo=None), fmt)
                 else:
-                    text = str(value)
-                    sheet.write_string(row, index, text, quoted[column.kind] if needs_quote_prefix(text) else fmt)
+                    # A typed line break reaches the ledger as \n in a wrapped cell: a \r would be
+                    # written as the escape _x000D_, which other readers show literally.
+                    raw = str(value)
+                    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+                    kind = CellKind.WRAP if "\n" in text else column.kind
+                    sheet.write_string(row, index, text, quoted[kind] if needs_quote_prefix(raw) else formats[kind])
             if on_progress is not None and written % PROGRESS_EVERY == 0:
                 on_progress(written)
         sheet.autofilter(top, 0, top + max(written, 1), len(columns) - 1)

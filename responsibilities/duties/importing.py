@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from responsibilities.duties.services import duty_item_create
 from responsibilities.importing.workbook import (
@@ -19,6 +18,7 @@ from responsibilities.importing.workbook import (
     SORT_ORDER_MAX,
     Column,
     ImportProblem,
+    ImportWorkbook,
     SheetRow,
     _corrupt,
     _max_length,
@@ -140,7 +140,7 @@ class _Rows:
             }))
 
 
-def duty_items_import(*, organization: Organization, workbook: Workbook, actor) -> DutyImportOutcome:
+def duty_items_import(*, organization: Organization, workbook: ImportWorkbook, actor) -> DutyImportOutcome:
     """Import the 责任清单 sheet of `workbook` into `organization`'s responsibility list.
 
     Every row is validated first (required cells, a known 责任主体 and 工作制度, lengths, 排序, no

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from responsibilities.importing.workbook import (
     ORG_COLUMNS,
@@ -21,6 +20,7 @@ from responsibilities.importing.workbook import (
     CellError,
     ImportOutcome,
     ImportProblem,
+    ImportWorkbook,
     SheetRow,
     _corrupt,
     _join,
@@ -30,6 +30,7 @@ from responsibilities.importing.workbook import (
     _role_labels,
     _sheet_rows,
     _text,
+    identity_text,
     log,
     parse_date,
     parse_path,
@@ -246,6 +247,7 @@ class Planner:
 
     def plan_assignment(self, row: SheetRow) -> None:
         name = self._required_text(row, "A", max_length=_max_length(Person, "name"))
+        name = identity_text(name) if name is not None else None
         title = self._optional_text(row, "B", max_length=_max_length(Person, "title"))
         names = self._path(row, "C")
         role_text = self._required_text(row, "D")
@@ -353,7 +355,7 @@ class Planner:
 
     # -- the whole workbook ---------------------------------------------------
 
-    def plan(self, workbook: Workbook) -> None:
+    def plan(self, workbook: ImportWorkbook) -> None:
         present = [sheet for sheet in SHEETS if sheet in workbook.sheetnames]
         if not present:
             self.problems.append(ImportProblem(
@@ -418,7 +420,7 @@ def _apply(planner: Planner, actor) -> ImportOutcome:
     return outcome
 
 
-def workbook_import(*, workbook: Workbook, actor) -> ImportOutcome:
+def workbook_import(*, workbook: ImportWorkbook, actor) -> ImportOutcome:
     """Validate the whole workbook; if it is clean, import all of it in one transaction."""
     planner = Planner(actor)
     try:

@@ -6,6 +6,7 @@ import datetime
 import io
 import logging
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -16,11 +17,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from responsibilities.models import Organization, RoleAssignment
 
@@ -37,10 +39,15 @@ SORT_ORDER_MAX = 2147483647
 ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError, OSError)
 # Read-only workbooks parse each sheet lazily, while it is being planned: a truncated or malformed
 # sheet (XML syntax, a damaged compressed member, a missing part) fails there, not when opened.
-SHEET_ERRORS = (*ZIP_ERRORS, SyntaxError, zlib.error, KeyError)
+SHEET_ERRORS = (*ZIP_ERRORS, SyntaxError, zlib.error, KeyError, CalamineError)
 
 XLSX_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and an encrypted .xlsx
+# A workbook with a password to open is an OLE compound file holding the encrypted .xlsx in a
+# stream of this name (MS-OFFCRYPTO 2.3.4.4); its directory entry spells it in UTF-16LE.
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+IMPORT_EXTENSIONS = (".xlsx", ".xls", ".ods")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ORG_SHEET = "组织"
@@ -115,7 +122,7 @@ TEAM_COLUMNS = (
     ),
     Column(
         "E", "起始日期", True,
-        gettext_lazy("Excel 日期，或文本 2026-03-01、2026/3/1。"),
+        gettext_lazy("Excel 日期，或文本 2026-03-01、2026/3/1、2026年3月1日、20260301。"),
         datetime.date(2026, 1, 1), 14,
     ),
     Column(
@@ -302,11 +309,51 @@ def _build_help_sheet(ws, title: str, steps: list[str], sheets: dict[str, tuple[
 
 
 def _corrupt() -> str:
-    return _("无法读取该文件：文件已损坏或不是 Excel 工作簿（.xlsx）。")
+    return _("无法读取该文件：文件已损坏，或不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格（.ods）。")
 
 
-def upload_open(upload: UploadedFile | None) -> Workbook:
-    """Accept only a real .xlsx workbook of reasonable size; raise ValidationError with a Chinese reason."""
+class ImportWorkbook:
+    """An uploaded workbook (.xlsx, .xls or .ods) as read by calamine: its sheet names and each
+    sheet's rows of cell values (str, float, int, bool, date, datetime; "" for an empty cell).
+
+    calamine keeps only cells that hold a value, so a sheet formatted down to row 1,048,576 ends at
+    its last non-empty row. Close it when done."""
+
+    def __init__(self, book: CalamineWorkbook) -> None:
+        self._book = book
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self._book.sheet_names)
+
+    def rows(self, sheet: str) -> tuple[list[list[object]], set[tuple[int, int]]]:
+        """The sheet's rows from row 1 (index 0) to its last non-empty row, and the cells (row
+        index, column index) that were filled from a vertical merge above them: a merged range
+        shows its top-left value in every row it covers, so each row it covers gets that value."""
+        ws = self._book.get_sheet_by_name(sheet)
+        rows = [list(row) for row in ws.to_python(skip_empty_area=False)]
+        filled: set[tuple[int, int]] = set()
+        for (top, left), (bottom, _right) in ws.merged_cell_ranges or ():
+            if bottom <= top or top >= len(rows) or left >= len(rows[top]):
+                continue
+            value = rows[top][left]
+            for index in range(top + 1, min(bottom, len(rows) - 1) + 1):
+                row = rows[index]
+                row.extend([""] * (left + 1 - len(row)))
+                if row[left] in ("", None):
+                    row[left] = value
+                    filled.add((index, left))
+        return rows, filled
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def upload_open(upload: UploadedFile | None) -> ImportWorkbook:
+    """Accept an Excel workbook (.xlsx, or .xls of Excel 97–2003) or an OpenDocument sheet (.ods) of
+    reasonable size; raise ValidationError with a Chinese reason (code missing, empty, size,
+    encrypted, type or corrupt). A workbook with a password to open cannot be read and is said to
+    be one, so the user saves it without the password."""
     if upload is None:
         raise ValidationError(_("请选择要上传的 Excel 文件。"), code="missing")
     if upload.size == 0:
@@ -318,25 +365,37 @@ def upload_open(upload: UploadedFile | None) -> Workbook:
             code="size",
         )
     data = upload.read(IMPORT_MAX_BYTES + 1)
-    if data.startswith(OLE2_MAGIC):
-        raise ValidationError(
-            _("这是旧版 Excel（.xls）文件。请在 Excel 中“另存为” .xlsx 格式后再上传。"), code="xls"
-        )
-    not_xlsx = ValidationError(
-        _("文件不是 Excel 工作簿（.xlsx）。请下载模板填写后上传；不支持 .xls、.csv 或改了扩展名的文件。"),
+    encrypted = ValidationError(
+        _("该工作簿设置了打开密码，系统无法读取。请在 Excel 或 WPS 中打开它，取消打开密码后保存，再上传。"),
+        code="encrypted",
+    )
+    if data.startswith(OLE2_MAGIC) and ENCRYPTED_PACKAGE in data:
+        raise encrypted
+    not_workbook = ValidationError(
+        _("文件不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格（.ods）。请下载模板填写后上传；"
+          "不支持 .csv 或改了扩展名的文件。"),
         code="type",
     )
-    if not (upload.name or "").lower().endswith(".xlsx") or not data.startswith(XLSX_MAGIC):
-        raise not_xlsx
+    name = (upload.name or "").lower()
+    if not name.endswith(IMPORT_EXTENSIONS):
+        raise not_workbook
+    if name.endswith(".xls"):
+        if not data.startswith(OLE2_MAGIC):
+            raise not_workbook
+    elif not data.startswith(XLSX_MAGIC):
+        raise not_workbook
+    else:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                inflated = sum(info.file_size for info in archive.infolist())
+        except ZIP_ERRORS as exc:
+            raise not_workbook from exc
+        if inflated > IMPORT_MAX_UNCOMPRESSED_BYTES:
+            raise ValidationError(_("文件解压后过大，无法导入。"), code="size")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except ZIP_ERRORS as exc:
-        raise not_xlsx from exc
-    if inflated > IMPORT_MAX_UNCOMPRESSED_BYTES:
-        raise ValidationError(_("文件解压后过大，无法导入。"), code="size")
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return ImportWorkbook(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    except PasswordError as exc:  # an .xls protected by a password to open (RC4 or XOR)
+        raise encrypted from exc
     except Exception as exc:  # noqa: BLE001  (any parse failure of an untrusted file means "not a workbook")
         raise ValidationError(_corrupt(), code="corrupt") from exc
 
@@ -349,7 +408,62 @@ class CellError(Exception):
     """A cell value that cannot be used; the message is the user-facing reason."""
 
 
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# Rosters align names with these; all become one ordinary space (then trimmed or collapsed).
+ODD_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Full-width digits and Latin letters only (NFKC of the ASCII range): full-width punctuation such
+# as （）、，：is Chinese punctuation and keeps its meaning.
+FULL_WIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for start, stop in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(start, stop + 1)
+}
+HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SPACE_BETWEEN_HANZI = re.compile(rf"(?<=[{HANZI}]) (?=[{HANZI}])")
+# Characters a reader cannot see: named (U+XXXX) when a header still differs.
+LOOK_BLANK = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800}
+
+
+def clean_text(text: str) -> str:
+    """One cell's text as the user sees it: zero-width and other format characters (U+200B–U+200D,
+    U+2060, a BOM U+FEFF, bidi marks, soft hyphens) and control characters removed; full-width,
+    non-breaking and other odd spaces as one ordinary space; full-width digits and letters as ASCII;
+    line breaks (\\r\\n, \\r) as \\n; trimmed."""
+    if text.isascii() and text.isprintable():
+        return text.strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(FULL_WIDTH_ALNUM)
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc")
+    )
+    lines = (ODD_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def identity_text(text: str) -> str:
+    """A name that identifies someone or something (a person, a path segment): `clean_text`, and no
+    space between two hanzi, so 「王　明」 (a full-width space aligning a two-character name) is 王明."""
+    return SPACE_BETWEEN_HANZI.sub("", clean_text(text))
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The characters of `text` a reader cannot see, as U+XXXX, in order, without repeats."""
+    found: list[str] = []
+    for ch in text:
+        if ch == " ":
+            continue
+        if unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn") or ord(ch) in LOOK_BLANK:
+            code = f"U+{ord(ch):04X}"
+            if code not in found:
+                found.append(code)
+    return found
+
+
+DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00(?:\.0+)?)?)?$"
+)
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# Full-width and typographic date separators.
+DATE_SEPARATORS = str.maketrans({"－": "-", "／": "/", "．": ".", "：": ":", "‐": "-", "‑": "-", "–": "-",
+                                 "—": "-", "−": "-"})
 
 
 def _text(value: object) -> str:
@@ -359,11 +473,13 @@ def _text(value: object) -> str:
         return str(int(value))
     if isinstance(value, datetime.datetime):
         return f"{value:%Y-%m-%d}"
-    return str(value).strip()
+    return clean_text(str(value))
 
 
 def parse_date(value: object) -> datetime.date:
-    """A real Excel date, a serial number, or text such as 2026-03-01 / 2026/3/1 / 2026年3月1日."""
+    """A real Excel date, a serial number, or text: 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日,
+    20260301, with full-width digits and separators (２０２６－０３－０１) and an optional 00:00:00
+    time part (what a date cell turns into when copied as text). Raises CellError with the format hint."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -372,9 +488,10 @@ def parse_date(value: object) -> datetime.date:
         # A date cell that lost its date format still holds Excel's serial day number.
         if 1 <= value <= 73050:  # 1900-01-01 … 2099-12-31
             return from_excel(value).date()
-        raise CellError(_("无法识别的日期“%(value)s”") % {"value": _text(value)})
-    text = _text(value)
-    match = DATE_TEXT.match(text)
+        if not float(value).is_integer():
+            raise CellError(_("无法识别的日期“%(value)s”") % {"value": _text(value)})
+    text = _text(value).translate(DATE_SEPARATORS)
+    match = DATE_TEXT.match(text) or COMPACT_DATE.match(text)
     if match:
         try:
             return datetime.date(*(int(part) for part in match.groups()))
@@ -386,7 +503,7 @@ def parse_date(value: object) -> datetime.date:
 
 
 def parse_path(text: str) -> tuple[str, ...]:
-    segments = tuple(part.strip() for part in PATH_SEPARATORS.split(text))
+    segments = tuple(identity_text(part) for part in PATH_SEPARATORS.split(text))
     if any(not part for part in segments):
         raise CellError(_("组织路径“%(path)s”中有空的层级") % {"path": text})
     return segments
@@ -407,31 +524,35 @@ class SheetRow:
     values: dict[str, object]  # column letter → raw cell value
 
 
+def _header_problem(expected: str, found: str) -> str:
+    invisible = invisible_characters(found)
+    if invisible:
+        return _("表头应为“%(expected)s”，实际为“%(found)s”（含不可见字符 %(chars)s）；请使用下载的模板") % {
+            "expected": expected, "found": found, "chars": "、".join(invisible),
+        }
+    return _("表头应为“%(expected)s”，实际为“%(found)s”；请使用下载的模板") % {"expected": expected, "found": found}
+
+
 def _sheet_rows(
-    workbook: Workbook, sheet: str, problems: list[ImportProblem], columns: tuple[Column, ...] | None = None
+    workbook: ImportWorkbook, sheet: str, problems: list[ImportProblem], columns: tuple[Column, ...] | None = None
 ) -> Iterator[SheetRow]:
     """Non-empty data rows of one sheet, after checking its header row against `columns` (default:
-    the sheet's columns in SHEETS). Problems (header, too many rows) are appended to `problems`."""
+    the sheet's columns in SHEETS); headers are compared after `clean_text`. A row whose only values
+    come from a merge above it is empty. Problems (header, too many rows) are appended to `problems`."""
     columns = columns or SHEETS[sheet]
-    ws = workbook[sheet]
-    # Some generators write a wrong <dimension>; without this, read-only mode trusts it and cuts rows.
-    ws.reset_dimensions()
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+    rows, filled = workbook.rows(sheet)
+    header = rows[0] if rows else []
     for i, col in enumerate(columns):
         found = _text(header[i]) if i < len(header) else ""
         if found.rstrip("*＊") != col.header:
-            problems.append(ImportProblem(
-                sheet, _("表头应为“%(expected)s”，实际为“%(found)s”；请使用下载的模板")
-                % {"expected": col.header, "found": found},
-                row=1, column=col,
-            ))
+            problems.append(ImportProblem(sheet, _header_problem(col.header, found), row=1, column=col))
     if any(p.sheet == sheet and p.row == 1 for p in problems):
         return
     count = 0
-    for number, raw in enumerate(rows, start=2):
+    for index in range(1, len(rows)):
+        raw = rows[index]
         values = {col.letter: (raw[i] if i < len(raw) else None) for i, col in enumerate(columns)}
-        if all(_text(v) == "" for v in values.values()):
+        if all(_text(v) == "" for i, v in enumerate(values.values()) if (index, i) not in filled):
             continue
         count += 1
         if count > IMPORT_MAX_ROWS:
@@ -439,4 +560,4 @@ def _sheet_rows(
                 sheet, _("数据行超过 %(limit)d 行，请拆分成多个文件导入") % {"limit": IMPORT_MAX_ROWS}
             ))
             return
-        yield SheetRow(sheet, number, values)
+        yield SheetRow(sheet, index + 1, values)

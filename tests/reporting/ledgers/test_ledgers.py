@@ -298,8 +298,9 @@ def test_ordinary_text_needs_no_quote_prefix():
 
 
 def as_read(text: str) -> str:
-    """XlsxWriter stores a carriage return as the _x000D_ escape, which openpyxl leaves as it is."""
-    return text.replace("\r", "_x000D_")
+    """A carriage return is written as a plain line break (issue #10 §14), never as XlsxWriter's
+    _x000D_ escape, which openpyxl and other readers leave as it is."""
+    return text.replace("\r", "\n")
 
 
 @pytest.mark.parametrize("prefix", DANGEROUS_PREFIXES, ids=[repr(p) for p in DANGEROUS_PREFIXES])

@@ -242,7 +242,7 @@ def test_dates_are_read_from_excel_dates_and_common_text(value, expected):
     assert importing_workbook.parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2026-02-30", "3/1/2026", "下周一", 20260301])
+@pytest.mark.parametrize("value", ["2026-02-30", "3/1/2026", "下周一", 20261301])
 def test_unreadable_dates_are_refused(value):
     with pytest.raises(importing_workbook.CellError):
         importing_workbook.parse_date(value)
@@ -372,10 +372,10 @@ def test_superuser_may_create_a_new_root(tree):
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("组织.xlsx", "组织路径,简称,类型\nX市委/A县委/十镇党委,,党委\n".encode(), "不是 Excel 工作簿"),
-        ("组织.csv", make_xlsx(), "不是 Excel 工作簿"),
-        ("组织.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel（.xls）"),
-        ("组织.xlsx", b"PK\x03\x04 not really a zip", "不是 Excel 工作簿"),
+        ("组织.xlsx", "组织路径,简称,类型\nX市委/A县委/十镇党委,,党委\n".encode(), "不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格"),
+        ("组织.csv", make_xlsx(), "不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格"),
+        ("组织.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "文件已损坏"),
+        ("组织.xlsx", b"PK\x03\x04 not really a zip", "不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格"),
         ("空.xlsx", b"", "空的"),
     ],
 )
@@ -413,7 +413,7 @@ def test_upload_page_explains_a_disguised_file(client, county_a_admin):
     )
 
     assert response.status_code == 200
-    assert "文件不是 Excel 工作簿（.xlsx）" in response.content.decode()
+    assert "文件不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格（.ods）" in response.content.decode()
     assert counts() == before
 
 
@@ -542,14 +542,14 @@ def name_not_utf8(buffer: bytearray, offset: int) -> None:
 def test_a_zip_with_a_hostile_central_directory_is_not_a_workbook(client, tree, county_a_admin, patch):
     data = patch_central_directory(make_xlsx(GOOD_ORGS), patch)
 
-    with pytest.raises(ValidationError, match="文件不是 Excel 工作簿（.xlsx）"):
+    with pytest.raises(ValidationError, match="文件不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格（.ods）"):
         importing_workbook.upload_open(as_upload(data))
 
     client.force_login(county_a_admin)
     before = counts()
     response = client.post(reverse("responsibilities:import"), {"file": as_upload(data)})
     assert response.status_code == 200
-    assert "文件不是 Excel 工作簿（.xlsx）" in response.content.decode()
+    assert "文件不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格（.ods）" in response.content.decode()
     assert counts() == before
 
 
@@ -575,7 +575,7 @@ def test_a_truncated_sheet_is_reported_as_an_unreadable_file(client, tree, count
 
     outcome = run_import(county_a_admin, data)  # opens: read-only mode parses the sheet only while planning
 
-    assert messages_of(outcome) == ["文件：无法读取该文件：文件已损坏或不是 Excel 工作簿（.xlsx）。"]
+    assert messages_of(outcome) == ["文件：无法读取该文件：文件已损坏，或不是 Excel 工作簿（.xlsx、.xls）或 ODS 表格（.ods）。"]
     assert counts() == before
     client.force_login(county_a_admin)
     response = client.post(reverse("responsibilities:import"), {"file": as_upload(data)})
