@@ -394,3 +394,12 @@ def rendered(version: ReportVersion) -> Rendered:
     live = frozenset() if version.is_signed else frozenset(i for i, b in enumerate(stored) if facts_key(b))
     return Rendered(version, numbered_blocks(blocks), attachment_lines(attachment_names(version)), live,
                     tuple(version.files.all()))
+
+
+def periodic_report(organization, kind: str, period) -> Report | None:
+    """The report of `kind` for `period` of `organization` (one per organization, kind and period), or
+    None; None for no period (重大情况 reports are not one per period)."""
+    if period is None:
+        return None
+    return Report.objects.filter(organization=organization, kind=kind, period=period.code).first()
+

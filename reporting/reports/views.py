@@ -182,6 +182,11 @@ def report_create(request: HttpRequest) -> HttpResponse:
     form = ReportCreateForm(request.POST or None, user=request.user, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid() and organization is not None:
         data = form.cleaned_data
+        existing = selectors.periodic_report(organization, data["kind"], data["period"])
+        if existing is not None:  # one per organization, kind and period: open it rather than refuse
+            messages.info(request, _("%(org)s已有%(period)s的%(kind)s，已为您打开。") % {
+                "org": organization.name, "period": data["period"].label, "kind": existing.get_kind_display()})
+            return redirect("reporting:report_detail", pk=existing.pk)
         try:
             report = services.report_create(
                 organization=organization, kind=data["kind"], period=data["period"], actor=request.user,
