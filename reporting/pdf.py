@@ -137,9 +137,10 @@ def font_css(fonts: dict[str, PdfFont]) -> SafeString:
     def family(role: str) -> str:
         font, own = fonts[role], prepared[role]
         chain = [] if own is not None else [css_string(font.family)]
-        for face in ([own] if own is not None else []) + [f for f in faces if f is not own]:
-            n = faces.index(face)
-            chain += [face_family(n, "common"), face_family(n, "full")]
+        if own is not None:
+            chain += [face_family(faces.index(own), "common"), face_family(faces.index(own), "full")]
+        # Another face's common characters are all in its whole face: the fallback needs only that.
+        chain += [face_family(n, "full") for n, face in enumerate(faces) if face is not own]
         return ", ".join([*chain, GENERIC_FAMILY[role]])
 
     title = fonts["title"]
