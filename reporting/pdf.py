@@ -7,7 +7,8 @@ configured font files, and refuses everything else: a PDF is built from Zeren's 
 files, never from a URL that a piece of user text might smuggle in.
 
 Fonts are a deployment's choice (settings.ZEREN_PDF_FONTS): an organization licensed for
-方正小标宋 and 仿宋_GB2312 names them there; the defaults are free fonts from Debian.
+方正小标宋 and 仿宋_GB2312 names them there; the defaults are free fonts from Debian. Each face is
+prepared once per deployment and used from its prepared files (reporting/fonts.py).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def font_css(fonts: dict[str, PdfFont]) -> SafeString:
 
     Each configured face is used through its prepared files (reporting.fonts: made once per
     deployment, no empty glyphs mapped): the role's own face — the characters documents use, then
-    the whole face — then every other configured face the same way, then the generic family, so a
+    the whole face — then the whole of every other configured face, then the generic family, so a
     character the role's face does not really draw is printed in a face that does (issue #10 §5)."""
     from reporting import fonts as prepared_fonts
 
@@ -118,6 +119,7 @@ def font_css(fonts: dict[str, PdfFont]) -> SafeString:
 
     def face_family(n: int, part: str) -> str:
         return css_string(f"Zeren{n} {part} {names[n]}")
+
     for role, font in fonts.items():
         face = prepared[role]
         if face is None:
