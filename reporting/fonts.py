@@ -379,7 +379,8 @@ def served_file(name: str) -> Path | None:
     parts = name.split("/")
     if len(parts) != 3 or parts[0] != "prepared" or parts[2] not in ("common", "full"):
         return None
+    folder = cache_dir() / parts[1]
     for face in list(_prepared.values()):
-        if face.common.parent.name == parts[1]:
+        if face.common.parent == folder:
             return face.common if parts[2] == "common" else face.full
     return None

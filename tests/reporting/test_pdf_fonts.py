@@ -111,3 +111,14 @@ def test_a_face_is_prepared_once_and_the_cache_is_reused(settings, tmp_path):
     fonts._prepared.clear()  # as in a new worker process: only the files on disk are left
     pdf.render_pdf(notice())
     assert fonts.preparations == before + 1
+
+
+@pytest.mark.parametrize("name", ["prepared/../../etc/passwd", "prepared/0123/other", "prepared/unknown/common"])
+def test_the_fetcher_serves_only_prepared_files_of_this_process(name):
+    with pytest.raises(pdf.PdfResourceRefused):
+        pdf.url_fetcher().resolve(f"zeren-font:{name}")
+
+
+def test_the_fetcher_serves_a_prepared_face():
+    face = fonts.prepared_faces(pdf.configured_fonts())["kaiti"]
+    assert pdf.url_fetcher().resolve(f"zeren-font:{fonts.served_name(face, 'full')}") == face.full
