@@ -248,6 +248,10 @@ if not isinstance(_pdf_fonts, dict) or set(_pdf_fonts) - set(ZEREN_PDF_FONTS):
         f"环境变量 ZEREN_PDF_FONTS 必须是 JSON 对象，键为 {', '.join(ZEREN_PDF_FONTS)}。"
     )
 ZEREN_PDF_FONTS.update(_pdf_fonts)
+# Each configured face is prepared once per deployment (reporting/fonts.py: read out of its collection,
+# empty glyphs unmapped, the common characters in a small file of their own) and kept here, in a
+# folder named after the source file's SHA-256.
+ZEREN_FONT_CACHE_DIR = Path(env_str("ZEREN_FONT_CACHE_DIR", str(VAR_DIR / "fonts")))
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

@@ -99,3 +99,41 @@ def pdf_fonts_and_subsetter(app_configs, **kwargs):
             )
         )
     return messages
+
+
+SHOWN_CHARACTERS = 30
+
+
+@register()
+def pdf_font_glyphs(app_configs, **kwargs):
+    """Each configured face's empty or missing glyphs among GB 18030's level-1 and level-2 hanzi
+    (GB 2312's 6763, issue #10 §5): such a character prints in a fallback face, or not at all."""
+    from reporting import fonts as pdf_fonts
+    from reporting.pdf import configured_fonts
+
+    try:
+        configured = configured_fonts()
+    except ImproperlyConfigured:
+        return []  # zeren.E201 says so
+    hanzi = pdf_fonts.gb2312_hanzi()
+    messages, seen = [], set()
+    for role, font in configured.items():
+        source = pdf_fonts.face_source(font)
+        if source is None or source in seen:
+            continue  # not installed: zeren.W201
+        seen.add(source)
+        try:
+            empty, missing = pdf_fonts.glyph_problems(source, hanzi)
+        except OSError as exc:
+            messages.append(Warning(f"无法读取公文 PDF 字体文件 {source.path}：{exc}", id="zeren.W205"))
+            continue
+        for kind, chars in (("字形为空", empty), ("没有字形", missing)):
+            if chars:
+                shown = "".join(chars[:SHOWN_CHARACTERS]) + ("…" if len(chars) > SHOWN_CHARACTERS else "")
+                messages.append(Warning(
+                    f"公文 PDF 字体“{font.family}”（ZEREN_PDF_FONTS[{role!r}]）有 {len(chars)} 个"
+                    f"GB 18030 一级、二级汉字{kind}：{shown}",
+                    hint="这些字将改用其他已配置字体印出；哪个字体都没有的字，报告不能签发。",
+                    id="zeren.W205",
+                ))
+    return messages

@@ -7,7 +7,8 @@ configured font files, and refuses everything else: a PDF is built from Zeren's 
 files, never from a URL that a piece of user text might smuggle in.
 
 Fonts are a deployment's choice (settings.ZEREN_PDF_FONTS): an organization licensed for
-方正小标宋 and 仿宋_GB2312 names them there; the defaults are free fonts from Debian.
+方正小标宋 and 仿宋_GB2312 names them there; the defaults are free fonts from Debian. Each face is
+prepared once per deployment and used from its prepared files (reporting/fonts.py).
 """
 
 from __future__ import annotations
@@ -103,26 +104,61 @@ def css_string(value: str) -> str:
 
 
 def font_css(fonts: dict[str, PdfFont]) -> SafeString:
-    """The font rules of base.html; the layout lives in static/reporting/pdf.css."""
-    rules = [
-        f"@font-face {{ font-family: {css_string(font.family)}; src: url({FONT_SCHEME}{font.role}); }}"
-        for font in fonts.values()
-        if font.path is not None
-    ]
+    """The font rules of base.html; the layout lives in static/reporting/pdf.css.
+
+    Each configured face is used through its prepared files (reporting.fonts: made once per
+    deployment, no empty glyphs mapped): the role's own face — the characters documents use, then
+    the whole face — then the whole of every other configured face, then the generic family, so a
+    character the role's face does not really draw is printed in a face that does (issue #10 §5)."""
+    from reporting import fonts as prepared_fonts
+
+    prepared = prepared_fonts.prepared_faces(fonts)
+    faces: list[prepared_fonts.PreparedFace] = []
+    names: list[str] = []  # the configured family of each face, kept in its CSS family (and the PDF's font name)
+    rules = []
+
+    def face_family(n: int, part: str) -> str:
+        return css_string(f"Zeren{n} {part} {names[n]}")
+
+    for role, font in fonts.items():
+        face = prepared[role]
+        if face is None:
+            if font.path is not None:
+                rules.append(
+                    f"@font-face {{ font-family: {css_string(font.family)}; src: url({FONT_SCHEME}{font.role}); }}"
+                )
+        elif face not in faces:
+            faces.append(face)
+            names.append(font.family)
+            rules += [
+                f"@font-face {{ font-family: {face_family(len(faces) - 1, part)}; font-weight: {font.weight}; "
+                f"src: url({FONT_SCHEME}{prepared_fonts.served_name(face, part)}); }}"
+                for part in ("common", "full")
+            ]
+
+    def family(role: str) -> str:
+        font, own = fonts[role], prepared[role]
+        chain = [] if own is not None else [css_string(font.family)]
+        if own is not None:
+            chain += [face_family(faces.index(own), "common"), face_family(faces.index(own), "full")]
+        # Another face's common characters are all in its whole face: the fallback needs only that.
+        chain += [face_family(n, "full") for n, face in enumerate(faces) if face is not own]
+        return ", ".join([*chain, GENERIC_FAMILY[role]])
+
     title = fonts["title"]
     rules += [
-        f"html {{ font-family: {fonts['body'].css_family}; font-weight: {fonts['body'].weight}; }}",
-        f".issuer-mark, .title {{ font-family: {title.css_family}; font-weight: {title.weight}; }}",
-        f".h1, .watermark {{ font-family: {fonts['heiti'].css_family}; font-weight: {fonts['heiti'].weight}; }}",
-        f".h2, .signer-name {{ font-family: {fonts['kaiti'].css_family}; font-weight: {fonts['kaiti'].weight}; }}",
+        f"html {{ font-family: {family('body')}; font-weight: {fonts['body'].weight}; }}",
+        f".issuer-mark, .title {{ font-family: {family('title')}; font-weight: {title.weight}; }}",
+        f".h1, .watermark {{ font-family: {family('heiti')}; font-weight: {fonts['heiti'].weight}; }}",
+        f".h2, .signer-name {{ font-family: {family('kaiti')}; font-weight: {fonts['kaiti'].weight}; }}",
     ]
-    songti = f"font-family: {fonts['songti'].css_family}; font-weight: {fonts['songti'].weight};"
+    songti = f"font-family: {family('songti')}; font-weight: {fonts['songti'].weight};"
     rules += [
         f"@page :right {{ @bottom-right {{ {songti} }} }}",
         f"@page :left {{ @bottom-left {{ {songti} }} }}",
     ]
-    # Every value went through css_string or is a number: nothing from outside the settings
-    # reaches this block, and nothing in it can close the <style> element.
+    # Every value went through css_string, is a number or is made here: nothing from outside the
+    # settings reaches this block, and nothing in it can close the <style> element.
     return mark_safe("\n".join(rules))  # noqa: S308
 
 
@@ -166,6 +202,11 @@ def _fetcher_class():
             if url.startswith(STATIC_SCHEME):
                 return self._static(url.removeprefix(STATIC_SCHEME))
             if url.startswith(FONT_SCHEME):
+                from reporting.fonts import served_file
+
+                prepared = served_file(url.removeprefix(FONT_SCHEME))
+                if prepared is not None:
+                    return prepared
                 font = self.fonts.get(url.removeprefix(FONT_SCHEME))
                 if font is None or font.path is None:
                     raise PdfResourceRefused(f"未配置的字体：{url}")

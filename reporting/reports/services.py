@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reporting import handoffs
+from reporting import fonts, handoffs
 from reporting.delegations.services import signing_capacity
 from reporting.document import Block, Document, Level, in_document_language
 from reporting.models import (
@@ -306,6 +306,7 @@ def report_sign(*, version: ReportVersion, actor, now: datetime.datetime | None 
     # Anchoring (issue #8 §4): the log's head as it stands when the document is rendered is printed in
     # it, so a rewrite of the chain's whole tail is detectable against any copy issued earlier.
     version.anchor_seq, version.anchor_hash = log.head()
+    fonts.require_printable(version_document(version, draft=False))  # issue #10 §5: no blank glyph
     pdf = document_pdf(version, draft=False)
     version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     version.pdf_name = f"{secrets.token_hex(16)}.pdf"

@@ -519,7 +519,7 @@ def test_a_font_file_can_stand_in_for_a_role(settings):
     assert pdf.url_fetcher(fonts).fetch("zeren-font:body").read(4) == ukai.read_bytes()[:4]
     pages = read(pdf.render_pdf(notice()))
     body = pages[0].find(PARAGRAPH[:10])
-    assert "zeren-body" in body.fontname
+    assert "zeren-body" in body.fontname  # the prepared face keeps the configured name
 
 
 def test_a_configured_font_file_that_is_missing_stops_the_rendering(settings, tmp_path):
