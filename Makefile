@@ -47,6 +47,7 @@ run: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py prepare_fonts
 	@echo ""
 	@echo "责任制台账已启动: http://127.0.0.1:8000   （Ctrl-C 停止）"
 	@echo "演示账号（密码均为 zeren-demo）: admin  city_xcb  county_a_xcb  county_a_shuji  city_jijian"
