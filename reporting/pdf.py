@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from reporting import typesetting
 from reporting.document import Block, Document, Level
 from responsibilities.text import chinese_date
 
@@ -330,13 +331,18 @@ def issuer_mark_size(mark: str) -> float:
     return min(ISSUER_MARK_MAX_PT, round(TEXT_BLOCK_WIDTH_PT / max(len(mark), 1), 1))
 
 
-def render_html(document: Document, *, fonts: dict[str, PdfFont] | None = None) -> str:
+def render_html(document: Document, *, fonts: dict[str, PdfFont] | None = None, closing_on_next_page: bool = False) -> str:
+    """The HTML of `document`; `closing_on_next_page` starts the 版记 on a page of its own (see render_pdf)."""
     fonts = fonts if fonts is not None else configured_fonts()
     delegation = document.delegation_note.strip()
     if delegation and not delegation.startswith("（"):
         delegation = f"（{delegation}）"
+    signers = typesetting.signer_names(document.signer) if document.signer and not document.draft else []
     context = {
         "doc": document,
+        "title_lines": typesetting.title_lines(document.title),
+        "signer_rows": typesetting.signer_rows(signers),
+        "signer_own_line": not typesetting.number_shares_line_with_signer(document.number, signers),
         "font_css": font_css(fonts),
         "number": "" if document.draft else document.number,
         "issuer_mark_pt": issuer_mark_size(document.issuer_mark),
@@ -347,8 +353,14 @@ def render_html(document: Document, *, fonts: dict[str, PdfFont] | None = None) 
         "delegation": delegation,
         "copy_to": document.copy_to.strip().rstrip("。"),
         "static": STATIC_SCHEME,
+        "closing_on_next_page": closing_on_next_page,
     }
     return render_to_string("reporting/pdf/document.html", context)
+
+
+def has_closing(document: Document) -> bool:
+    """Whether `document` has a 版记 (抄送, 印发机关 or 印发日期)."""
+    return bool(document.copy_to.strip() or document.printer or document.printed_on or document.extra.get("anchor"))
 
 
 # WeasyPrint's FontConfiguration loads fontconfig's whole font set and keeps Pango's font
@@ -430,9 +442,13 @@ def render_pdf(document: Document) -> bytes:
     fonts = configured_fonts()
     html = render_html(document, fonts=fonts)
     try:
-        return HTML(string=html, url_fetcher=url_fetcher(fonts)).write_pdf(
-            font_config=_font_configuration(fonts)
-        )
+        rendered = HTML(string=html, url_fetcher=url_fetcher(fonts)).render(font_config=_font_configuration(fonts))
+        if len(rendered.pages) % 2 and has_closing(document):
+            # The 版记 closes the document on its last page, which is even (封四, GB/T 9704-2012 7.4.1 and
+            # 10.1): when the text ends on an odd page, the 版记 goes to the foot of the blank page after it.
+            html = render_html(document, fonts=fonts, closing_on_next_page=True)
+            rendered = HTML(string=html, url_fetcher=url_fetcher(fonts)).render(font_config=_font_configuration(fonts))
+        return rendered.write_pdf()
     except FatalURLFetchingError as exc:
         # WeasyPrint signals it with a BaseException; the callers (views, tasks) expect an Exception.
         raise PdfRenderingError(str(exc.__cause__ or exc)) from exc
