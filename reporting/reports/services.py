@@ -252,13 +252,37 @@ def document_number(organization: Organization, year: int, seq: int, department:
     return f"{prefix}〔{year}〕{seq}号"
 
 
+# The 机关代字 of a 发文字号 is at most 10 characters: with 〔2026〕123号 and a four-character 签发人 that is what
+# still shares the 28-character line of an upward document (GB/T 9704-2012 7.2.4); a longer full name
+# needs a short name (简称) recorded for the organization.
+NUMBER_PREFIX_MAX = 10
+
+
+def number_prefix(organization: Organization, department: Department | None = None) -> str:
+    """The 机关代字 of the organization's (or its issuing `department`'s) 发文字号: the department's name,
+    else the organization's short name, else its full name when that has at most NUMBER_PREFIX_MAX
+    characters. Raises ValidationError (naming the organization and what to do) for a longer full name
+    without a short name: a 发文字号 is never broken across lines, and such a number would not fit beside
+    the 签发人."""
+    prefix = department.name if department else (organization.short_name or organization.name)
+    if len(prefix) > NUMBER_PREFIX_MAX and not department and not organization.short_name:
+        raise ValidationError(_(
+            "“%(name)s”的名称有 %(n)s 个字，不能直接用作发文字号的机关代字。请先在组织管理中为它填写"
+            "简称（不超过 %(max)s 个字，如“%(example)s”），再签发。"
+        ) % {"name": organization.name, "n": len(prefix), "max": NUMBER_PREFIX_MAX,
+             "example": organization.name[-NUMBER_PREFIX_MAX:]})
+    return prefix
+
+
 def number_allocate(*, organization: Organization, year: int, department: Department | None = None) -> tuple[int, str]:
     """The organization's (or its issuing `department`'s) next 发文字号 of `year`, without gaps:
     (sequence, "临河县委〔2026〕12号").
 
     The one counter of an issuing organization's documents (signed reports, accountability decisions);
     a department issuing in its own name (the region summary) has a series of its own. Must run inside
-    the issuing service's transaction, which holds the counter's row lock until it commits."""
+    the issuing service's transaction, which holds the counter's row lock until it commits. Raises
+    ValidationError when the organization needs a short name for its numbers (`number_prefix`)."""
+    number_prefix(organization, department)
     seq = _next_number(organization, year, department)
     return seq, document_number(organization, year, seq, department)
 

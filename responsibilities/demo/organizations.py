@@ -135,9 +135,9 @@ DEMO_TREE = OrgSpec(
             name="江川城投集团有限公司党委", short_name="城投集团党委", level="company", label="城投集团",
             kind=Kind.COMMITTEE,
             children=(
-                OrgSpec(name="城投集团机关党支部", level="unit", label="集团机关"),
-                OrgSpec(name="城投集团工程建设公司党支部", level="unit", label="工程建设公司"),
-                OrgSpec(name="城投集团物业服务公司党支部", level="unit", label="物业服务公司"),
+                OrgSpec(name="城投集团机关党支部", short_name="集团机关党支部", level="unit", label="集团机关"),
+                OrgSpec(name="城投集团工程建设公司党支部", short_name="工程建设公司党支部", level="unit", label="工程建设公司"),
+                OrgSpec(name="城投集团物业服务公司党支部", short_name="物业服务公司党支部", level="unit", label="物业服务公司"),
             ),
         ),
         OrgSpec(name="江川市第一中学党支部", level="school", label="市第一中学"),

@@ -385,3 +385,29 @@ def test_a_version_signed_with_prompts_before_the_guard_is_not_submitted(county)
         "第一部分“存在的问题”仍是模板提示：（请列明存在的主要问题及原因。）",
     ]
     assert not version.report.submissions.exists()
+
+
+# --- the 机关代字 of the number (issue #10 §2) ----------------------------------------------------
+
+
+def test_a_long_name_without_a_short_name_is_refused_at_signing_with_what_to_do(county):
+    county.org.name, county.org.short_name = "城投集团工程建设公司党支部", ""
+    county.org.save()
+
+    message = refused(draft(county), county.secretary)
+
+    assert "“城投集团工程建设公司党支部”的名称有 13 个字" in message
+    assert "简称（不超过 10 个字" in message
+    assert DocumentCounter.objects.filter(organization=county.org).count() == 0
+
+
+def test_a_long_name_with_a_short_name_numbers_with_the_short_name(county):
+    county.org.name, county.org.short_name = "城投集团工程建设公司党支部", "工程建设公司党支部"
+    county.org.save()
+
+    assert sign(draft(county), county.secretary).doc_number == "工程建设公司党支部〔2026〕1号"
+
+
+def test_a_name_of_ten_characters_is_its_own_prefix():
+    org = Organization(name="江川市第一中学党支部", short_name="")
+    assert reports_services.number_prefix(org) == "江川市第一中学党支部"
