@@ -23,6 +23,8 @@ SIGNER_LABEL = "签发人："
 SIGNERS_PER_LINE = 2  # 7.2.4: 一般每行排两个姓名
 
 # A number and the unit that follows it form one word: 2026年, 12号, 3月, 第2季度.
+# A period as the titles name it is one word: 2026年上半年, 2026年第三季度, 2026年度, 2026年1月.
+PERIOD = re.compile(r"\d{4}年(?:度|上半年|下半年|第?[一二三四1-4]季度|\d{1,2}月(?:份)?)?")
 NUMBER_UNIT = re.compile(r"\d+(?:\.\d+)?[年月日号季度期次届个项条]?")
 # Tokens that must not end a line (a title line never ends in 关于 or 的-less halves of a structure)
 # and tokens that must not start one.
@@ -74,10 +76,20 @@ def em_width(text: str) -> float:
 
 
 def words(text: str) -> list[str]:
-    """`text` cut into the pieces a line may break between: jieba's words, with a number and its unit
-    (2026年, 12号) and a run of ASCII kept whole."""
+    """`text` cut into the pieces a line may break between: jieba's words, with a period (2026年上半年,
+    2026年第三季度, 2026年度), a number and its unit (2026年, 12号) and a run of ASCII kept whole."""
     pieces: list[str] = []
-    for token in _segmenter().lcut(text, HMM=True):
+    position = 0
+    for match in PERIOD.finditer(text):
+        pieces += _segment(text[position:match.start()])
+        pieces.append(match.group())
+        position = match.end()
+    return pieces + _segment(text[position:])
+
+
+def _segment(text: str) -> list[str]:
+    pieces: list[str] = []
+    for token in _segmenter().lcut(text, HMM=True) if text else ():
         if pieces and _joins(pieces[-1], token):
             pieces[-1] += token
         else:
@@ -107,7 +119,7 @@ def _break_cost(left: str, right: str, text_before: str) -> float:
     if right == "关于" or right.startswith("关于"):
         return 0.0  # organ / 关于…
     if "关于" not in text_before and right not in GENRES:
-        return 2.0  # inside the organ's name
+        return 8.0  # inside the organ's name
     if right in GENRES:
         return 30.0  # the genre alone on a line
     return 1.0

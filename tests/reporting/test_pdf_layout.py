@@ -19,13 +19,35 @@ from tests.reporting.test_pdf import PITCH, half_yearly_report, notice, paragrap
      ["中共X县委员会关于2026年上半年", "意识形态工作责任制落实情况的报告"]),
     ("关于2026年上半年意识形态工作考核结果的通报", ["关于2026年上半年", "意识形态工作考核结果的通报"]),
     ("关于开展意识形态工作检查的通知", ["关于开展意识形态工作检查的通知"]),
+    # the period stays whole; a long organ goes on a line of its own (梯形)
+    ("中共江川市委员会关于2026年上半年意识形态工作情况的报告",
+     ["中共江川市委员会", "关于2026年上半年意识形态工作情况的报告"]),
+    ("青山县河口镇党委关于2026年第三季度意识形态工作专项督查情况的报告",
+     ["青山县河口镇党委关于2026年第三季度", "意识形态工作专项督查情况的报告"]),
+    # three lines: the middle one longest (菱形)
+    ("城投集团工程建设公司党支部关于2026年上半年意识形态工作专项督查情况的报告",
+     ["城投集团工程建设公司党支部", "关于2026年上半年意识形态", "工作专项督查情况的报告"]),
 ])
 def test_titles_break_between_words_into_balanced_lines(title, lines):
     assert typesetting.title_lines(title) == lines
 
 
-def test_a_number_and_its_unit_stay_together():
-    assert "2026年" in typesetting.words("中共青山县委员会关于2026年上半年意识形态工作情况的报告")
+def test_a_number_with_its_unit_and_a_period_stay_together():
+    assert "2026年上半年" in typesetting.words("中共青山县委员会关于2026年上半年意识形态工作情况的报告")
+    assert "2026年第三季度" in typesetting.words("关于2026年第三季度意识形态工作的通报")
+    assert "12号" in typesetting.words("关于12号文件的意见")
+
+
+def test_no_title_line_is_wider_than_the_text_block_or_much_longer_than_the_next():
+    for organ in ("中共江川市委员会", "青山县委", "城投集团工程建设公司党支部", "江川城投集团有限公司党委"):
+        for matter in ("2026年上半年意识形态工作情况", "2026年第三季度意识形态工作专项督查情况", "重大情况"):
+            lines = typesetting.title_lines(f"{organ}关于{matter}的报告")
+            widths = [typesetting.em_width(line) for line in lines]
+            assert "".join(lines) == f"{organ}关于{matter}的报告"
+            assert max(widths) <= 20
+            assert not any(line.endswith("关于") or line.startswith("的") for line in lines)
+            if len(lines) == 2:
+                assert widths[0] <= widths[1] + 3, lines
 
 
 def test_the_pdf_title_lines_are_the_computed_ones_centred():
