@@ -341,8 +341,9 @@ def render_html(document: Document, *, fonts: dict[str, PdfFont] | None = None, 
     context = {
         "doc": document,
         "title_lines": typesetting.title_lines(document.title),
-        "signer_rows": typesetting.signer_rows(signers),
-        "signer_own_line": not typesetting.number_shares_line_with_signer(document.number, signers),
+        "signer_lines": typesetting.signer_lines(document.number, signers),
+        # the grid's character pitch (16 pt less 0.21 pt of letter-spacing), and a hair for rounding
+        "signer_width_pt": round(typesetting.signer_block_em(signers) * 15.79 + 0.3, 2),
         "font_css": font_css(fonts),
         "number": "" if document.draft else document.number,
         "issuer_mark_pt": issuer_mark_size(document.issuer_mark),

@@ -210,3 +210,22 @@ def number_shares_line_with_signer(number: str, names: list[str]) -> bool:
     rows = signer_rows(names)
     signer_width = em_width(SIGNER_LABEL) + max(em_width(row) for row in rows)
     return em_width(number) + signer_width + 2 * HEADER_INDENT_EM + SIGNER_GAP_EM <= HEADER_LINE_EM
+
+
+def signer_block_em(names: list[str]) -> float:
+    """The width of the 签发人 block in ems: the label and the widest line of names, so that every line
+    of names starts under the first name of the line above (7.2.4)."""
+    return em_width(SIGNER_LABEL) + max((em_width(row) for row in signer_rows(names)), default=0)
+
+
+def signer_lines(number: str, names: list[str]) -> tuple[list[str], str]:
+    """The 签发人 laid out on the header lines of an upward document (GB/T 9704-2012 7.2.4):
+    (the rows set on lines of their own above the number, the row that shares the number's line).
+    The number shares its line with the last row of names; when the two do not fit side by side, every
+    row goes above and the number stands alone: (["欧阳春晓"], "")."""
+    rows = signer_rows(names)
+    if not rows:
+        return [], ""
+    if number_shares_line_with_signer(number, names):
+        return rows[:-1], rows[-1]
+    return rows, ""

@@ -82,12 +82,19 @@ def test_a_short_number_shares_its_line_with_the_signer():
     assert not typesetting.number_shares_line_with_signer("城投集团工程建设公司党支部〔2026〕12号", ["欧阳春晓"])
 
 
-def test_several_signers_are_set_two_to_a_line():
+def test_several_signers_are_set_two_to_a_line_the_number_on_the_last_one():
     assert typesetting.signer_rows(typesetting.signer_names("王建国、李明、张晓红")) == ["王建国\u3000李明", "张晓红"]
+    assert typesetting.signer_lines("X县委〔2026〕12号", ["王建国", "李明", "张晓红"]) == (["王建国\u3000李明"], "张晓红")
     pages = read(pdf.render_pdf(half_yearly_report(signer="王建国、李明、张晓红", blocks=(paragraph(),))))
-    assert pages[0].has("王建国")
-    assert pages[0].has("张晓红")
-    assert pages[0].has("X县委〔2026〕12号")
+    page = pages[0]
+    first, last, number = page.find("王建国"), page.find("张晓红"), page.find("X县委〔2026〕12号")
+    assert abs(last.baseline - number.baseline) < 0.3  # the number on the last line of names
+    assert abs((last.baseline - first.baseline) - PITCH) < 0.3  # one line of the grid above
+    name_x0 = next(c["x0"] for c in first.chars if c["text"] == "王") * 25.4 / 72
+    last_x0 = next(c["x0"] for c in last.chars if c["text"] == "张") * 25.4 / 72
+    assert abs(name_x0 - last_x0) < 0.3  # under the first name of the line above
+    rule = [r for r in page.rects if r["color"] and r["x1"] - r["x0"] > 150 and r["top"] > number.baseline]
+    assert rule and rule[0]["top"] > last.em_bottom  # the red rule below every name
 
 
 # --- 3. the 版记 at the foot of the last page, an even one (封四) -------------------------------
