@@ -20,6 +20,7 @@ HEADER_LINE_EM = 28.0
 HEADER_INDENT_EM = 1.0
 SIGNER_GAP_EM = 1.0  # at least one character of air between number and 签发人
 SIGNER_LABEL = "签发人："
+MAX_BALANCED_LINES = 4  # a longer "title" is filled line by line (the search below grows with the lines)
 SIGNERS_PER_LINE = 2  # 7.2.4: 一般每行排两个姓名
 
 # A number and the unit that follows it form one word: 2026年, 12号, 3月, 第2季度.
@@ -137,11 +138,23 @@ def title_lines(title: str, max_em: float = TITLE_LINE_EM) -> list[str]:
     if max(widths) > max_em:  # a single "word" wider than a line: fall back to characters
         pieces, widths = list(title), [em_width(ch) for ch in title]
     n_min = max(2, int(-(-sum(widths) // max_em)))
+    if n_min > MAX_BALANCED_LINES:  # not a title any more: fill the lines, still between words
+        return _filled(pieces, widths, max_em)
     for n_lines in range(n_min, n_min + 3):
         best = _best_cut(pieces, widths, n_lines, max_em)
         if best is not None:
             return list(best.lines)
     return [title]
+
+
+def _filled(pieces: list[str], widths: list[float], max_em: float) -> list[str]:
+    lines, line, width = [], "", 0.0
+    for piece, piece_width in zip(pieces, widths, strict=True):
+        if line and width + piece_width > max_em:
+            lines.append(line)
+            line, width = "", 0.0
+        line, width = line + piece, width + piece_width
+    return lines + [line] if line else lines
 
 
 def _best_cut(pieces: list[str], widths: list[float], n_lines: int, max_em: float) -> _Cut | None:

@@ -151,3 +151,12 @@ def test_no_punctuation_follows_an_attachment_name(short_with_attachments):
     lines = [line.text for page in short_with_attachments for line in page.text_lines]
     assert "总表" in lines
     assert not any(text.endswith("汇总表。") for text in lines)
+
+
+def test_an_overlong_title_is_filled_line_by_line_still_between_words():
+    title = "青山县委关于2026年上半年意识形态工作情况的报告" * 4
+    lines = typesetting.title_lines(title)
+    assert "".join(lines) == title
+    assert len(lines) == 5
+    assert all(typesetting.em_width(line) <= 20 for line in lines)
+    assert not any(line.startswith(("年", "况", "告")) for line in lines)
