@@ -485,9 +485,14 @@ def report_attachments_add(*, report: Report, actor, files: list) -> ReportVersi
         raise ValidationError(_("附件过多（每份报告最多 %(n)s 个）。") % {"n": MAX_ATTACHMENTS})
     stored: list[uploads.StoredFile] = []
     try:
+        seen = {f.sha256: f.title for f in latest.files.all()}
         for upload in files:
             stored.append(uploads.store_upload(upload))
             _check_pdf(stored[-1])
+            if stored[-1].sha256 in seen:  # the same bytes twice would print the same attachment twice
+                raise ValidationError(_("文件“%(name)s”与附件“%(title)s”内容相同，不必重复上传。") % {
+                    "name": stored[-1].original_name, "title": seen[stored[-1].sha256]})
+            seen[stored[-1].sha256] = attachment_title(stored[-1].original_name)
         names = "、".join(attachment_title(f.original_name) for f in stored)
         version = report_version_save(
             report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,

@@ -103,6 +103,18 @@ def test_a_refused_file_refuses_the_whole_batch_and_leaves_no_file_on_disk(count
     assert stored_files() == []
 
 
+def test_the_same_file_twice_is_refused_naming_the_attachment_it_repeats(county):
+    report = new_report(county)
+    client = as_user(county.staff)
+    upload(client, report, SimpleUploadedFile("统计表.pdf", pdf_bytes(1)))
+
+    again = upload(client, report, SimpleUploadedFile("统计表（副本）.pdf", pdf_bytes(1)))
+
+    assert "文件“统计表（副本）.pdf”与附件“统计表”内容相同，不必重复上传。" in text(again)
+    assert latest(report).files.count() == 1
+    assert len(stored_files()) == 1
+
+
 def test_a_damaged_pdf_is_refused_with_a_clear_message(county):
     report = new_report(county)
 
