@@ -100,6 +100,8 @@ def _act(request: HttpRequest, pk: int, *, form_key: str, form, action, done: st
         else:
             messages.success(request, done)
             return _back(request, obligation)
+    if request.FILES:  # a browser cannot keep the chosen files across a refused form: say so, not drop them silently
+        form.add_error(None, _("所选文件尚未保存：请修正后重新选择文件再提交。"))
     context = _obligation_context(request, obligation, **{form_key: form})
     return render(request, "responsibilities/work/obligation_detail.html", context, status=400)
 

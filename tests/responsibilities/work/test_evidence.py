@@ -103,6 +103,17 @@ def test_files_are_uploaded_to_a_meeting_from_its_page(client, analysis, team, c
     assert list(meeting.files.values_list("title", flat=True)) == ["会议纪要"]
 
 
+@time_machine.travel(beijing(2026, 8, 21), tick=False)
+def test_a_refused_meeting_form_says_the_chosen_files_must_be_chosen_again(client, analysis, team, county_a_staff):
+    client.force_login(county_a_staff)
+    response = client.post(reverse("responsibilities:obligation_meeting", args=[analysis.pk]),
+                           {"held_on": "2026-08-20", "place": "", "topic": "", "files": [pdf()]})
+
+    assert response.status_code == 400
+    assert "所选文件尚未保存：请修正后重新选择文件再提交。" in response.content.decode()
+    assert not analysis.meetings.exists()
+
+
 # -- correction and withdrawal -----------------------------------------------------------------------
 
 
