@@ -2,7 +2,8 @@
 
 Columns: 一级指标 | 二级指标 | 分值 | 评分方式 | 扣分标准 | 每次扣分 | 上限 | 一票否决 | 代码.
 Export writes through the ledgers' `write_workbook`, so a cell that a spreadsheet would read as a formula is
-quote-prefixed; import reads with openpyxl, checks every row, and reports every problem by row number in
+quote-prefixed; import reads with the imports' one reader (calamine: .xlsx, .xls, .ods; every cell cleaned of
+invisible characters like the organization import's), checks every row, and reports every problem by row number in
 Chinese before anything is written (all or nothing).
 """
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from accountability.models import Rubric
 from accountability.rubrics.services import METHOD_LABELS, leaf_problems, rubric_tree
 from reporting.ledgers.services import CellKind, Column, write_workbook
+from responsibilities.importing.workbook import ImportWorkbook, clean_text
 
 HEADERS = ("一级指标", "二级指标", "分值", "评分方式", "扣分标准", "每次扣分", "上限", "一票否决", "代码")
 COLUMNS = (
@@ -60,7 +62,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()  # U+3000, zero-width characters, BOM, full-width digits
     return text[1:] if text.startswith("'") else text
 
 
@@ -84,15 +86,15 @@ def _decimal(value, row: int, header: str, errors: list[str], *, required: bool)
 
 def parse_workbook(data: bytes) -> list[tuple[str, list[tuple]]]:
     """The sheet as a rubric tree (rubric_tree's shape). Raises RubricImportError listing every problem."""
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
+        workbook = ImportWorkbook(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        rows, _filled = workbook.rows(workbook.sheetnames[0])
+        workbook.close()
+    except Exception as exc:  # noqa: BLE001  (any parse failure of an untrusted file means "not a workbook")
         raise RubricImportError([_("无法读取该文件：请上传用“导出 Excel”得到的 .xlsx 文件。")]) from exc
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
-    workbook.close()
+    rows = [tuple(row) for row in rows[: MAX_ROWS + 2]]
     if not rows:
         raise RubricImportError([_("表格是空的。")])
     header = tuple(_text(v) for v in rows[0][: len(HEADERS)])

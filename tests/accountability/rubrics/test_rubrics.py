@@ -110,6 +110,21 @@ def test_import_creates_the_years_rubric(city, staff):
     assert rubric.indicators.filter(method="veto").count() == 1
 
 
+def test_import_reads_through_invisible_characters_like_the_other_imports(city, staff):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["\ufeff一级指标", *HEADERS[1:]])  # a BOM before the first header, as some tools write
+    sheet.append(["主体责任\u200b", "书记亲自\u3000部署", "６０", "评分", "", None, None, "否", ""])
+    sheet.append(["分析研判", "季度研判", 40, "评分", "", None, None, "否", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    rubric = rubric_import(organization=city, year=2027, data=buffer.getvalue(), actor=staff)
+
+    leaf = rubric.indicators.get(name__startswith="书记")
+    assert (leaf.parent.name, leaf.name, leaf.points) == ("主体责任", "书记亲自 部署", D("60"))
+
+
 def test_import_reports_each_bad_row_and_writes_nothing(city, staff):
     data = _sheet([["主体责任", "书记亲自部署", "六十", "评分", "", None, None, "否", ""],
                    ["分析研判", "", 40, "扣分", "", None, None, "否", ""],
