@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting import typesetting
 from reporting.board import selectors as board_selectors
 from reporting.board.selectors import BOARD_REPORTED, board_rows
 from reporting.document import Block, Level, in_document_language
@@ -382,6 +383,11 @@ class Rendered:
     attachments: list[str]
     live_rows: frozenset = frozenset()  # indexes of the blocks that are live figures (unsigned only)
     files: tuple = ()  # the version's ReportAttachment rows, in order
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title broken into the lines the signed PDF prints (GB/T 9704 7.3.1), for the page's preview."""
+        return typesetting.title_lines(self.version.title)
 
     @property
     def live(self) -> bool:

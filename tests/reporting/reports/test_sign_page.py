@@ -36,7 +36,8 @@ def test_the_sign_page_shows_the_whole_document_as_it_prints_before_the_confirm_
 
     page = text(as_user(county.secretary).get(sign_url(report)))
 
-    order = ['class="doc-issuer">中共A县委', "签发人：周书记", f'class="doc-title">{version.title}', "中共X市委：", "基本情况",
+    order = ['class="doc-issuer">中共A县委', "签发人：周书记", ('class="doc-title"><span class="title-line">A县委关于2026年上半年</span>'
+                                                       '<span class="title-line">意识形态工作情况的报告</span>'), "中共X市委：", "基本情况",
              "2026年上半年会议记录汇总表", "2026年6月15日", "A县委办公室　2026年6月15日印发", "登录密码",
              "确认签发第 2 版"]
     positions = [page.find(piece) for piece in order]
