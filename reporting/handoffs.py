@@ -114,15 +114,14 @@ def report_submitted(submission: Submission, *, actor, at: datetime.datetime) ->
     (`staff_of`, not the levels above it) are asked to receive it."""
     report, version, upper = submission.report, submission.version, submission.to_organization
     if report.created_by_id and report.created_by_id != getattr(actor, "pk", None):
-        # Someone else submitted (the signer's 签发并报送): the drafter's 请报送 notice becomes the news
-        # that it is done, closed, and goes out by e-mail again with the new words.
-        Notification.objects.filter(
-            item_type=SUBMIT, item_id=version.pk, recipient_id=report.created_by_id, done_at__isnull=True
-        ).update(
+        # Someone else submitted (the signer's 签发并报送): the drafter's 请报送 notice becomes the news that
+        # it is done — the same item, so messages_send renews it in place: closed, unread, e-mailed again.
+        work.messages_send(sender=actor, at=at, messages=[work.Message(
+            recipient_ids=(report.created_by_id,),
             title=_("【已报送】%(title)s已报送%(to)s") % {"title": version.title, "to": upper.name},
             body=_("发文字号：%(no)s\n报送人：%(who)s") % {"no": version.doc_number, "who": display_name(actor)},
-            url=_report_url(report), done_at=at, read_at=None, emailed_at=None,
-        )
+            url=_report_url(report), item_type=SUBMIT, item_id=version.pk, done=True,
+        )])
     work.notifications_close(item_type=SUBMIT, item_ids=[version.pk], at=at)
     earlier = Submission.objects.filter(report=report).exclude(pk=submission.pk).values_list("pk", flat=True)
     work.notifications_close(item_type=RETURNED, item_ids=list(earlier), at=at)
@@ -155,7 +154,7 @@ def submission_received(submission: Submission, *, actor, at: datetime.datetime)
 def submission_receipt_undone(submission: Submission, *, actor, at: datetime.datetime) -> None:
     """撤销签收: the upper staff's notice is open again (the report awaits receipt); drafter and signer
     are told the receipt they were told of no longer stands (nothing for them to do)."""
-    Notification.objects.filter(item_type=SUBMISSION, item_id=submission.pk).update(done_at=None)
+    work.notifications_reopen(item_type=SUBMISSION, item_ids=[submission.pk])
     work.messages_send(sender=actor, at=at, messages=[work.Message(
         recipient_ids=_drafter_and_signer(submission, actor),
         title=_("【撤销签收】%(to)s撤销了对%(title)s的签收，报告重新等待签收") % {

@@ -116,17 +116,25 @@ def _reopen(obligation: Obligation, actor, reason: str, at: datetime.datetime) -
     obligation.save(update_fields=["status", "completed_at", "completed_by", "waived_reason", "next_reminder_at"])
     _record(obligation, ObligationEvent.Kind.REOPENED, actor, reason, at=at, previous=previous,
             status=obligation.status)
-    _notifications_reopen(obligation)
+    notifications_reopen(obligation=obligation)
     return obligation
 
 
-def _notifications_reopen(obligation: Obligation) -> int:
-    """The deadline notices closed when `obligation` was finished (到期提醒, 逾期, 督办) are open and unread
-    again: the task is owed again, and the 已办结 they show would no longer be true."""
-    return Notification.objects.filter(
-        obligation=obligation, done_at__isnull=False,
-        kind__in=[Notification.Kind.REMINDER, Notification.Kind.OVERDUE, Notification.Kind.ESCALATION],
-    ).update(done_at=None, read_at=None)
+def notifications_reopen(*, obligation: Obligation | None = None, item_type: str = "", item_ids: Iterable[int] = ()) -> int:
+    """Open and unread again the closed notices about one obligation (its deadline notices: 到期提醒,
+    逾期, 督办), or about the items `item_ids` of `item_type`: the step is owed again (a task reopened,
+    a receipt undone), and the 已办结 they show would no longer be true. Returns how many.
+
+    With `notifications_close`, the one writer of `done_at`."""
+    if obligation is None and not item_type:
+        raise ValueError("notifications_reopen needs an obligation or an item_type")
+    qs = Notification.objects.filter(done_at__isnull=False)
+    if obligation is not None:
+        qs = qs.filter(obligation=obligation, kind__in=[
+            Notification.Kind.REMINDER, Notification.Kind.OVERDUE, Notification.Kind.ESCALATION])
+    else:
+        qs = qs.filter(item_type=item_type, item_id__in=list(item_ids))
+    return qs.update(done_at=None, read_at=None)
 
 
 def may_reopen(user, obligation: Obligation) -> bool:
