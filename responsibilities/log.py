@@ -21,7 +21,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import chain
+from responsibilities import chain, text
 
 # pg_advisory_xact_lock key for appends (spelt out in _LOCK_AND_HEAD): any constant the application
 # uses for nothing else.
@@ -166,7 +166,7 @@ def _locked_head() -> tuple[int, str]:
 def _actor_name(actor) -> str:
     if not getattr(actor, "pk", None):
         return ""
-    return (actor.get_full_name() or actor.get_username())[:150]
+    return text.display_name(actor)[:150]  # 周雨桐, family name first (get_full_name() says 雨桐 周)
 
 
 def head() -> tuple[int, str]:

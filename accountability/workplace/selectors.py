@@ -22,7 +22,7 @@ from accountability.flags import FlagKind
 from reporting.reports.selectors import template_prompts
 from responsibilities.models import MeetingRecord, Organization
 from responsibilities.permissions import Capability, has_any, visible
-from responsibilities.text import chinese_date
+from responsibilities.text import chinese_date, display_name
 
 # The capabilities that make a user an operator (我的工作 is theirs); `inspect` alone does not.
 OPERATOR_CAPABILITIES = (Capability.MANAGE, Capability.DRAFT_REPORT, Capability.SIGN_REPORT, Capability.ADMINISTER)
@@ -78,7 +78,7 @@ def _meeting_row(kind: str, m: MeetingRecord) -> FlagRow:
             "held": f"{m.held_on:%Y-%m-%d}", "entered": f"{m.entered_on:%Y-%m-%d}",
             "days": (m.entered_on - m.held_on).days}
     else:
-        who = (m.created_by.get_full_name() or m.created_by.get_username()) if m.created_by else ""
+        who = display_name(m.created_by)
         reason = _("由 %(who)s 登记，该账号不是%(org)s的工作人员") % {"who": who, "org": ob.organization.name}
     return FlagRow(kind, ob.organization, m.held_on, f"{ob.work_system.name} · {m.topic}", reason,
                    reverse("responsibilities:obligation_detail", args=[ob.pk]))

@@ -53,6 +53,7 @@ from responsibilities import log
 from responsibilities.log import LogEntry
 from responsibilities.models import EvidenceFile, ExportJob, MeetingRecord, Organization
 from responsibilities.permissions import Capability, can, require
+from responsibilities.text import display_name
 from responsibilities.work.uploads import stored_path
 
 logger = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ def _meeting_rows(meetings):
         author_name = ""
         if author is not None:
             person = getattr(author, "person", None)
-            author_name = person.name if person else (author.get_full_name() or author.get_username())
+            author_name = person.name if person else display_name(author)
         yield [m.held_on, m.obligation.work_system.name, m.obligation.period_label, m.place, m.chair.name, people,
                m.topic, m.discussion, m.decisions, author_name, m.created_at, _meeting_state(m)]
 
@@ -253,7 +254,7 @@ def _meeting_rows(meetings):
 def _index_document(organization: Organization, year: int, user, entries, missing: list[str]) -> Document:
     p, h1 = Level.PARAGRAPH, Level.H1
     now = timezone.localtime()
-    who = getattr(getattr(user, "person", None), "name", "") or user.get_full_name() or user.get_username()
+    who = getattr(getattr(user, "person", None), "name", "") or display_name(user)
     blocks = [
         Block(h1, "说明"),
         Block(p, f"本证据包收录{organization.name}{year}年度的工作任务台账、责任清单、会议记录、"

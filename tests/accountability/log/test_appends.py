@@ -227,3 +227,13 @@ def test_the_entry_of_a_sign_off_names_the_head_printed_in_the_document(county):
     with pdfplumber.open(reports.signed_pdf_path(version)) as pdf:
         text = "".join(page.extract_text() for page in pdf.pages).replace(" ", "")
     assert f"存证：日志#{before[0]}·{before[1][:16]}…" in text
+
+
+def test_the_entry_names_its_actor_family_name_first(tree):
+    actor = make_user("zhou_yt", grants=[("manage", tree.county_a)])
+    actor.last_name, actor.first_name = "周", "雨桐"
+    actor.save(update_fields=["last_name", "first_name"])
+
+    permissions.grant(make_user("someone"), "view", tree.county_a, actor=actor)
+
+    assert LogEntry.objects.order_by("-seq").first().actor_name == "周雨桐"  # not Django's 「雨桐 周」
