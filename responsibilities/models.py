@@ -743,42 +743,8 @@ class Notification(models.Model):
         return self.done_at is not None
 
 
-class ExportJob(models.Model):
-    """A ledger export running in the background, with progress for the page to poll."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("排队中")
-        RUNNING = "running", _("生成中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("用户")
-    )
-    kind = models.CharField(_("台账"), max_length=32)
-    params = models.JSONField(_("筛选条件"), default=dict)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0, verbose_name=_("总行数"))
-    done = models.PositiveIntegerField(default=0, verbose_name=_("已导出行数"))
-    file_name = models.CharField(max_length=100, blank=True, verbose_name=_("文件名"))
-    error = models.CharField(max_length=500, blank=True, verbose_name=_("错误信息"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
-    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
-
-    class Meta:
-        verbose_name = _("台账导出")
-        verbose_name_plural = _("台账导出")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.status == self.Status.DONE else int(100 * self.done / self.total) if self.total else 0
-
-
 # The events (what happened to a row, by whom and when) live in responsibilities/events.py; imported
 # here so that Django registers them with this app and callers find every model in one place.
 from responsibilities.events import DutyItemEvent, Event, ObligationEvent, OrganizationEvent  # noqa: E402,F401
+from responsibilities.jobs import ExportJob  # noqa: E402,F401
 from responsibilities.log import LogEntry  # noqa: E402,F401

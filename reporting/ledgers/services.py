@@ -28,7 +28,6 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import partial
-from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
@@ -39,6 +38,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.jobs import (  # noqa: F401  (re-exported: the ledger views and the bundles use them here)
+    JOB_KEEP_DAYS,
+    JOB_TIMEOUT,
+    export_path,
+    exports_dir,
+    job_claim,
+    job_enqueue,
+    job_expired,
+    job_finish,
+    job_timed_out,
+)
 from responsibilities.models import (
     DutyItem,
     EvidenceFile,
@@ -60,12 +70,6 @@ STREAM_MAX_ROWS = 3000
 # Rows fetched per round trip, and how often a running job reports progress.
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
-# Finished files are kept this long; a cleanup sweep is not written yet (jobs older than this are
-# ignored and their files no longer served).
-JOB_KEEP_DAYS = 7
-# A job not finished this long after it was queued is taken for dead (its worker crashed): the page
-# stops waiting, and a new delivery of the task may claim it again.
-JOB_TIMEOUT = datetime.timedelta(minutes=30)
 # Organizations offered in the form's select: each scope root and two levels below it.
 # What an export with no rows says instead of producing an empty file (the form page and a job's page).
 NO_ROWS = _("没有符合条件的记录，未生成文件。请调整组织、期间或状态后重试。")
@@ -476,31 +480,6 @@ def job_ledger(job: ExportJob) -> Ledger | None:
 # -- background exports ------------------------------------------------------------
 
 
-def exports_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def job_expired(job: ExportJob, *, now: datetime.datetime | None = None) -> bool:
-    """Older than JOB_KEEP_DAYS: no longer listed, and its file no longer served."""
-    return job.created_at < (now or timezone.now()) - datetime.timedelta(days=JOB_KEEP_DAYS)
-
-
-def job_timed_out(job: ExportJob, *, now: datetime.datetime | None = None) -> bool:
-    """Queued or running for longer than JOB_TIMEOUT: its worker is taken for dead."""
-    unfinished = job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING)
-    return unfinished and job.created_at < (now or timezone.now()) - JOB_TIMEOUT
-
-
-def export_path(job: ExportJob) -> Path | None:
-    """The finished file of a done job (stored under a generated name, outside the web root)."""
-    if job.status != ExportJob.Status.DONE or not job.file_name or job_expired(job):
-        return None
-    path = exports_dir() / job.file_name
-    return path if path.is_file() else None
-
-
 @transaction.atomic
 def export_job_create(*, user, params: LedgerParams) -> ExportJob:
     """Record the export and queue it once the row is committed (the worker must be able to see it)."""
@@ -509,33 +488,6 @@ def export_job_create(*, user, params: LedgerParams) -> ExportJob:
     job = ExportJob.objects.create(user=user, kind=params.kind, params=params.as_json())
     transaction.on_commit(partial(job_enqueue, job.pk, tasks.export_ledger))
     return job
-
-
-def job_enqueue(job_id: int, task) -> None:
-    """Queue `task(job_id)` (a Celery task); without a broker the job would wait forever, so it
-    fails with a message its page shows instead. Call it from transaction.on_commit."""
-    try:
-        task.delay(job_id)
-    except Exception:
-        log.exception("could not queue export job %s", job_id)
-        job_finish(job_id, status=ExportJob.Status.FAILED, error="任务队列暂不可用，请稍后重试。",
-                   only_if=ExportJob.Status.PENDING)
-
-
-def job_finish(job_id: int, *, status: str, only_if: str = ExportJob.Status.RUNNING, **fields) -> None:
-    """End a job (done or failed, with `fields` such as file_name, total, error) if it is still `only_if`."""
-    ExportJob.objects.filter(pk=job_id, status=only_if).update(status=status, finished_at=timezone.now(), **fields)
-
-
-def job_claim(job_id: int) -> ExportJob | None:
-    """Claim a queued job for running (pending → running), or one left running past JOB_TIMEOUT by a
-    worker that died; None when another delivery has it or it is finished. Every background export
-    (ledgers, evidence bundles) starts with this, so a duplicate delivery does nothing."""
-    abandoned = Q(status=ExportJob.Status.RUNNING, created_at__lt=timezone.now() - JOB_TIMEOUT)
-    claimed = ExportJob.objects.filter(Q(status=ExportJob.Status.PENDING) | abandoned, pk=job_id).update(
-        status=ExportJob.Status.RUNNING, done=0
-    )
-    return ExportJob.objects.select_related("user").get(pk=job_id) if claimed else None
 
 
 def export_run(*, job_id: int) -> None:
