@@ -220,6 +220,9 @@ ZEREN_REMINDER_DAYS = [int(d) for d in env_list("ZEREN_REMINDER_DAYS", ["14", "7
 ZEREN_LATE_ENTRY_DAYS = env_int("ZEREN_LATE_ENTRY_DAYS", 15)
 # The largest evidence bundle an inspector may build (accountability/workplace/services.py), in bytes.
 ZEREN_BUNDLE_MAX_BYTES = env_int("ZEREN_BUNDLE_MAX_BYTES", 512 * 1024 * 1024)
+# Excel imports with more data rows than this run as a background job with a progress page
+# (responsibilities/importing/background.py); smaller ones are imported within the request.
+ZEREN_IMPORT_BACKGROUND_ROWS = env_int("ZEREN_IMPORT_BACKGROUND_ROWS", 100)
 # Accountability cases: how many levels up the deciding authority sits (1: the subject's parent committee,
 # which holds 干部管理权限, 000 第十四条), and the days after a decision by which it is filed (备案) upward.
 ZEREN_CASE_AUTHORITY_LEVELS = env_int("ZEREN_CASE_AUTHORITY_LEVELS", 1)

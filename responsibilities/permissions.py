@@ -149,6 +149,15 @@ def get_for(user, capability: str, queryset: models.QuerySet, **lookup):
     return obj
 
 
+def get_own(user, queryset: models.QuerySet, **lookup):
+    """Fetch one object the user owns (its `user` is them), such as a background job; 404 for
+    anyone else, as if it did not exist. No grant reaches another user's job."""
+    try:
+        return queryset.get(user=user, **lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("未找到该对象，或您无权查看。")) from exc
+
+
 def organization_from(user, raw: str | None, capability: str = Capability.VIEW) -> Organization | None:
     """The organization a request names (`?org=<id>`, or a posted organization), checked like its
     own page. The one resolver for that parameter: every view that reads it calls this.

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from responsibilities.importing import background as importing
 from responsibilities.scheduling import services as scheduling
 
 
@@ -25,3 +26,8 @@ def tick_overdue() -> int:
 def tick_email() -> int:
     return scheduling.send_pending_emails()
 
+
+
+@shared_task(name="responsibilities.import_workbook")
+def import_workbook(job_id: int) -> None:
+    importing.import_run(job_id=job_id)

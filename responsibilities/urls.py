@@ -22,6 +22,8 @@ urlpatterns = [
     # Excel import of organizations and leadership teams.
     path("import/", importing_views.import_upload, name="import"),
     path("import/template.xlsx", importing_views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", importing_views.import_job, name="import_job"),
+    path("import/jobs/<int:pk>/progress/", importing_views.import_job_progress, name="import_job_progress"),
     # 我的工作: tasks, their evidence, and the notification inbox.
     path("work/", work_views.my_work, name="my_work"),
     path("obligations/<int:pk>/", work_views.obligation_detail, name="obligation_detail"),

@@ -4,6 +4,7 @@ whose workbook reading, header checks and error reporting it reuses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -140,21 +141,32 @@ class _Rows:
             }))
 
 
-def duty_items_import(*, organization: Organization, workbook: ImportWorkbook, actor) -> DutyImportOutcome:
+def duty_items_import(
+    *,
+    organization: Organization,
+    workbook: ImportWorkbook,
+    actor,
+    on_progress: Callable[[int], None] | None = None,
+    on_applied: Callable[[DutyImportOutcome], None] | None = None,
+) -> DutyImportOutcome:
     """Import the 责任清单 sheet of `workbook` into `organization`'s responsibility list.
 
     Every row is validated first (required cells, a known 责任主体 and 工作制度, lengths, 排序, no
     content already in the list or repeated in the file); any problem means nothing is written and
     the outcome lists every problem by row and column. A clean file is written in one transaction
     through `duty_item_create` (each item gets its `created` event). The caller checked `manage` on
-    `organization`. Returns the outcome (items written, or problems)."""
+    `organization`. Returns the outcome (items written, or problems). A background import
+    (responsibilities.importing.background) passes `on_progress(rows validated so far)` and
+    `on_applied(outcome)`, which runs inside the import's transaction."""
     rows = _Rows(organization)
     try:
         if DUTY_SHEET not in workbook.sheetnames:
             rows.problems.append(ImportProblem(_("文件"), _("没有找到“责任清单”工作表，请使用下载的模板")))
         else:
-            for row in _sheet_rows(workbook, DUTY_SHEET, rows.problems, DUTY_COLUMNS):
+            for done, row in enumerate(_sheet_rows(workbook, DUTY_SHEET, rows.problems, DUTY_COLUMNS), 1):
                 rows.plan(row)
+                if on_progress is not None:
+                    on_progress(done)
             if not rows.problems and not rows.planned:
                 rows.problems.append(ImportProblem(_("文件"), _("没有可导入的数据行")))
     except SHEET_ERRORS:
@@ -165,12 +177,15 @@ def duty_items_import(*, organization: Organization, workbook: ImportWorkbook, a
     if rows.problems:
         return DutyImportOutcome(problems=sorted(rows.problems, key=lambda p: p.sort_key))
     current = {"row": 0}
+    outcome = DutyImportOutcome(items=len(rows.planned))
     try:
         with transaction.atomic():
             for number, fields in rows.planned:
                 current["row"] = number
                 duty_item_create(organization=organization, actor=actor, **fields)
+            if on_applied is not None:
+                on_applied(outcome)
     except ValidationError as exc:
         # Something changed between validation and writing; nothing was kept.
         return DutyImportOutcome(problems=[ImportProblem(DUTY_SHEET, " ".join(exc.messages), row=current["row"])])
-    return DutyImportOutcome(items=len(rows.planned))
+    return outcome

@@ -18,7 +18,7 @@ from responsibilities.duties import importing as duty_importing
 from responsibilities.duties import selectors as duties_selectors
 from responsibilities.duties import services
 from responsibilities.duties.forms import DutyCascadeForm, DutyItemForm
-from responsibilities.importing import workbook
+from responsibilities.importing import background, workbook
 from responsibilities.models import DutyItem, Organization
 from responsibilities.org import selectors as org_selectors
 from responsibilities.permissions import Capability, can, get_for
@@ -64,6 +64,10 @@ def duty_import(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             context["file_errors"] = exc.messages
         else:
+            if background.runs_in_background(book, background.DUTY_IMPORT):
+                job = background.import_job_create(user=request.user, kind=background.DUTY_IMPORT, workbook=book,
+                                                   filename=request.FILES["file"].name, organization=org)
+                return redirect("responsibilities:import_job", pk=job.pk)
             outcome = duty_importing.duty_items_import(organization=org, workbook=book, actor=request.user)
             if outcome.ok:
                 messages.success(request, _("导入成功：新增责任清单条目 %(n)d 条。") % {"n": outcome.items})

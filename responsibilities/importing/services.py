@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -355,19 +356,23 @@ class Planner:
 
     # -- the whole workbook ---------------------------------------------------
 
-    def plan(self, workbook: ImportWorkbook) -> None:
+    def plan(self, workbook: ImportWorkbook, on_progress: Callable[[int], None] | None = None) -> None:
+        """Plan every row; `on_progress(n)` after each, n counting the rows planned so far."""
         present = [sheet for sheet in SHEETS if sheet in workbook.sheetnames]
         if not present:
             self.problems.append(ImportProblem(
                 _("文件"), _("没有找到“组织”或“班子成员”工作表，请使用下载的模板")
             ))
             return
-        if ORG_SHEET in present:
-            for row in _sheet_rows(workbook, ORG_SHEET, self.problems):
-                self.plan_organization(row)
-        if TEAM_SHEET in present:
-            for row in _sheet_rows(workbook, TEAM_SHEET, self.problems):
-                self.plan_assignment(row)
+        planned = 0
+        for sheet, plan_row in ((ORG_SHEET, self.plan_organization), (TEAM_SHEET, self.plan_assignment)):
+            if sheet not in present:
+                continue
+            for row in _sheet_rows(workbook, sheet, self.problems):
+                plan_row(row)
+                planned += 1
+                if on_progress is not None:
+                    on_progress(planned)
         if not self.problems and not self.organizations and not self.assignments:
             self.problems.append(ImportProblem(_("文件"), _("没有可导入的数据行")))
 
@@ -420,11 +425,20 @@ def _apply(planner: Planner, actor) -> ImportOutcome:
     return outcome
 
 
-def workbook_import(*, workbook: ImportWorkbook, actor) -> ImportOutcome:
-    """Validate the whole workbook; if it is clean, import all of it in one transaction."""
+def workbook_import(
+    *,
+    workbook: ImportWorkbook,
+    actor,
+    on_progress: Callable[[int], None] | None = None,
+    on_applied: Callable[[ImportOutcome], None] | None = None,
+) -> ImportOutcome:
+    """Validate the whole workbook; if it is clean, import all of it in one transaction.
+
+    A background import (importing.background) passes `on_progress(rows planned so far)` and
+    `on_applied(outcome)`, which runs inside the import's transaction (the job ends with its data)."""
     planner = Planner(actor)
     try:
-        planner.plan(workbook)
+        planner.plan(workbook, on_progress)
     except SHEET_ERRORS:
         log.warning("import: unreadable workbook", exc_info=True)
         return ImportOutcome(problems=[ImportProblem(_("文件"), _corrupt())])
@@ -434,7 +448,10 @@ def workbook_import(*, workbook: ImportWorkbook, actor) -> ImportOutcome:
         return ImportOutcome(problems=sorted(planner.problems, key=lambda p: p.sort_key))
     try:
         with transaction.atomic():
-            return _apply(planner, actor)
+            outcome = _apply(planner, actor)
+            if on_applied is not None:
+                on_applied(outcome)
+            return outcome
     except _RowFailed as failed:
         # Something changed between validation and writing (a concurrent edit); nothing was kept.
         return ImportOutcome(problems=[failed.problem])

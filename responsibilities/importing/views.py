@@ -13,8 +13,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from responsibilities.importing import services, workbook
-from responsibilities.permissions import Capability, has_any
+from responsibilities.importing import background, services, workbook
+from responsibilities.jobs import job_timed_out
+from responsibilities.models import ExportJob
+from responsibilities.permissions import Capability, get_own, has_any
 
 
 def _require_administer_somewhere(user) -> None:
@@ -43,6 +45,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             context["file_errors"] = exc.messages
         else:
+            if background.runs_in_background(book, background.ORG_IMPORT):
+                job = background.import_job_create(
+                    user=request.user, kind=background.ORG_IMPORT, workbook=book, filename=request.FILES["file"].name
+                )
+                return redirect("responsibilities:import_job", pk=job.pk)
             outcome = services.workbook_import(workbook=book, actor=request.user)
             if outcome.ok:
                 messages.success(
@@ -53,3 +60,23 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 return redirect("responsibilities:import")
             context["problems"] = outcome.problems
     return render(request, "responsibilities/importing/import.html", context)
+
+
+def _job_context(request: HttpRequest, pk: int) -> dict:
+    job = get_own(request.user, ExportJob.objects.filter(kind__in=background.KINDS), pk=pk)
+    organization = background.job_organization(job) if job.kind == background.DUTY_IMPORT else None
+    return {
+        "job": job, "timed_out": job_timed_out(job), "problems": background.job_problems(job),
+        "result": job.params.get("result", {}), "org": organization,
+    }
+
+
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background import's page (its owner only): progress, then the result or every problem."""
+    return render(request, "responsibilities/importing/import_job.html", _job_context(request, pk))
+
+
+@require_GET
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "responsibilities/importing/_import_job_progress.html", _job_context(request, pk))

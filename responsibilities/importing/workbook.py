@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -317,10 +318,13 @@ class ImportWorkbook:
     sheet's rows of cell values (str, float, int, bool, date, datetime; "" for an empty cell).
 
     calamine keeps only cells that hold a value, so a sheet formatted down to row 1,048,576 ends at
-    its last non-empty row. Close it when done."""
+    its last non-empty row. `data` is the uploaded file's bytes (kept for a background import).
+    Each sheet is read once. Close it when done."""
 
-    def __init__(self, book: CalamineWorkbook) -> None:
+    def __init__(self, book: CalamineWorkbook, data: bytes = b"") -> None:
         self._book = book
+        self.data = data
+        self._rows: dict[str, tuple[list[list[object]], set[tuple[int, int]]]] = {}
 
     @property
     def sheetnames(self) -> list[str]:
@@ -330,6 +334,11 @@ class ImportWorkbook:
         """The sheet's rows from row 1 (index 0) to its last non-empty row, and the cells (row
         index, column index) that were filled from a vertical merge above them: a merged range
         shows its top-left value in every row it covers, so each row it covers gets that value."""
+        if sheet not in self._rows:
+            self._rows[sheet] = self._read(sheet)
+        return self._rows[sheet]
+
+    def _read(self, sheet: str) -> tuple[list[list[object]], set[tuple[int, int]]]:
         ws = self._book.get_sheet_by_name(sheet)
         rows = [list(row) for row in ws.to_python(skip_empty_area=False)]
         filled: set[tuple[int, int]] = set()
@@ -393,10 +402,19 @@ def upload_open(upload: UploadedFile | None) -> ImportWorkbook:
         if inflated > IMPORT_MAX_UNCOMPRESSED_BYTES:
             raise ValidationError(_("文件解压后过大，无法导入。"), code="size")
     try:
-        return ImportWorkbook(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        return ImportWorkbook(CalamineWorkbook.from_filelike(io.BytesIO(data)), data)
     except PasswordError as exc:  # an .xls protected by a password to open (RC4 or XOR)
         raise encrypted from exc
     except Exception as exc:  # noqa: BLE001  (any parse failure of an untrusted file means "not a workbook")
+        raise ValidationError(_corrupt(), code="corrupt") from exc
+
+
+def stored_open(path: Path) -> ImportWorkbook:
+    """A workbook stored by a background import (checked by `upload_open` when it was uploaded);
+    raises ValidationError (code corrupt) if it can no longer be read."""
+    try:
+        return ImportWorkbook(CalamineWorkbook.from_path(str(path)))
+    except Exception as exc:  # noqa: BLE001  (same as upload_open: any parse failure means unreadable)
         raise ValidationError(_corrupt(), code="corrupt") from exc
 
 
@@ -550,9 +568,8 @@ def _sheet_rows(
         return
     count = 0
     for index in range(1, len(rows)):
-        raw = rows[index]
-        values = {col.letter: (raw[i] if i < len(raw) else None) for i, col in enumerate(columns)}
-        if all(_text(v) == "" for i, v in enumerate(values.values()) if (index, i) not in filled):
+        values = _row_values(rows, filled, index, columns)
+        if values is None:
             continue
         count += 1
         if count > IMPORT_MAX_ROWS:
@@ -561,3 +578,28 @@ def _sheet_rows(
             ))
             return
         yield SheetRow(sheet, index + 1, values)
+
+
+def _row_values(
+    rows: list[list[object]], filled: set[tuple[int, int]], index: int, columns: tuple[Column, ...]
+) -> dict[str, object] | None:
+    """Row `index`'s values by column letter, or None when it is empty (its only values, if any,
+    come from a merge above it)."""
+    raw = rows[index]
+    values = {col.letter: (raw[i] if i < len(raw) else None) for i, col in enumerate(columns)}
+    if all(_text(v) == "" for i, v in enumerate(values.values()) if (index, i) not in filled):
+        return None
+    return values
+
+
+def data_row_count(workbook: ImportWorkbook, sheets: dict[str, tuple[Column, ...]]) -> int:
+    """How many data rows (non-empty, below the header) the workbook's sheets named in `sheets` hold:
+    the rows `_sheet_rows` would give when their headers are right. Decides whether an import runs
+    in the request or in the background, and is its progress total."""
+    count = 0
+    for sheet, columns in sheets.items():
+        if sheet not in workbook.sheetnames:
+            continue
+        rows, filled = workbook.rows(sheet)
+        count += sum(1 for index in range(1, len(rows)) if _row_values(rows, filled, index, columns) is not None)
+    return count
