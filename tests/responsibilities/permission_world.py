@@ -93,6 +93,7 @@ class World:
     submissions: dict[str, Submission] = field(default_factory=dict)  # a signed report sent upward, per org
     delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
     bundle_job: ExportJob | None = None  # a finished evidence bundle owned by the city's inspector
+    import_job: ExportJob | None = None  # a finished background duty-list import by county A's staff
     assess: AssessObjects | None = None  # rubrics, campaigns, assessments, suggestions, files (检查考核)
     accountability: dict = field(default_factory=dict)  # findings, cases, case subjects per org (tests/accountability)
     sessions: dict[str, str] = field(default_factory=dict)  # persona → session key, logged in once
@@ -246,6 +247,11 @@ def build_world() -> World:
                   bundle_job=_finished_bundle(users["city_inspector"], county_a),
                   assess=build_assessments(orgs, users["admin"]))
     world.accountability = accountability_world(world)
+    world.import_job = ExportJob.objects.create(  # its file was deleted when it ended
+        user=users["county_a_staff"], kind="import_duties", status=ExportJob.Status.DONE, total=101, done=101,
+        params={"file": "gone.xlsx", "filename": "责任清单.xlsx", "organization_id": county_a.pk,
+                "result": {"items": 101}},
+    )
     for persona, user in users.items():
         if user is not None:
             client = Client()

@@ -38,6 +38,7 @@ from tests.responsibilities.permission_urls import (
     _child_name,
     _duty_url,
     _evidence_token,
+    _import_job_url,
     _job_url,
     _log_entry_url,
     _meeting_url,
@@ -235,6 +236,11 @@ CASES: dict[str, ObjectCase | PageCase] = {
     # Excel import of organizations and leadership teams: system administration only.
     "responsibilities:import": PageCase(ADMINISTRATION_PAGE),
     "responsibilities:import_template": PageCase(ADMINISTRATION_PAGE),
+    # A background import's page is its owner's alone (county A's staff imported a duty list).
+    "responsibilities:import_job": PageCase(OWNER_ONLY, url=_import_job_url("responsibilities:import_job")),
+    "responsibilities:import_job_progress": PageCase(
+        OWNER_ONLY, url=_import_job_url("responsibilities:import_job_progress")
+    ),
     # Obligations and their evidence, scoped like the organization they belong to.
     "responsibilities:my_work": PageCase(LOGGED_IN_PAGE),
     "responsibilities:inbox": PageCase(LOGGED_IN_PAGE),
