@@ -75,3 +75,9 @@ vendor:
 	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p static/vendor/echarts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE static/vendor/echarts/
+
+# Dumps the configured PostgreSQL database (pg_dump -Fc), restores it into a fresh database,
+# compares every table's rows, runs verify_log on the copy, drops it: PASSED or FAILED.
+.PHONY: backup-drill
+backup-drill: $(VENV)/.synced
+	$(PY) scripts/backup_drill.py

@@ -70,6 +70,9 @@ def main() -> None:
     print(f"generate one year: {inserted} obligations in {generate_s:.2f} s")
     rerun_inserted, rerun_s = timed(scheduling.obligations_generate, periods=periods, now=start_of_year)
     print(f"second run: {rerun_inserted} inserted in {rerun_s:.2f} s")
+    floor_s = generation_floor()
+    print(f"floor: the same {inserted} rows by one INSERT … SELECT in {floor_s:.2f} s "
+          f"(generate_vs_floor {generate_s / floor_s:.2f})")
 
     # The sweep at a late-November morning: most of the year is past due, the rest has reminders due.
     now = scheduling.local_moment(datetime.date(args.year, 11, 23), 10)
@@ -90,6 +93,8 @@ def main() -> None:
         "orgs": orgs,
         "obligations": Obligation.objects.count(),
         "generate_s": round(generate_s, 3),
+        "floor_s": round(floor_s, 3),
+        "generate_vs_floor": round(generate_s / floor_s, 2),
         "rerun_s": round(rerun_s, 3),
         "rerun_inserted": rerun_inserted,
         "sweep_s": round(sweep_s, 3),
@@ -97,6 +102,28 @@ def main() -> None:
     }
     figures.update(matrix_figures(args.year))
     print(json.dumps(figures, ensure_ascii=False))
+
+
+def generation_floor() -> float:
+    """Seconds for the database alone to write the rows generation wrote: one INSERT … SELECT of the
+    obligations into an empty table with the same columns, defaults, checks and indexes (the unique
+    constraint included), in one transaction. Nothing is computed; this is what no generator can beat."""
+    from django.db import connection, transaction
+
+    from responsibilities.models import Obligation
+
+    table = connection.ops.quote_name(Obligation._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Obligation._meta.concrete_fields
+                        if not f.primary_key)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_obligation_floor")
+        cursor.execute(f"CREATE TABLE bench_obligation_floor (LIKE {table} INCLUDING ALL)")
+        start = time.perf_counter()
+        with transaction.atomic():
+            cursor.execute(f"INSERT INTO bench_obligation_floor ({columns}) SELECT {columns} FROM {table}")
+        elapsed = time.perf_counter() - start
+        cursor.execute("DROP TABLE bench_obligation_floor")
+    return elapsed
 
 
 def matrix_figures(year: int) -> dict:

@@ -34,7 +34,7 @@ from accountability.models import (
 from accountability.rubrics.services import rubric_problems
 from responsibilities import log, permissions
 from responsibilities.models import Capability, Organization
-from responsibilities.work.uploads import store_upload
+from responsibilities.work.uploads import discard_on_error, store_upload
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,7 @@ def _check_entries(indicators: list[Indicator], entries: dict[int, Entry], *, co
 # -- self-assessment (自评) ----------------------------------------------------------------------------
 
 
+@discard_on_error()
 @transaction.atomic
 def assessment_self_save(*, assessment: Assessment, actor, entries: dict[int, Entry], summary: str = "",
                          uploads: dict[int, list] | None = None, submit: bool = False) -> Assessment:

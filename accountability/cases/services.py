@@ -38,6 +38,7 @@ from responsibilities.models import Organization, Person, RoleAssignment
 from responsibilities.org.selectors import team_assignments_on
 from responsibilities.permissions import Capability, can
 from responsibilities.scheduling.calendar import due_moment, next_reminder
+from responsibilities.work.uploads import discard_on_error
 
 Status = Case.Status
 Role = RoleAssignment.Role
@@ -114,6 +115,7 @@ def team_on_facts_date(organization: Organization, day: datetime.date) -> list[R
     return sorted(best.values(), key=lambda a: (order.index(a.role), a.person.name, a.pk))
 
 
+@discard_on_error()
 @transaction.atomic
 def case_open(
     *, organization: Organization, title: str, source: str, facts_date: datetime.date, facts: str, actor,
@@ -306,6 +308,7 @@ def subject_set_measure(*, subject: CaseSubject, actor, measure: Measure | None,
     return subject
 
 
+@discard_on_error()
 @transaction.atomic
 def case_add_files(*, case: Case, actor, uploads: list, now: datetime.datetime | None = None) -> list:
     """Attach evidence files to a case not yet archived. Logs case.files_added."""

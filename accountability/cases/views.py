@@ -34,6 +34,7 @@ from responsibilities.models import Organization, Person
 from responsibilities.org.selectors import organization_ancestors, organization_choices
 from responsibilities.paging import PER_PAGE
 from responsibilities.permissions import Capability, can, get_for, organization_from
+from responsibilities.work.uploads import refuse_cut_batch
 
 TEMPLATES = "accountability/cases/"
 
@@ -80,6 +81,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                        people=[str(finding.responsible_person_id)] if finding.responsible_person_id else [])
     posted = request.method == "POST"
     form = CaseForm(request.POST if posted else None, request.FILES if posted else None, team=team, initial=initial)
+    if posted:
+        refuse_cut_batch(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         people = list(Person.objects.filter(pk__in=[int(p) for p in data["people"]]))
@@ -243,6 +246,7 @@ def case_authority(request: HttpRequest, pk: int) -> HttpResponse:
 def case_files(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_for(request.user, Capability.INSPECT, _cases(), pk=pk)
     form = FilesForm(request.POST, request.FILES)
+    refuse_cut_batch(request, form)
     if form.is_valid():
         try:
             services.case_add_files(case=case, actor=request.user, uploads=form.cleaned_data["files"])

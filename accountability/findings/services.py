@@ -26,6 +26,7 @@ from responsibilities.models import Organization, RoleAssignment
 from responsibilities.org.selectors import holder_on
 from responsibilities.permissions import Capability, can
 from responsibilities.scheduling.calendar import due_moment, next_reminder
+from responsibilities.work.uploads import discard_on_error
 
 Status = Finding.Status
 
@@ -110,6 +111,7 @@ def finding_start(*, finding: Finding, actor, now: datetime.datetime | None = No
     return finding
 
 
+@discard_on_error()
 @transaction.atomic
 def finding_rectify(
     *, finding: Finding, actor, rectification: str, uploads: list = (), now: datetime.datetime | None = None

@@ -21,6 +21,7 @@ from accountability.models import Finding
 from responsibilities.org.selectors import organization_choices
 from responsibilities.paging import PER_PAGE
 from responsibilities.permissions import Capability, can, get_for, organization_from, require
+from responsibilities.work.uploads import refuse_cut_batch
 
 TEMPLATES = "accountability/findings/"
 
@@ -105,6 +106,7 @@ def finding_start(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_for(request.user, Capability.MANAGE, _findings(), pk=pk)
     form = RectifyForm(request.POST, request.FILES)
+    refuse_cut_batch(request, form)
     if form.is_valid():
         try:
             services.finding_rectify(finding=finding, actor=request.user,

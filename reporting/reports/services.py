@@ -471,44 +471,41 @@ def _check_pdf(stored: uploads.StoredFile) -> None:
 
 
 @in_document_language
+@uploads.discard_on_error()
 @transaction.atomic
 def report_attachments_add(*, report: Report, actor, files: list) -> ReportVersion:
     """Attach uploaded files (PDF, Word, Excel, images: the evidence upload rules of
     responsibilities.work.uploads) to the report: a new version carrying the earlier files and these.
 
     Every file is checked and stored before anything is saved; when one is refused (ValidationError,
-    Chinese message naming it) the files already stored are removed again: no orphan on disk."""
+    Chinese message naming it) the files already stored are removed again (uploads.discard_on_error):
+    no orphan on disk."""
     if not files:
         raise ValidationError(_("请选择要上传的附件。"))
     latest = selectors.latest_version(report)
     if latest.files.count() + len(files) > MAX_ATTACHMENTS:
         raise ValidationError(_("附件过多（每份报告最多 %(n)s 个）。") % {"n": MAX_ATTACHMENTS})
     stored: list[uploads.StoredFile] = []
-    try:
-        seen = {f.sha256: f.title for f in latest.files.all()}
-        for upload in files:
-            stored.append(uploads.store_upload(upload))
-            _check_pdf(stored[-1])
-            if stored[-1].sha256 in seen:  # the same bytes twice would print the same attachment twice
-                raise ValidationError(_("文件“%(name)s”与附件“%(title)s”内容相同，不必重复上传。") % {
-                    "name": stored[-1].original_name, "title": seen[stored[-1].sha256]})
-            seen[stored[-1].sha256] = attachment_title(stored[-1].original_name)
-        names = "、".join(attachment_title(f.original_name) for f in stored)
-        version = report_version_save(
-            report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
-            blocks=latest.blocks, attachments=latest.attachments, note=_("添加附件：%(names)s") % {"names": names},
+    seen = {f.sha256: f.title for f in latest.files.all()}
+    for upload in files:
+        stored.append(uploads.store_upload(upload))
+        _check_pdf(stored[-1])
+        if stored[-1].sha256 in seen:  # the same bytes twice would print the same attachment twice
+            raise ValidationError(_("文件“%(name)s”与附件“%(title)s”内容相同，不必重复上传。") % {
+                "name": stored[-1].original_name, "title": seen[stored[-1].sha256]})
+        seen[stored[-1].sha256] = attachment_title(stored[-1].original_name)
+    names = "、".join(attachment_title(f.original_name) for f in stored)
+    version = report_version_save(
+        report=report, actor=actor, title=latest.title, addressee=latest.addressee, copy_to=latest.copy_to,
+        blocks=latest.blocks, attachments=latest.attachments, note=_("添加附件：%(names)s") % {"names": names},
+    )
+    start = version.files.count()
+    for position, f in enumerate(stored, start=start):
+        ReportAttachment.objects.create(
+            version=version, title=attachment_title(f.original_name), position=position,
+            original_name=f.original_name, stored_name=f.stored_name, content_type=f.content_type,
+            size=f.size, sha256=f.sha256, uploaded_by=actor,
         )
-        start = version.files.count()
-        for position, f in enumerate(stored, start=start):
-            ReportAttachment.objects.create(
-                version=version, title=attachment_title(f.original_name), position=position,
-                original_name=f.original_name, stored_name=f.stored_name, content_type=f.content_type,
-                size=f.size, sha256=f.sha256, uploaded_by=actor,
-            )
-    except BaseException:
-        for f in stored:
-            uploads.stored_path(f.stored_name).unlink(missing_ok=True)
-        raise
     return version
 
 

@@ -37,7 +37,7 @@ from responsibilities.org.selectors import staff_of, team_assignments_on
 from responsibilities.periods import Period, PeriodKind
 from responsibilities.scheduling import services as scheduling
 from responsibilities.work import services as work
-from responsibilities.work.uploads import store_upload
+from responsibilities.work.uploads import discard_on_error, store_upload
 
 DEMO_YEAR = 2026
 
@@ -140,7 +140,8 @@ def _complete(ob: Obligation, held_on: datetime.date, actor, clerks: dict[int, i
         title = _DOCUMENTS.get(system.code, "{org}{label}工作材料.pdf").format(
             org=ob.organization.short_name or ob.organization.name, label=label
         )
-        stored = store_upload(SimpleUploadedFile(title, _pdf(title)))
+        with discard_on_error():
+            stored = store_upload(SimpleUploadedFile(title, _pdf(title)))
         EvidenceFile.objects.create(
             obligation=ob, original_name=stored.original_name, stored_name=stored.stored_name,
             content_type=stored.content_type, size=stored.size, sha256=stored.sha256, uploaded_by=actor,

@@ -30,6 +30,7 @@ from responsibilities.models import (
 )
 from responsibilities.permissions import Capability, can
 from responsibilities.scheduling.calendar import next_reminder
+from responsibilities.work.uploads import discard_on_error, store_upload
 
 # ---------------------------------------------------------------------------------
 # Obligations: the lifecycle
@@ -244,6 +245,7 @@ def _meetings_in_force(obligation: Obligation):
     return obligation.meetings.filter(withdrawn_at__isnull=True)
 
 
+@discard_on_error()
 @transaction.atomic
 def obligation_add_meeting(
     *,
@@ -372,6 +374,7 @@ def meeting_withdraw(*, meeting: MeetingRecord, actor, reason: str, at: datetime
     return meeting
 
 
+@discard_on_error()
 @transaction.atomic
 def meeting_add_files(*, meeting: MeetingRecord, actor, uploads: list, title: str = "") -> list[EvidenceFile]:
     """Attach files (签到表, 会议纪要 scans, photos) to a meeting record in force, also after its
@@ -399,8 +402,6 @@ def file_titles(title: str, names: list[str]) -> list[str]:
 
 
 def _store_files(obligation: Obligation, actor, uploads, title: str = "", *, meeting=None) -> list[EvidenceFile]:
-    from responsibilities.work.uploads import store_upload
-
     stored = [store_upload(upload) for upload in uploads]
     titles = file_titles(title, [s.original_name for s in stored])
     return [
@@ -418,6 +419,7 @@ def _files_data(files: list[EvidenceFile]) -> dict:
     return {"files": [f.pk for f in files], "titles": [f.title for f in files], "sha256": [f.sha256 for f in files]}
 
 
+@discard_on_error()
 @transaction.atomic
 def obligation_add_files(
     *, obligation: Obligation, actor, uploads: list, complete: bool = True, title: str = ""

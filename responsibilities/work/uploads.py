@@ -7,6 +7,9 @@ import logging
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -56,6 +59,32 @@ class StoredFile:
     sha256: str
 
 
+# The files stored inside each open `discard_on_error()` block, innermost last.
+_collectors: ContextVar[tuple[list[Path], ...]] = ContextVar("zeren_upload_collectors", default=())
+
+
+@contextmanager
+def discard_on_error() -> Iterator[None]:
+    """Every file `store_upload` stores inside this block is removed again when the block ends with an
+    exception: a refused file later in the batch, a refused form, a database error, a transaction that
+    rolls back. A refused request leaves no file on disk that no row refers to.
+
+    Put it outside the service's `transaction.atomic` (as a decorator: `@uploads.discard_on_error()`)
+    so that a failed commit is covered too. Blocks nest: a file belongs to every open block, so an
+    outer block (a view's) also removes what an inner one (a service's) kept. `store_upload` refuses to
+    run outside such a block."""
+    stored: list[Path] = []
+    token = _collectors.set((*_collectors.get(), stored))
+    try:
+        yield
+    except BaseException:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        _collectors.reset(token)
+
+
 def upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "evidence"
     path.mkdir(parents=True, exist_ok=True)
@@ -101,7 +130,11 @@ def _family(head: bytes, file) -> str | None:
 
 
 def store_upload(upload: UploadedFile) -> StoredFile:
-    """Validate and store one upload; raises ValidationError with a Chinese message."""
+    """Validate and store one upload; raises ValidationError with a Chinese message. Only inside
+    `discard_on_error()`, which removes the file again when the request is refused later."""
+    collectors = _collectors.get()
+    if not collectors:
+        raise RuntimeError("store_upload() outside uploads.discard_on_error(): a refused batch would leave the file")
     name = clean_name(upload.name or "")
     ext = Path(name).suffix.lower()
     if ext not in ALLOWED:
@@ -128,6 +161,8 @@ def store_upload(upload: UploadedFile) -> StoredFile:
     size = 0
     target = upload_dir() / stored_name
     upload.seek(0)
+    for stored in collectors:
+        stored.append(target)
     with open(target, "xb") as out:
         for chunk in upload.chunks():
             size += len(chunk)
@@ -161,6 +196,14 @@ def stored_file_response(*, stored_name: str, filename: str, content_type: str, 
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"  # evidence must not linger in shared caches
     return response
+
+
+def refuse_cut_batch(request, form) -> None:
+    """A batch that LimitedUploadHandler cut short is refused whole: the files received before the
+    oversized one are not stored on their own (the user chose them together, and a task must not be
+    completed on part of its evidence). Call it on an upload form before `form.is_valid()`."""
+    if getattr(request, "upload_refused", False):
+        form.add_error(None, _("有文件超过大小限制，本次选择的文件均未保存；请处理后重新选择全部文件。"))
 
 
 def request_max_bytes() -> int:

@@ -23,7 +23,7 @@ from responsibilities.models import (
 )
 from responsibilities.org.selectors import team_on
 from responsibilities.permissions import Capability, can, get_for, has_any
-from responsibilities.work import selectors, services
+from responsibilities.work import selectors, services, uploads
 from responsibilities.work.forms import FilesForm, MeetingCorrectForm, MeetingForm, ReasonForm
 from responsibilities.work.uploads import stored_file_response
 
@@ -92,6 +92,7 @@ def _act(request: HttpRequest, pk: int, *, form_key: str, form, action, done: st
     """One obligation action: check the right, validate, call one service, then redirect or show the errors."""
     obligation = _manageable(request, pk)
     form = form(obligation)
+    uploads.refuse_cut_batch(request, form)
     if form.is_valid():
         try:
             action(obligation, form.cleaned_data)
@@ -178,6 +179,7 @@ def _meeting_people(meeting: MeetingRecord):
 def meeting_files(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manageable_meeting(request, pk)
     form = FilesForm(request.POST, request.FILES)
+    uploads.refuse_cut_batch(request, form)
     if form.is_valid():
         try:
             services.meeting_add_files(meeting=meeting, actor=request.user, uploads=form.cleaned_data["files"],

@@ -14,6 +14,7 @@ from accountability.cases.seed import load_catalogue
 from accountability.evidence import files_store
 from accountability.findings import services as findings
 from accountability.models import Circumstance
+from responsibilities.work.uploads import discard_on_error
 
 D = datetime.date
 
@@ -27,13 +28,15 @@ def build(world) -> dict:
             organization=org, source="inspection", description=f"{org.name}专题研究未开展", facts_date=D(2025, 6, 1),
             measures="补开会议", due_date=D(2099, 12, 31), actor=None,
         )
-        finding.files.add(*files_store(uploads=[_pdf(f"finding-file-of-{key}")], actor=None))
+        with discard_on_error():
+            finding.files.add(*files_store(uploads=[_pdf(f"finding-file-of-{key}")], actor=None))
         case = cases.case_open(
             organization=org, title=f"{org.name}问责", source="inspection", facts_date=D(2025, 6, 1),
             facts="未落实责任制", actor=None, people=[world.people[key]],
             circumstances=[Circumstance.objects.get(code="general-10")],
         )
-        case.files.add(*files_store(uploads=[_pdf(f"case-file-of-{key}")], actor=None))
+        with discard_on_error():
+            case.files.add(*files_store(uploads=[_pdf(f"case-file-of-{key}")], actor=None))
         built["findings"][key], built["cases"][key] = finding, case
         built["subjects"][key] = case.subjects.get(person=world.people[key])
     return built

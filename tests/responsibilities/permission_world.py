@@ -53,7 +53,7 @@ from responsibilities.models import (
 from responsibilities.org import services as org_services
 from responsibilities.periods import Period
 from responsibilities.work import services as work_services
-from responsibilities.work.uploads import store_upload
+from responsibilities.work.uploads import discard_on_error, store_upload
 from tests.accountability.assessments.matrix_world import AssessObjects, build_assessments
 from tests.accountability.permission_cases import build as accountability_world
 from tests.reporting.writing import written_blocks
@@ -151,7 +151,8 @@ def _blank_pdf(name: str) -> SimpleUploadedFile:
 
 
 def _attach(version, upload: SimpleUploadedFile) -> None:
-    stored = store_upload(upload)
+    with discard_on_error():
+        stored = store_upload(upload)
     ReportAttachment.objects.create(
         version=version, title=Path(upload.name).stem, original_name=stored.original_name, stored_name=stored.stored_name,
         content_type=stored.content_type, size=stored.size, sha256=stored.sha256,

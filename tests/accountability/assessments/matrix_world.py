@@ -24,7 +24,7 @@ from accountability.models import (
 )
 from accountability.rubrics.services import rubric_create
 from responsibilities.models import Organization
-from responsibilities.work.uploads import store_upload
+from responsibilities.work.uploads import discard_on_error, store_upload
 
 D = datetime.date
 
@@ -64,8 +64,9 @@ def build_assessments(orgs: dict[str, Organization], admin) -> AssessObjects:
         objects.suggestions[key] = Suggestion.objects.create(
             assessment=assessment, indicator=leaf, kind=Suggestion.Kind.LATE_REPORT,
             description=f"{org.name}上半年报告逾期", evidence_type="responsibilities.obligation", evidence_id="0")
-        stored = store_upload(SimpleUploadedFile(
-            f"{key}.pdf", f"%PDF-1.4\n% assessment-file-of-{key}\n%%EOF\n".encode(), "application/pdf"))
+        with discard_on_error():
+            stored = store_upload(SimpleUploadedFile(
+                f"{key}.pdf", f"%PDF-1.4\n% assessment-file-of-{key}\n%%EOF\n".encode(), "application/pdf"))
         objects.files[key] = AssessmentFile.objects.create(
             assessment=assessment, indicator=leaf, original_name=stored.original_name,
             stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
