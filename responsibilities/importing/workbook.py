@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from responsibilities.importing.ods import Merge, ods_merges
 from responsibilities.models import Organization, RoleAssignment
 
 log = logging.getLogger(__name__)
@@ -325,6 +327,7 @@ class ImportWorkbook:
         self._book = book
         self.data = data
         self._rows: dict[str, tuple[list[list[object]], set[tuple[int, int]]]] = {}
+        self._merges: dict[str, list[Merge]] = {}
 
     @property
     def sheetnames(self) -> list[str]:
@@ -338,11 +341,21 @@ class ImportWorkbook:
             self._rows[sheet] = self._read(sheet)
         return self._rows[sheet]
 
+    def merges(self, sheet: str) -> list[Merge]:
+        """The sheet's merged ranges, ((top, left), (bottom, right)) 0-based; read from the file
+        itself for an .ods, for which calamine reports none."""
+        self.rows(sheet)
+        return self._merges[sheet]
+
     def _read(self, sheet: str) -> tuple[list[list[object]], set[tuple[int, int]]]:
         ws = self._book.get_sheet_by_name(sheet)
         rows = [list(row) for row in ws.to_python(skip_empty_area=False)]
+        merges = list(ws.merged_cell_ranges or ())
+        if not merges and self.data.startswith(XLSX_MAGIC) and ODS_MIMETYPE in self.data[:100]:
+            merges = ods_merges(self.data, sheet)  # an .ods starts with its stored "mimetype" member
+        self._merges[sheet] = merges
         filled: set[tuple[int, int]] = set()
-        for (top, left), (bottom, _right) in ws.merged_cell_ranges or ():
+        for (top, left), (bottom, _right) in merges:
             if bottom <= top or top >= len(rows) or left >= len(rows[top]):
                 continue
             value = rows[top][left]
@@ -413,7 +426,7 @@ def stored_open(path: Path) -> ImportWorkbook:
     """A workbook stored by a background import (checked by `upload_open` when it was uploaded);
     raises ValidationError (code corrupt) if it can no longer be read."""
     try:
-        return ImportWorkbook(CalamineWorkbook.from_path(str(path)))
+        return ImportWorkbook(CalamineWorkbook.from_path(str(path)), path.read_bytes())
     except Exception as exc:  # noqa: BLE001  (same as upload_open: any parse failure means unreadable)
         raise ValidationError(_corrupt(), code="corrupt") from exc
 
@@ -566,10 +579,18 @@ def _sheet_rows(
             problems.append(ImportProblem(sheet, _header_problem(col.header, found), row=1, column=col))
     if any(p.sheet == sheet and p.row == 1 for p in problems):
         return
+    merged_across: set[int] = set()
+    for (top, left), (bottom, right) in workbook.merges(sheet):
+        # Only the first column of a merge across columns holds the value: the others cannot be
+        # guessed, so the range is named and its rows are not read.
+        if top >= 1 and right > left and left < len(columns) - 1:
+            problems.append(ImportProblem(sheet, _merged_across(top, left, bottom, right), row=top + 1,
+                                          column=columns[left]))
+            merged_across.update(range(top, bottom + 1))
     count = 0
     for index in range(1, len(rows)):
         values = _row_values(rows, filled, index, columns)
-        if values is None:
+        if values is None or index in merged_across:
             continue
         count += 1
         if count > IMPORT_MAX_ROWS:
@@ -578,6 +599,13 @@ def _sheet_rows(
             ))
             return
         yield SheetRow(sheet, index + 1, values)
+
+
+def _merged_across(top: int, left: int, bottom: int, right: int) -> str:
+    cells = f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}"
+    return _("%(cells)s 为合并单元格：合并后只有第一列有值，无法确定其余各列的内容；请取消合并，逐列填写后重新上传") % {
+        "cells": cells
+    }
 
 
 def _row_values(

@@ -50,12 +50,9 @@ def _org_query(route: str) -> Callable[[World, str], str]:
     return lambda w, obj: f"{reverse(route)}?org={w.orgs[obj].pk}"
 
 
-def _job_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.export_job.pk])
-
-
-def _import_job_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.import_job.pk])
+def _job_url(route: str, job: str = "export_job") -> Callable[[World], str]:
+    """The page of one of the world's jobs: county A's staff's ledger export, or (job="import_job") import."""
+    return lambda w: reverse(route, args=[getattr(w, job).pk])
 
 
 def _bundle_url(route: str) -> Callable[[World], str]:

@@ -38,7 +38,6 @@ from tests.responsibilities.permission_urls import (
     _child_name,
     _duty_url,
     _evidence_token,
-    _import_job_url,
     _job_url,
     _log_entry_url,
     _meeting_url,
@@ -199,9 +198,8 @@ WORKPLACE_PAGE = {**_everyone(403, anonymous=302, admin=200), "city_inspector": 
 WORKPLACE_ORG_PAGE = {persona: (status,) * 4 for persona, status in WORKPLACE_PAGE.items()}
 BUNDLE_OWNER_ONLY = {**WORKPLACE_PAGE, "admin": 404}
 
-# An export is its owner's alone (county A's staff here): even an administrator gets 404.
-OWNER_ONLY = _everyone(404, anonymous=302)
-OWNER_ONLY["county_a_staff"] = 200
+# An export or a background import is its owner's alone (county A's staff here): even an administrator gets 404.
+OWNER_ONLY = {**_everyone(404, anonymous=302), "county_a_staff": 200}
 
 
 CASES: dict[str, ObjectCase | PageCase] = {
@@ -236,11 +234,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     # Excel import of organizations and leadership teams: system administration only.
     "responsibilities:import": PageCase(ADMINISTRATION_PAGE),
     "responsibilities:import_template": PageCase(ADMINISTRATION_PAGE),
-    # A background import's page is its owner's alone (county A's staff imported a duty list).
-    "responsibilities:import_job": PageCase(OWNER_ONLY, url=_import_job_url("responsibilities:import_job")),
-    "responsibilities:import_job_progress": PageCase(
-        OWNER_ONLY, url=_import_job_url("responsibilities:import_job_progress")
-    ),
+    **{r: PageCase(OWNER_ONLY, url=_job_url(r, "import_job")) for r in ("responsibilities:import_job", "responsibilities:import_job_progress")},
     # Obligations and their evidence, scoped like the organization they belong to.
     "responsibilities:my_work": PageCase(LOGGED_IN_PAGE),
     "responsibilities:inbox": PageCase(LOGGED_IN_PAGE),
