@@ -11,11 +11,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reporting import handoffs
+from reporting import handoffs, previews
 from reporting.delegations import services as delegations_services
 from reporting.models import Delegation, Report, ReportAttachment, ReportKind, ReportVersion
 from reporting.reports import diff, selectors, services
@@ -467,8 +467,15 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             raise Http404(_("签发文件缺失，请联系系统管理员。")) from exc
         response = FileResponse(handle, as_attachment=download, filename=filename, content_type="application/pdf")
     else:
-        response = HttpResponse(services.document_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(download, filename)
+        # A draft: rendered once per content (previews.py), a long one in the background.
+        key = previews.preview_key(version)
+        path = previews.cached(key)
+        if path is None and previews.is_long(version):
+            job = previews.preview_job_start(user=request.user, version=version, key=key)
+            return redirect("reporting:preview_job", pk=job.pk)
+        path = path or previews.render_cached(version, key)
+        response = FileResponse(path.open("rb"), as_attachment=download, filename=filename,
+                                content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
