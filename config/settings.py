@@ -227,6 +227,10 @@ ZEREN_IMPORT_BACKGROUND_ROWS = env_int("ZEREN_IMPORT_BACKGROUND_ROWS", 100)
 # which holds 干部管理权限, 000 第十四条), and the days after a decision by which it is filed (备案) upward.
 ZEREN_CASE_AUTHORITY_LEVELS = env_int("ZEREN_CASE_AUTHORITY_LEVELS", 1)
 ZEREN_CASE_FILING_DAYS = env_int("ZEREN_CASE_FILING_DAYS", 30)
+# Draft PDF previews (reporting/previews.py): a draft with more paragraphs or characters than these is
+# rendered in the background (a job with a progress page) instead of inside the request.
+ZEREN_PREVIEW_BACKGROUND_BLOCKS = env_int("ZEREN_PREVIEW_BACKGROUND_BLOCKS", 60)
+ZEREN_PREVIEW_BACKGROUND_CHARS = env_int("ZEREN_PREVIEW_BACKGROUND_CHARS", 20_000)
 # Where an inspect-only user lands after login and from the home link (config/home.py): a URL name.
 ZEREN_INSPECTOR_HOME = "accountability:workplace_home"
 

@@ -63,3 +63,10 @@ def render_pdf_task(payload: dict) -> dict:
 @shared_task(name="reporting.export_ledger")
 def export_ledger(job_id: int) -> None:
     ledgers.export_run(job_id=job_id)
+
+
+@shared_task(name="reporting.render_report_preview")
+def render_report_preview(job_id: int) -> None:
+    from reporting import previews
+
+    previews.preview_run(job_id=job_id)

@@ -41,6 +41,7 @@ from responsibilities.work import uploads
 
 MAX_BLOCKS = 400
 MAX_TEXT = 5000
+MAX_BODY_TEXT = 100_000  # the whole body: about 70 printed pages, so one request's PDF stays bounded
 
 
 # -- drafting ------------------------------------------------------------------------------------
@@ -104,6 +105,9 @@ def _clean_blocks(blocks: list[dict]) -> list[dict]:
         cleaned.append(entry)
     if not cleaned:
         raise ValidationError(_("正文不能为空。"))
+    if (total := sum(len(entry["text"]) for entry in cleaned)) > MAX_BODY_TEXT:
+        raise ValidationError(_("正文过长（共 %(n)s 字，最多 %(max)s 字），请精简或分为附件。")
+                              % {"n": total, "max": MAX_BODY_TEXT})
     return cleaned
 
 

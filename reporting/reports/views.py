@@ -3,10 +3,6 @@ submission and the PDFs."""
 
 from __future__ import annotations
 
-import difflib
-import itertools
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,14 +11,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reporting import handoffs
+from reporting import handoffs, previews
 from reporting.delegations import services as delegations_services
 from reporting.models import Delegation, Report, ReportAttachment, ReportKind, ReportVersion
-from reporting.reports import selectors, services
+from reporting.reports import diff, selectors, services
 from reporting.reports.forms import (
     LEVEL_CHOICES,
     AttachmentUploadForm,
@@ -66,71 +62,24 @@ def _latest(report: Report) -> ReportVersion:
 
 
 
-def plain_lines(version: ReportVersion) -> list[str]:
-    """The text compared between versions: title, addressees, numbered body lines, attachments."""
+def plain_paragraphs(version: ReportVersion) -> list[str]:
+    """The text compared between versions: title, addressees, numbered body paragraphs (a paragraph
+    may hold several lines), attachments."""
     doc = selectors.rendered(version)
-    lines = [
+    paragraphs = [
         _("标题：%(s)s") % {"s": version.title},
         _("主送：%(s)s") % {"s": version.addressee},
         _("抄送：%(s)s") % {"s": version.copy_to},
         "",
     ]
-    for block in doc.blocks:
-        first, *rest = block.text.split("\n")
-        lines.append(f"{block.number}{first}")
-        lines.extend(rest)
+    paragraphs += [f"{block.number}{block.text}" for block in doc.blocks]
     for index, name in enumerate(doc.attachments):
-        lines.append((_("附件：") if index == 0 else "\u3000\u3000\u3000") + str(name))
-    return lines
+        paragraphs.append((_("附件：") if index == 0 else "\u3000\u3000\u3000") + str(name))
+    return paragraphs
 
 
-@dataclass(frozen=True)
-class DiffRow:
-    kind: str  # equal / replace / delete / insert / gap
-    left_no: int | None = None
-    left: tuple[tuple[bool, str], ...] = ()  # (changed, text) segments
-    right_no: int | None = None
-    right: tuple[tuple[bool, str], ...] = ()
-
-
-def _segments(a: str, b: str) -> tuple[tuple, tuple]:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.5:  # mostly rewritten: scattered shared characters would only confuse
-        return ((True, a),), ((True, b),)
-    left, right = [], []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            left.append((False, a[i1:i2]))
-            right.append((False, b[j1:j2]))
-        else:
-            if i2 > i1:
-                left.append((True, a[i1:i2]))
-            if j2 > j1:
-                right.append((True, b[j1:j2]))
-    return tuple(left), tuple(right)
-
-
-def diff_rows(old: list[str], new: list[str], context: int = 3) -> list[DiffRow]:
-    """Side by side, changed lines with `context` lines around them; changed characters marked."""
-    rows: list[DiffRow] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for group_index, group in enumerate(matcher.get_grouped_opcodes(context)):
-        if group_index:
-            rows.append(DiffRow("gap"))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                rows += [DiffRow("equal", i + 1, ((False, old[i]),), j + 1, ((False, new[j]),))
-                         for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
-                continue
-            for i, j in itertools.zip_longest(range(i1, i2), range(j1, j2)):
-                if i is not None and j is not None:
-                    left, right = _segments(old[i], new[j])
-                    rows.append(DiffRow("replace", i + 1, left, j + 1, right))
-                elif i is not None:
-                    rows.append(DiffRow("delete", i + 1, ((True, old[i]),)))
-                else:
-                    rows.append(DiffRow("insert", right_no=j + 1, right=((True, new[j]),)))
-    return rows
+def plain_lines(version: ReportVersion) -> list[str]:
+    return [line for paragraph in plain_paragraphs(version) for line in paragraph.split("\n")]
 
 
 # -- reports ---------------------------------------------------------------------------------------
@@ -369,7 +318,8 @@ def report_versions(request: HttpRequest, pk: int) -> HttpResponse:
         old, new = (
             _versions().get(report=report, number=form.cleaned_data[name]) for name in ("a", "b")
         )
-        context.update(old=old, new=new, rows=diff_rows(plain_lines(old), plain_lines(new)))
+        comparison = diff.compare(plain_paragraphs(old), plain_paragraphs(new))
+        context.update(old=old, new=new, rows=comparison.rows, comparison=comparison)
     else:
         status = 400
     return render(request, "reporting/reports/report_versions.html", context, status=status)
@@ -517,8 +467,15 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             raise Http404(_("签发文件缺失，请联系系统管理员。")) from exc
         response = FileResponse(handle, as_attachment=download, filename=filename, content_type="application/pdf")
     else:
-        response = HttpResponse(services.document_pdf(version), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(download, filename)
+        # A draft: rendered once per content (previews.py), a long one in the background.
+        key = previews.preview_key(version)
+        path = previews.cached(key)
+        if path is None and previews.is_long(version):
+            job = previews.preview_job_start(user=request.user, version=version, key=key)
+            return redirect("reporting:preview_job", pk=job.pk)
+        path = path or previews.render_cached(version, key)
+        response = FileResponse(path.open("rb"), as_attachment=download, filename=filename,
+                                content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
