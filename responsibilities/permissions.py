@@ -68,9 +68,11 @@ def _grants(user) -> dict[str, list[str]]:
 
 
 def forget_grants(user) -> None:
-    """Drop the per-user cache after grants change within one request or test."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the per-user caches (grants, and the organizations the user is staff of:
+    org.selectors.staffed_organization_ids) after grants change within one request or test."""
+    for attr in (_CACHE_ATTR, "_zeren_staffed"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _minimal(paths: Iterable[str]) -> list[str]:

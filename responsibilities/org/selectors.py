@@ -68,6 +68,7 @@ def organization_ancestors(organization: Organization) -> QuerySet[Organization]
 # delegates and the sign-off all agree.
 
 STAFF_CAPABILITY = Capability.MANAGE
+STAFFED_CACHE_ATTR = "_zeren_staffed"  # permissions.forget_grants drops it too
 
 
 def _staff_grants(*, organization_ids: Iterable[int] | None = None, user=None) -> QuerySet:
@@ -108,10 +109,19 @@ def staff_of(organizations: Iterable[Organization | int]) -> dict[int, set[int]]
 
 
 def staffed_organization_ids(user) -> set[int]:
-    """The organizations `user` is staff of (see `staff_of`): the same question asked the other way."""
-    if user is None or not user.is_authenticated:
+    """The organizations `user` is staff of (see `staff_of`): the same question asked the other way.
+
+    Loaded once per user object, like the grants in permissions.py (and dropped with them by
+    `permissions.forget_grants`): the home page's panels and the pages they link to ask it several
+    times per request. A copy is returned, so a caller may change it freely.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    return {org_id for org_id, _user_id in _staff_grants(user=user)}
+    cached = getattr(user, STAFFED_CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(org_id for org_id, _user_id in _staff_grants(user=user))
+        setattr(user, STAFFED_CACHE_ATTR, cached)
+    return set(cached)
 
 
 def holds_staff_grant(*, organization, user) -> Q:
