@@ -17,6 +17,6 @@ from responsibilities.org import views as org_views
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET" and is_inspector_only(request.user):
+    if request.method in ("GET", "HEAD") and is_inspector_only(request.user):
         return redirect(settings.ZEREN_INSPECTOR_HOME)
     return org_views.home(request)

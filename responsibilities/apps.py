@@ -8,7 +8,10 @@ class ResponsibilitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from responsibilities import checks  # noqa: F401  (registers the system checks)
+        from responsibilities import (
+            checks,  # noqa: F401  (registers the system checks)
+            sessions,  # noqa: F401  (login time; disabled users' sessions end)
+        )
         from responsibilities.work.workbench import register_panels
 
         register_panels()

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import log
+from responsibilities import log, sessions
 from responsibilities.forms import object_id
 from responsibilities.models import (
     Capability,  # defined with the model whose permissions it names; imported from here everywhere
@@ -274,4 +274,12 @@ def revoke(holder, capability: str, organization: Organization, *, actor) -> boo
     row.delete()
     if column == "user":
         forget_grants(holder)
+    for user in [holder] if column == "user" else holder.user_set.all():
+        if not user.is_superuser and not _holds_any_grant(user):
+            sessions.user_sessions_end(user)  # their last grant: nothing left to do in Zeren
     return True
+
+
+def _holds_any_grant(user) -> bool:
+    return (OrganizationUserPermission.objects.filter(user=user).exists()
+            or OrganizationGroupPermission.objects.filter(group__user=user).exists())

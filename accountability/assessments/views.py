@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability.assessments import selectors, services, suggestions
 from accountability.assessments.forms import CampaignForm, DecisionForm, parse_entries
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 ASSESSMENTS = Assessment.objects.select_related("campaign__organization", "campaign__rubric", "organization")
 
 
-@require_GET
+@require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """Campaigns the user's organizations run, and the assessments of the user's organizations by others."""
     manage_roots = []
@@ -40,7 +40,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
     """Open a campaign for ?org= (manage there) over its subordinates."""
     organization = organization_from(request.user, request.GET.get("org"), Capability.MANAGE)
@@ -74,7 +74,7 @@ def _campaign(request: HttpRequest, pk: int, capability: str = Capability.VIEW) 
     return get_for(request.user, capability, Campaign.objects.select_related("organization", "rubric"), pk=pk)
 
 
-@require_GET
+@require_safe
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress across the assessed organizations, with the next step for each."""
     campaign = _campaign(request, pk)
@@ -86,7 +86,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     return render(request, "accountability/assessments/campaign_results.html", {
@@ -95,7 +95,7 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what publishing does, to confirm (or why it cannot yet). POST: publish and issue the 通报."""
     campaign = _campaign(request, pk, Capability.MANAGE)
@@ -114,7 +114,7 @@ def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
-@require_GET
+@require_safe
 def campaign_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     """The 通报 PDF: the assessor always (a draft preview before publication); the assessed once published."""
     campaign = Campaign.objects.select_related("organization").filter(pk=pk).first()
@@ -141,7 +141,7 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_for(request.user, Capability.VIEW, ASSESSMENTS, pk=pk)
 
 
-@require_GET
+@require_safe
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One organization's assessment: its self-assessment, and the result where the user may see it."""
     assessment = _assessment(request, pk)
@@ -159,7 +159,7 @@ def _uploads(request: HttpRequest, rows) -> dict[int, list]:
             if request.FILES.getlist(f"files_{row.indicator.pk}")}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessed organization's self-assessment: a score, a note and evidence files per indicator."""
     assessment = _assessment(request, pk)
@@ -197,7 +197,7 @@ def _reviewable(request: HttpRequest, pk: int) -> Assessment:
     return assessment
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessor's review: the self-assessment beside the score, comments, suggested deductions."""
     assessment = _reviewable(request, pk)
@@ -258,7 +258,7 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accountability:assessment_review", pk=suggestion.assessment_id)
 
 
-@require_GET
+@require_safe
 def assessment_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for(request.user, Capability.VIEW, AssessmentFile.objects.select_related("assessment__organization"),
                        pk=pk)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability.cases import selectors, services
 from accountability.cases.document import decision_document
@@ -39,7 +39,7 @@ from responsibilities.work.uploads import refuse_cut_batch
 TEMPLATES = "accountability/cases/"
 
 
-@require_GET
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     organization = organization_from(request.user, request.GET.get("org"))
     form = CaseFilterForm(request.GET)
@@ -54,7 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "case_list.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     """A new case: ?finding=<pk> escalates a finding; else ?org=<pk>&facts_date=YYYY-MM-DD (step one
     picks the date, which decides the team offered as subjects)."""
@@ -138,7 +138,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_for(request.user, Capability.VIEW, _cases(), pk=pk)
     return render(request, TEMPLATES + "case_detail.html", _detail_context(request, case))
@@ -149,7 +149,7 @@ def _refused(request: HttpRequest, case: Case, exc: ValidationError, **forms) ->
                   _detail_context(request, case, errors=exc.messages, **forms), status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     """GET: the confirmation (or why the step is refused). POST: take the step."""
     case = get_for(request.user, Capability.INSPECT, _cases(), pk=pk)
@@ -195,7 +195,7 @@ def _subject(request: HttpRequest, pk: int) -> CaseSubject:
     return subject
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subject_override(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the override form with the proposal and its clause. POST: record it (a reason is required)."""
     subject = _subject(request, pk)
@@ -259,7 +259,7 @@ def case_files(request: HttpRequest, pk: int) -> HttpResponse:
                     files_form=form)
 
 
-@require_GET
+@require_safe
 def case_file(request: HttpRequest, pk: int, file_pk: int):
     case = get_for(request.user, Capability.VIEW, _cases(), pk=pk)
     file = case.files.filter(pk=file_pk).first()
@@ -268,7 +268,7 @@ def case_file(request: HttpRequest, pk: int, file_pk: int):
     return file_response(file)
 
 
-@require_GET
+@require_safe
 def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The 问责决定书: the stored PDF once decided (everyone in scope); before that a watermarked draft
     for those working the case."""

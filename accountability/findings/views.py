@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability.cases.selectors import history_rows
 from accountability.evidence import file_response
@@ -26,7 +26,7 @@ from responsibilities.work.uploads import refuse_cut_batch
 TEMPLATES = "accountability/findings/"
 
 
-@require_GET
+@require_safe
 def finding_list(request: HttpRequest) -> HttpResponse:
     organization = organization_from(request.user, request.GET.get("org"))
     form = FindingFilterForm(request.GET)
@@ -42,7 +42,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "finding_list.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def finding_create(request: HttpRequest) -> HttpResponse:
     """Register a finding against ?org= (an inspector there)."""
     organization = organization_from(request.user, request.GET.get("org"), Capability.INSPECT)
@@ -84,7 +84,7 @@ def _detail_context(request: HttpRequest, finding: Finding, **forms) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_for(request.user, Capability.VIEW, _findings(), pk=pk)
     return render(request, TEMPLATES + "finding_detail.html", _detail_context(request, finding))
@@ -140,7 +140,7 @@ def finding_verify(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400)
 
 
-@require_GET
+@require_safe
 def finding_file(request: HttpRequest, pk: int, file_pk: int):
     finding = get_for(request.user, Capability.VIEW, _findings(), pk=pk)
     require(request.user, Capability.VIEW, finding)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accountability.log import selectors
 from accountability.log.forms import LogFilterForm
@@ -13,7 +13,7 @@ from responsibilities.paging import PER_PAGE, CheapPage
 from responsibilities.permissions import Capability, has_any, organization_from
 
 
-@require_GET
+@require_safe
 def log_list(request: HttpRequest) -> HttpResponse:
     """问责日志 (?org= an organization's subtree; else everything the user may inspect)."""
     organization = organization_from(request.user, request.GET.get("org"), Capability.INSPECT)
@@ -31,7 +31,7 @@ def log_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accountability/log/log_list.html", context)
 
 
-@require_GET
+@require_safe
 def log_entry(request: HttpRequest, seq: int) -> HttpResponse:
     entry = selectors.entry_for(request.user, seq)
     return render(request, "accountability/log/log_entry.html", {

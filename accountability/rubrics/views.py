@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability.models import Indicator, Rubric
 from accountability.rubrics import services
@@ -37,7 +37,7 @@ def _roots(user):
     return organization_roots(user)
 
 
-@require_GET
+@require_safe
 def rubric_list(request: HttpRequest) -> HttpResponse:
     """An organization's rubrics by year (?org=, default the first organization in scope)."""
     organization = _scope_org(request)
@@ -81,7 +81,7 @@ def _detail_context(request: HttpRequest, rubric: Rubric, form=None) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rubric = get_for(request.user, Capability.VIEW, Rubric.objects.select_related("organization"), pk=pk)
     return render(request, "accountability/rubrics/rubric_detail.html", _detail_context(request, rubric))
@@ -111,7 +111,7 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_for(request.user, Capability.MANAGE, Indicator.objects.select_related("rubric__organization"),
                         pk=pk)
@@ -133,7 +133,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is removed, to confirm. POST: remove it."""
     indicator = get_for(request.user, Capability.MANAGE, Indicator.objects.select_related("rubric__organization"),
@@ -152,7 +152,7 @@ def indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors}, status=400 if errors else 200)
 
 
-@require_GET
+@require_safe
 def rubric_export(request: HttpRequest, pk: int) -> HttpResponse:
     rubric = get_for(request.user, Capability.VIEW, Rubric.objects.select_related("organization"), pk=pk)
     response = HttpResponse(
@@ -164,7 +164,7 @@ def rubric_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rubric_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a sheet as the organization's rubric for a year; every row's problem is listed, nothing is lost."""
     organization = _scope_org(request, Capability.MANAGE)

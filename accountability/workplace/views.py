@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accountability import flags
 from accountability.flags import FlagKind
@@ -35,7 +35,7 @@ def _org(request: HttpRequest):
     return organization_from(request.user, request.GET.get("org"), Capability.INSPECT)
 
 
-@require_GET
+@require_safe
 def workplace_home(request: HttpRequest) -> HttpResponse:
     _require_inspector(request)
     year = selectors.recent_years()[0]
@@ -50,7 +50,7 @@ def workplace_home(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def flag_list(request: HttpRequest) -> HttpResponse:
     _require_inspector(request)
     organization = _org(request)
@@ -67,7 +67,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accountability/workplace/flag_list.html", context)
 
 
-@require_GET
+@require_safe
 def meeting_search(request: HttpRequest) -> HttpResponse:
     _require_inspector(request)
     organization = _org(request)
@@ -86,7 +86,7 @@ def meeting_search(request: HttpRequest) -> HttpResponse:
     return render(request, "accountability/workplace/search.html", context, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bundle_create(request: HttpRequest) -> HttpResponse:
     _require_inspector(request)
     if request.method == "POST":
@@ -121,7 +121,7 @@ def _own_bundle(request: HttpRequest, pk: int) -> ExportJob:
     return job
 
 
-@require_GET
+@require_safe
 def bundle_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_bundle(request, pk)
     organization = services.bundle_organization(job)
@@ -131,7 +131,7 @@ def bundle_job(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def bundle_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_bundle(request, pk)
     return render(request, "accountability/workplace/_bundle_progress.html", {
@@ -139,7 +139,7 @@ def bundle_progress(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_bundle(request, pk)
     path = services.bundle_path(job)

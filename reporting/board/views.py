@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reporting.board import selectors, services
 from reporting.board.forms import BoardFilterForm, with_board_defaults
@@ -48,7 +48,7 @@ def _board_url(organization: Organization, form: BoardFilterForm) -> str:
     return f"{reverse('reporting:board')}?org={organization.pk}&{form.query}"
 
 
-@require_GET
+@require_safe
 def board(request: HttpRequest) -> HttpResponse:
     upper = _organization(request, Capability.VIEW, required=False)
     if upper is None:
@@ -76,7 +76,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/board/board.html", context)
 
 
-@require_GET
+@require_safe
 def board_rows(request: HttpRequest) -> HttpResponse:
     """The rows under one organization, fetched by htmx when its row is expanded."""
     try:

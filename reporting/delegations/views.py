@@ -31,7 +31,7 @@ def _delegates(organization: Organization) -> QuerySet[Person]:
     return people.exclude(pk=holder.pk) if holder is not None else people
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delegation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretary's delegations of the sign-off, seen in scope; recorded by the 第一责任人 or an administrator."""
     organization = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
@@ -62,7 +62,7 @@ def delegation_list(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is revoked, to confirm. POST: revoke it, back to the list (where a new one may be recorded)."""
     delegation = get_for(

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reporting.ledgers import services as ledgers
 from reporting.ledgers.forms import LedgerForm
@@ -38,7 +38,7 @@ def _form_context(request: HttpRequest, form: LedgerForm) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def ledger_form(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
     organization = organization_from(request.user, request.GET.get("org"), Capability.VIEW)
@@ -81,7 +81,7 @@ def _own_job(request: HttpRequest, pk: int) -> ExportJob:
     return job
 
 
-@require_GET
+@require_safe
 def ledger_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     return render(request, "reporting/ledgers/ledger_job.html", {
@@ -89,7 +89,7 @@ def ledger_job(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def ledger_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     return render(request, "reporting/ledgers/ledger_job_progress.html", {
@@ -97,7 +97,7 @@ def ledger_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def ledger_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if ledgers.job_expired(job):  # past JOB_KEEP_DAYS: not served, whether or not the file is still there

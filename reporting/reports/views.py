@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reporting import handoffs, previews
 from reporting.delegations import services as delegations_services
@@ -85,7 +85,7 @@ def plain_lines(version: ReportVersion) -> list[str]:
 # -- reports ---------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
     organization = organization_from(request.user, request.GET.get("org"), Capability.VIEW)
     form = ReportFilterForm(request.GET)
@@ -113,14 +113,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/reports/report_list.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     value = request.POST.get("organization") if request.method == "POST" else request.GET.get("org")
     # A malformed posted id is the form's to refuse in Chinese; anything well-formed is checked like ?org=.
     if request.method == "POST" and object_id(value) is None:
         value = None
     initial = {}
-    if request.method == "GET" and "obligation" in request.GET:  # 「起草报告」 on a report task
+    if request.method in ("GET", "HEAD") and "obligation" in request.GET:  # 「起草报告」 on a report task
         started = _start_from_task(request, request.GET["obligation"])
         if isinstance(started, HttpResponse):
             return started
@@ -172,7 +172,7 @@ def _start_from_task(request: HttpRequest, raw_pk: str) -> dict | HttpResponse:
             "period": "" if kind == ReportKind.MAJOR else obligation.period}
 
 
-@require_GET
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_for(request.user, Capability.VIEW, _reports(), pk=pk)
     latest = _latest(report)
@@ -251,13 +251,13 @@ def _unchanged(form: ReportEditForm, blocks: list[dict], latest: ReportVersion) 
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The structured editor. Buttons that add, remove or move a block post the whole form and get
     it back re-rendered (only the block list under htmx); 保存 makes a new version."""
     report = get_for(request.user, Capability.DRAFT_REPORT, _reports(), pk=pk)
     latest = _latest(report)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _editor(request, report, latest, ReportEditForm(initial=ReportEditForm.initial_for(latest)),
                        blocks_of(latest))
 
@@ -298,7 +298,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, report, latest, form, blocks, status=400)
 
 
-@require_GET
+@require_safe
 def report_versions(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_for(request.user, Capability.VIEW, _reports(), pk=pk)
     numbers = list(report.versions.order_by("number").values_list("number", flat=True))
@@ -353,13 +353,13 @@ def _signature(report: Report, person: Person | None, delegation: Delegation | N
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the whole document as it will print, what still stands in the way, who signs it. POST (with
     the signer's password): sign the version that was shown, or sign it and submit it upward in one step."""
     report = get_for(request.user, Capability.SIGN_REPORT, _reports(), pk=pk)
     latest = _latest(report)
-    if request.method == "GET" and latest.is_signed:  # an old 待签发 notice, the back button: nothing to sign
+    if request.method in ("GET", "HEAD") and latest.is_signed:  # an old 待签发 notice, the back button: nothing to sign
         messages.info(request, _("第 %(n)s 版已签发（%(no)s），无需再签发。") % {"n": latest.number, "no": latest.doc_number})
         return redirect("reporting:report_detail", pk=report.pk)
     upper = Organization.objects.get_parent(report.organization)
@@ -413,7 +413,7 @@ def _may_submit(user, report: Report) -> bool:
     return can(user, Capability.DRAFT_REPORT, report) or can(user, Capability.SIGN_REPORT, report)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what goes where. POST: submit the signed latest version to the upper organization."""
     report = get_for(request.user, Capability.VIEW, _reports(), pk=pk)
@@ -453,7 +453,7 @@ def _pdf_filename(version: ReportVersion) -> str:
     return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in base) + ".pdf"
 
 
-@require_GET
+@require_safe
 def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """A signed version's stored PDF, byte for byte; an unsigned one rendered now with the draft mark.
     Inline by default, so the browser shows it; `?download=1` saves it."""
@@ -523,7 +523,7 @@ def report_attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) 
     return redirect(reverse("reporting:report_edit", args=[report.pk]) + "#attachments")
 
 
-@require_GET
+@require_safe
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A report attachment, for whoever may see the report: its organization and the levels above it,
     which is where the report is submitted (404 for anyone else)."""

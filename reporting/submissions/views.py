@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from reporting.models import Submission
 from reporting.reports.selectors import rendered
@@ -29,7 +29,7 @@ def _submissions() -> QuerySet[Submission]:
     )
 
 
-@require_GET
+@require_safe
 def submission_inbox(request: HttpRequest) -> HttpResponse:
     """Opens on 待我签收 (what awaits the user's own organizations); 全部 / 已签收 / 已退回 show everything
     addressed within the user's scope, to read."""
@@ -66,7 +66,7 @@ def _submission_context(request: HttpRequest, submission: Submission, **extra) -
     }
 
 
-@require_GET
+@require_safe
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The submitted text; 签收 / 退回 for the receiving organization, read-only for the sender."""
     submission = get_for(request.user, Capability.VIEW, _submissions(), pk=pk)
@@ -94,7 +94,7 @@ def _confirmed_step(request: HttpRequest, pk: int, *, undo: bool, service, done:
     if submission.status != expected:  # handled meanwhile, or the back button: nothing to confirm
         messages.info(request, _("该报告当前为“%(s)s”，无需再处理。") % {"s": submission.get_status_display()})
         return redirect("reporting:submission_detail", pk=submission.pk)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _confirm(request, submission, undo=undo)
     try:
         service(submission=submission, actor=request.user)
@@ -104,21 +104,21 @@ def _confirmed_step(request: HttpRequest, pk: int, *, undo: bool, service, done:
     return redirect("reporting:submission_detail", pk=submission.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submission_receive(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is being received (a confirmation). POST: 签收."""
     return _confirmed_step(request, pk, undo=False, service=services.submission_receive,
                            done=_("已签收。如签收有误，可在本组织签发本期汇总报告前撤销签收。"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submission_receive_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: a confirmation. POST: 撤销签收 (until the upper level has acted on the receipt)."""
     return _confirmed_step(request, pk, undo=True, service=services.submission_receive_undo,
                            done=_("已撤销签收，该报告重新列入待签收。"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the reason form (a confirmation). POST: return the report to its author."""
     submission = _receivable(request, pk)

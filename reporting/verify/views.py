@@ -11,7 +11,7 @@ from reporting.verify.forms import VerifyForm
 from responsibilities.permissions import Capability, can
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """验证: is this PDF byte-identical to a document signed in Zeren?"""
     if request.method != "POST":

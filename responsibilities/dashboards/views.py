@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from responsibilities.dashboards import selectors as dashboards_selectors
 from responsibilities.dashboards.forms import (
@@ -81,7 +81,7 @@ def _roots(request: HttpRequest) -> Organization | list[Organization]:
     return roots[0] if len(roots) == 1 else roots
 
 
-@require_GET
+@require_safe
 def compliance_matrix(request: HttpRequest) -> HttpResponse:
     chosen, ancestors = _chosen_with_ancestors(request)
     scope = chosen if chosen is not None else _roots(request)
@@ -98,7 +98,7 @@ def compliance_matrix(request: HttpRequest) -> HttpResponse:
     return render(request, "responsibilities/dashboards/dashboard_matrix.html", context)
 
 
-@require_GET
+@require_safe
 def compliance_matrix_rows(request: HttpRequest) -> HttpResponse:
     """The rows under one organization, fetched by htmx when its row is expanded."""
     parent = _chosen(request)
@@ -179,7 +179,7 @@ def _presented(rows: list[MatrixRow], form: MatrixFilterForm) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def obligation_list(request: HttpRequest) -> HttpResponse:
     organization = _chosen(request)
     form = ObligationFilterForm(with_default_period(request.GET))
@@ -193,7 +193,7 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "responsibilities/dashboards/dashboard_obligations.html", context)
 
 
-@require_GET
+@require_safe
 def charts(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = ChartsFilterForm(with_default_year(request.GET))

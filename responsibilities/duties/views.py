@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from responsibilities.duties import importing as duty_importing
 from responsibilities.duties import selectors as duties_selectors
@@ -36,7 +36,7 @@ def _list_context(org: Organization) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def duty_home(request: HttpRequest) -> HttpResponse:
     """The menu's 责任清单: the user's own organization's list, or a choice when they see several."""
     roots = list(org_selectors.organization_roots(request.user))
@@ -45,14 +45,14 @@ def duty_home(request: HttpRequest) -> HttpResponse:
     return render(request, "responsibilities/duties/duty_home.html", {"roots": roots})
 
 
-@require_GET
+@require_safe
 def duty_import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(duty_importing.duty_template_build(), content_type=workbook.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="责任清单导入模板.xlsx")
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def duty_import(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.MANAGE, Organization.objects.all(), pk=pk)
     context: dict = {"org": org, "max_mb": workbook.IMPORT_MAX_BYTES // 1024 // 1024, "file_errors": [],
@@ -77,7 +77,7 @@ def duty_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/duties/duty_import.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def duty_list(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
     context = _list_context(org)
@@ -86,13 +86,13 @@ def duty_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/duties/duty_list.html", context)
 
 
-@require_GET
+@require_safe
 def duty_print(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
     return render(request, "responsibilities/duties/duty_print.html", _list_context(org))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.MANAGE, Organization.objects.all(), pk=pk)
     form = DutyItemForm(request.POST or None, people=_people(request, org))
@@ -108,7 +108,7 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/duties/duty_form.html", {"org": org, "form": form}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for(request.user, Capability.MANAGE, DutyItem.objects.select_related("organization", "source__organization"), pk=pk)
     org = item.organization
@@ -127,7 +127,7 @@ def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def duty_retire(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for(request.user, Capability.MANAGE, DutyItem.objects.select_related("organization", "source__organization"), pk=pk)
     errors: list[str] = []
@@ -148,13 +148,13 @@ def duty_retire(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/duties/duty_retire.html", context, status=400 if errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def duty_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: choose items and targets. POST `preview`: what would change. POST `confirm`: push."""
     org = get_for(request.user, Capability.MANAGE, Organization.objects.all(), pk=pk)
     items = duties_selectors.duty_items_for_cascade(org)
     targets = duties_selectors.cascade_targets(request.user, org)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = DutyCascadeForm(items=items, targets=targets, organization=org,
                                initial={"items": [i.pk for i in items if i.retired_at is None]})
         return render(request, "responsibilities/duties/duty_cascade.html", {"org": org, "form": form})

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from responsibilities.importing import background, services, workbook
 from responsibilities.jobs import job_timed_out
@@ -25,7 +25,7 @@ def _require_administer_somewhere(user) -> None:
         raise PermissionDenied(_("您没有系统管理权限。"))
 
 
-@require_GET
+@require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_administer_somewhere(request.user)
     response = HttpResponse(workbook.template_build(), content_type=workbook.XLSX_CONTENT_TYPE)
@@ -35,7 +35,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_administer_somewhere(request.user)
     context: dict = {"max_mb": workbook.IMPORT_MAX_BYTES // 1024 // 1024, "file_errors": [], "problems": []}

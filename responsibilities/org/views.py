@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from responsibilities import workbench
 from responsibilities.models import Organization, Person, RoleAssignment
@@ -28,7 +28,7 @@ from responsibilities.permissions import Capability, can, get_for, visible
 from responsibilities.scheduling.services import calendar_missing_for_next_year
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "responsibilities/org/home.html", context)
 
 
-@require_GET
+@require_safe
 def organization_tree(request: HttpRequest) -> HttpResponse:
     form = OrganizationSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -53,7 +53,7 @@ def organization_tree(request: HttpRequest) -> HttpResponse:
     return render(request, "responsibilities/org/org_tree.html", context)
 
 
-@require_GET
+@require_safe
 def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
     """One level of the tree, loaded on demand by htmx."""
     parent = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
@@ -61,7 +61,7 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/org/_org_nodes.html", {"nodes": nodes})
 
 
-@require_GET
+@require_safe
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.VIEW, Organization.objects.all(), pk=pk)
     history = CheapPage(selectors.role_history(org), request.GET.get("page"), per_page=50)
@@ -79,7 +79,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/org/org_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.MANAGE, Organization.objects.all(), pk=pk)
     people = selectors.people_visible(request.user).filter(organization=org)
@@ -108,7 +108,7 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/org/role_form.html", {"org": org, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_for(
         request.user,
@@ -128,7 +128,7 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/org/role_end.html", {"assignment": assignment, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for(request.user, Capability.ADMINISTER, Organization.objects.all(), pk=pk)
     parents = visible(
@@ -148,7 +148,7 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/org/org_move.html", {"org": org, "form": form})
 
 
-@require_GET
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = Person.objects.select_related("organization", "department").filter(pk=pk).first()
     # Only roles in organizations the viewer may see; a person is visible through their own

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from responsibilities.forms import object_id
 from responsibilities.models import (
@@ -28,7 +28,7 @@ from responsibilities.work.forms import FilesForm, MeetingCorrectForm, MeetingFo
 from responsibilities.work.uploads import stored_file_response
 
 
-@require_GET
+@require_safe
 def my_work(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_open_obligations(request.user), 30).get_page(request.GET.get("page"))
     context = {"page": page, "may_draft": has_any(request.user, Capability.DRAFT_REPORT)}
@@ -78,7 +78,7 @@ def _back(request: HttpRequest, obligation: Obligation) -> HttpResponseRedirect:
     return redirect("responsibilities:obligation_detail", pk=obligation.pk)
 
 
-@require_GET
+@require_safe
 def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = get_for(request.user, Capability.VIEW, Obligation.objects.select_related("organization", "work_system"), pk=pk)
     return render(request, "responsibilities/work/obligation_detail.html", _obligation_context(request, obligation))
@@ -195,7 +195,7 @@ def meeting_files(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/work/obligation_detail.html", context, status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_correct(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manageable_meeting(request, pk)
     initial = {
@@ -216,7 +216,7 @@ def meeting_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/work/meeting_correct.html", context, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manageable_meeting(request, pk)
     form = ReasonForm(request.POST or None)
@@ -233,14 +233,14 @@ def meeting_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/work/meeting_withdraw.html", context, status=400 if form.errors else 200)
 
 
-@require_GET
+@require_safe
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_for(request.user, Capability.VIEW, EvidenceFile.objects.select_related("obligation__organization"), pk=pk)
     return stored_file_response(stored_name=evidence.stored_name, filename=evidence.original_name,
                                 content_type=evidence.content_type, what=f"evidence of obligation {evidence.obligation_id}")
 
 
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "responsibilities/work/inbox.html", {"page": page})

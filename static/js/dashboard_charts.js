@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  // Tooltips drawn on the canvas (rich text), not as HTML with style attributes, which the page's
+  // Content-Security-Policy (style-src without 'unsafe-inline') would refuse.
+  var TOOLTIP = { trigger: "axis", renderMode: "richText" };
+
   function start() {
     var source = document.getElementById("chart-data");
     if (!source || typeof echarts === "undefined") return;
@@ -14,7 +18,7 @@
     if (quarters) {
       var q = echarts.init(quarters);
       q.setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: TOOLTIP,
         legend: { data: [t.rate, t.done, t.pending, t.open, t.overdue] },
         xAxis: { type: "category", data: data.quarters.labels },
         yAxis: [
@@ -45,7 +49,7 @@
         s.resize();
       }
       s.setOption({
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        tooltip: Object.assign({ axisPointer: { type: "shadow" } }, TOOLTIP),
         legend: { data: [t.late_open, t.late_done] },
         grid: { containLabel: true, left: 10, right: 20 },
         xAxis: many ? amount : category,

@@ -4,6 +4,7 @@
 //  - Every list table in the page content gets a data-label on each cell, copied from its
 //    column header, so that the stylesheet can show it as a labelled card on a phone.
 //  - Changing the interface language submits its form at once.
+//  - data-confirm="问题" on a form (or a submit button) asks before submitting; data-print prints the page.
 (function () {
   "use strict";
 
@@ -42,6 +43,17 @@
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-autosubmit]");
     if (select && select.form) select.form.requestSubmit();
+  });
+
+  // A confirmation before a step that cannot be taken back: on the button pressed, or on its form.
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var question = (submitter && submitter.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
   });
 
   // Column labels for the card layout. A header cell spanning several columns labels each of

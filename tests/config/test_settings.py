@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,7 +84,7 @@ def test_production_starts_with_its_secrets_and_runs_safely(tmp_path):
     assert shown["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["SESSION_COOKIE_SECURE"] is True
     assert shown["ZEREN_BASE_URL"] == "https://zeren.example"
-    assert shown["SESSION_COOKIE_AGE"] == 8 * 3600
+    assert shown["SESSION_COOKIE_AGE"] == 30 * 60
     assert shown["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
     assert shown["SECURE_HSTS_SECONDS"] == 31536000
     assert shown["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
@@ -119,21 +118,6 @@ def test_production_refuses_a_base_url_that_is_not_an_address(tmp_path):
     result = start_django({**PRODUCTION_ENV, "ZEREN_BASE_URL": "zeren.example"}, tmp_path)
     assert result.returncode != 0
     assert "环境变量 ZEREN_BASE_URL 应为以 https:// 或 http:// 开头的完整地址" in result.stderr
-
-
-def test_production_passes_the_deploy_checks(tmp_path):
-    """`manage.py check --deploy` with a 50-character key: only the HSTS choices left to the operator remain."""
-    env = {**PRODUCTION_ENV, "SECRET_KEY": "k7-Qz9vR2mXw4LpT8sYb1NcFh6JdGa3UoEiV5rKy0WtZnBqHxM"}
-    clean_env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings",
-                 "ZEREN_VAR_DIR": str(tmp_path / "var"), **env}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=BASE_DIR,
-        env=clean_env, capture_output=True, text=True, timeout=120,
-    )
-    assert "System check identified" in result.stdout + result.stderr, result.stderr
-    reported = set(re.findall(r"\((security\.\w+)\)", result.stdout + result.stderr))
-    # W005 (HSTS for subdomains) and W021 (HSTS preload) depend on the whole domain: the operator's call.
-    assert reported <= {"security.W005", "security.W021"}, result.stdout + result.stderr
 
 
 def test_embedded_default_starts_with_nothing_set(tmp_path):
@@ -174,6 +158,7 @@ def test_a_request_with_more_than_twenty_files_is_refused(client):
     assert client.post("/accounts/login/", {"username": "x", "password": "y", "f": files}).status_code == 200
 
 
-def test_sessions_end_with_the_browser_and_after_eight_hours():
+def test_sessions_end_with_the_browser_after_thirty_idle_minutes_and_twelve_hours():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.ZEREN_SESSION_MAX_AGE == 12 * 3600
