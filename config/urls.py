@@ -7,7 +7,13 @@ from django.views.i18n import set_language
 
 from config import healthz as config_healthz
 from config import home as config_home
-from config.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from config.auth import (
+    ThrottledAdminAuthenticationForm,
+    ThrottledAuthenticationForm,
+    ThrottledLoginView,
+    throttled_status,
+)
+from responsibilities.ratelimit import rate_limited
 
 
 def _superuser_only(request) -> bool:
@@ -20,16 +26,27 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = _("责任制台账 · 系统管理")
 admin.site.site_title = _("责任制台账")
 admin.site.index_title = _("系统管理")
+_admin_login = admin.site.login
+
+
+@login_not_required
+@rate_limited("login")
+def _throttled_admin_login(request, extra_context=None):
+    # A locked login answers 429 with Retry-After on the admin's login page as on the app's.
+    return throttled_status(request, _admin_login(request, extra_context))
+
+
+admin.site.login = _throttled_admin_login
 
 urlpatterns = [
     path("", config_home.home, name="home"),
     path("healthz", config_healthz.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
+        rate_limited("login")(ThrottledLoginView.as_view(
             template_name="registration/login.html", redirect_authenticated_user=True,
             authentication_form=ThrottledAuthenticationForm,
-        ),
+        )),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

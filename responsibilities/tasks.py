@@ -25,3 +25,10 @@ def tick_overdue() -> int:
 def tick_email() -> int:
     return scheduling.send_pending_emails()
 
+
+
+@shared_task(name="responsibilities.prune_security_events")
+def prune_security_events() -> int:
+    from responsibilities.securitylog.services import security_events_prune
+
+    return sum(security_events_prune())
