@@ -302,3 +302,8 @@ for _scope, _rate in ZEREN_RATE_LIMITS.items():
 # The security log (/security/log/, superusers) keeps this many days (prune_security_events, nightly).
 ZEREN_SECURITY_LOG_DAYS = env_int("ZEREN_SECURITY_LOG_DAYS", 180)
 MIDDLEWARE += ["config.security_log.SecurityLogMiddleware"]  # after authentication: it names the user
+# Optional TOTP second factor (config/totp.py) for those who may sign reports or inspect.
+ZEREN_TOTP_REQUIRED = env_bool("ZEREN_TOTP_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "责任制台账")
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += ["django_otp.middleware.OTPMiddleware", "config.totp.TOTPRequiredMiddleware"]

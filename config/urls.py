@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from config import healthz as config_healthz
 from config import home as config_home
+from config import totp as config_totp
 from config.auth import (
     ThrottledAdminAuthenticationForm,
     ThrottledAuthenticationForm,
@@ -49,6 +50,8 @@ urlpatterns = [
         )),
         name="login",
     ),
+    path("accounts/totp/setup/", config_totp.totp_setup, name="totp_setup"),
+    path("accounts/totp/verify/", config_totp.totp_verify, name="totp_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
