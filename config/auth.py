@@ -1,74 +1,141 @@
-"""Login throttling: too many failed logins for one user name lock that name for a while.
+"""Login throttling, kept in the database (LoginThrottle) so that it works while the cache is down.
 
-Counted per user name (case-insensitive), not per address: guessing one account's password from
-many addresses is stopped as well. The counts live in the Django cache (local memory in the
-embedded default, Redis in production, shared by every web process).
+Failures are counted per (user name, client address) pair and per client address:
+- ZEREN_LOGIN_PAIR_LIMIT (10) failures for one user name from one address within the window lock
+  that pair: guessing one account's password from one place is stopped, while the account's owner,
+  logging in from their own address, is not locked out by an anonymous stranger;
+- ZEREN_LOGIN_ADDRESS_LIMIT (30) failures from one address, whatever the user names, lock the
+  address: trying one password on many accounts (spraying) is stopped as well.
+A lock lasts ZEREN_LOGIN_LOCK_MINUTES (15) minutes; a locked attempt answers 429 with Retry-After and
+says how long to wait, without checking the password. The window of counting starts at the first
+failure and lasts as long as a lock. The client address is read by responsibilities/client_ip.py.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import math
 import unicodedata
 
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-# After this many failed logins for one user name within FAILURE_WINDOW seconds (counted from the
-# first of them), that user name may not log in for the next FAILURE_WINDOW seconds.
-FAILURE_LIMIT = 10
-FAILURE_WINDOW = 15 * 60
+from responsibilities.client_ip import client_ip
+from responsibilities.models import LoginThrottle, SecurityEvent
+from responsibilities.security import security_event_record
+
+RETRY_AFTER_ATTR = "_zeren_retry_after"
 
 
-def _key(kind: str, username: str) -> str:
-    name = unicodedata.normalize("NFKC", username).strip().casefold()
-    return f"zeren:login:{kind}:{hashlib.sha256(name.encode()).hexdigest()}"
+def _window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=getattr(settings, "ZEREN_LOGIN_LOCK_MINUTES", 15))
 
 
-def is_locked(username: str) -> bool:
-    return cache.get(_key("locked", username)) is not None
+def _limits() -> dict[str, int]:
+    return {
+        LoginThrottle.Scope.PAIR: getattr(settings, "ZEREN_LOGIN_PAIR_LIMIT", 10),
+        LoginThrottle.Scope.ADDRESS: getattr(settings, "ZEREN_LOGIN_ADDRESS_LIMIT", 30),
+    }
 
 
-def record_failure(username: str) -> None:
-    """Count a failed login; the count runs for one window from the first failure."""
-    failures = _key("failures", username)
-    cache.add(failures, 0, timeout=FAILURE_WINDOW)
-    try:
-        count = cache.incr(failures)
-    except ValueError:  # expired between add() and incr()
-        cache.add(failures, 1, timeout=FAILURE_WINDOW)
-        count = 1
-    if count >= FAILURE_LIMIT:
-        cache.set(_key("locked", username), True, timeout=FAILURE_WINDOW)
-        cache.delete(failures)
+def _normal(username: str) -> str:
+    return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
-def clear_failures(username: str) -> None:
-    cache.delete_many([_key("failures", username), _key("locked", username)])
+def _keys(username: str, address: str) -> dict[str, str]:
+    pair = f"{_normal(username)}\0{address}"
+    return {
+        LoginThrottle.Scope.PAIR: hashlib.sha256(pair.encode()).hexdigest(),
+        LoginThrottle.Scope.ADDRESS: hashlib.sha256(address.encode()).hexdigest(),
+    }
 
 
-THROTTLED = _("登录失败次数过多，请 15 分钟后再试。")
+def locked_for(username: str, address: str) -> int:
+    """Seconds until this user name may try again from this address; 0 when not locked."""
+    now = timezone.now()
+    keys = _keys(username, address)
+    until = [
+        locked_until for scope, key, locked_until in LoginThrottle.objects.filter(
+            key__in=list(keys.values()), locked_until__gt=now).values_list("scope", "key", "locked_until")
+        if keys[scope] == key
+    ]
+    if not until:
+        return 0
+    return max(1, math.ceil((max(until) - now).total_seconds()))
+
+
+def _count(scope: str, key: str, now: datetime.datetime) -> bool:
+    """Count one failure; True when it locks."""
+    window = _window()
+    with transaction.atomic():
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            scope=scope, key=key, defaults={"first_failure_at": now})
+        if row.first_failure_at <= now - window:
+            row.failures, row.first_failure_at = 0, now
+        row.failures += 1
+        locks = row.failures >= _limits()[scope]
+        if locks:
+            row.failures, row.first_failure_at, row.locked_until = 0, now, now + window
+        row.save()
+    return locks
+
+
+def record_failure(username: str, address: str) -> bool:
+    """Count a failed login for the pair and for the address; True when either is now locked."""
+    now = timezone.now()
+    locked = [_count(scope, key, now) for scope, key in _keys(username, address).items()]
+    return any(locked)
+
+
+def clear_failures(username: str, address: str) -> None:
+    """A successful login clears its pair's count (not the address's: one valid account must not
+    reset the count of a client spraying passwords over many)."""
+    LoginThrottle.objects.filter(
+        scope=LoginThrottle.Scope.PAIR, key=_keys(username, address)[LoginThrottle.Scope.PAIR]).delete()
+
+
+def throttled_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return gettext("登录失败次数过多，请 %(minutes)d 分钟后再试。") % {"minutes": minutes}
 
 
 class ThrottleMixin:
-    """Refuses a locked user name before checking the password; counts failures, clears on success."""
+    """Refuses a locked pair or address before checking the password; counts failures, clears on success."""
+
+    def _refuse(self, request, username: str, seconds: int):
+        if request is not None:
+            setattr(request, RETRY_AFTER_ATTR, seconds)
+            security_event_record(request, SecurityEvent.Kind.LOCKED_OUT, status=429, username=username)
+        return ValidationError(throttled_message(seconds), code="throttled")
 
     def clean(self):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return super().clean()
-        if is_locked(username):
-            # Refused whether or not the password is right: a locked name reveals nothing.
-            raise ValidationError(THROTTLED, code="throttled")
+        request = self.request
+        address = client_ip(request) if request is not None else "unknown"
+        if seconds := locked_for(username, address):
+            # Refused whether or not the password is right: a locked pair reveals nothing.
+            raise self._refuse(request, username, seconds)
         try:
             cleaned = super().clean()
         except ValidationError as exc:
             if exc.code == "invalid_login":
-                record_failure(username)
+                locks = record_failure(username, address)
+                if request is not None:
+                    security_event_record(request, SecurityEvent.Kind.LOGIN_FAILED, status=200, username=username)
+                if locks:
+                    raise self._refuse(request, username, locked_for(username, address)) from exc
             raise
-        clear_failures(username)
+        clear_failures(username, address)
         return cleaned
 
 
@@ -83,3 +150,17 @@ class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
     """The admin's own login form, under the same count: it is another way to try passwords."""
+
+
+def throttled_status(request, response):
+    """A refused (locked) login answers 429 with Retry-After rather than 200."""
+    seconds = getattr(request, RETRY_AFTER_ATTR, None)
+    if seconds:
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+    return response
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    def form_invalid(self, form):
+        return throttled_status(self.request, super().form_invalid(form))

@@ -21,6 +21,8 @@ app.conf.beat_schedule = {
     "send-emails": {"task": "responsibilities.tick_email", "schedule": 60.0},
     # Every night at 02:00 (CELERY_TIMEZONE, Beijing time): is the accountability log's chain intact?
     "verify-log": {"task": "accountability.tick_verify_log", "schedule": crontab(hour=2, minute=0)},
+    # Every night at 03:30: the security log keeps ZEREN_SECURITY_LOG_DAYS (180) days.
+    "prune-security-events": {"task": "responsibilities.prune_security_events", "schedule": crontab(hour=3, minute=30)},
 }
 
 

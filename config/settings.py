@@ -7,6 +7,7 @@ secrets and uses PostgreSQL, Redis and SMTP.
 """
 
 import json
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -317,3 +318,32 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Login throttling, rate limits, security log, optional TOTP (issue #11) ----------------------
+# Login failures are counted in the database (config/auth.py), so login works with Redis down:
+# ZEREN_LOGIN_PAIR_LIMIT failures for one user name from one address lock that pair, and
+# ZEREN_LOGIN_ADDRESS_LIMIT failures from one address (any names) lock the address, for
+# ZEREN_LOGIN_LOCK_MINUTES minutes.
+ZEREN_LOGIN_PAIR_LIMIT = env_int("ZEREN_LOGIN_PAIR_LIMIT", 10)
+ZEREN_LOGIN_ADDRESS_LIMIT = env_int("ZEREN_LOGIN_ADDRESS_LIMIT", 30)
+ZEREN_LOGIN_LOCK_MINUTES = env_int("ZEREN_LOGIN_LOCK_MINUTES", 15)
+# Proxies (addresses or networks) whose X-Forwarded-For is believed (responsibilities/client_ip.py);
+# from any other address the header is ignored.
+ZEREN_TRUSTED_PROXIES = env_list("ZEREN_TRUSTED_PROXIES", [])
+# Requests per user (per address when signed out) answering 429 beyond the rate
+# (responsibilities/ratelimit.py), e.g. ZEREN_RATE_LIMITS="login=120/min,pdf=30/min,export=10/min".
+ZEREN_RATE_LIMITS = {"login": "120/min", "pdf": "30/min", "export": "10/min"}
+ZEREN_RATE_LIMITS.update(
+    dict(item.split("=", 1) for item in env_list("ZEREN_RATE_LIMITS", []) if "=" in item)
+)
+for _scope, _rate in ZEREN_RATE_LIMITS.items():
+    if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate.strip()):
+        raise ImproperlyConfigured(f"环境变量 ZEREN_RATE_LIMITS 中 {_scope} 的频率 {_rate!r} 应形如 30/min。")
+# The security log (/security/log/, superusers) keeps this many days (prune_security_events, nightly).
+ZEREN_SECURITY_LOG_DAYS = env_int("ZEREN_SECURITY_LOG_DAYS", 180)
+MIDDLEWARE += ["config.security_log.SecurityLogMiddleware"]  # after authentication: it names the user
+# Optional TOTP second factor (config/totp.py) for those who may sign reports or inspect.
+ZEREN_TOTP_REQUIRED = env_bool("ZEREN_TOTP_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "责任制台账")
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += ["django_otp.middleware.OTPMiddleware", "config.totp.TOTPRequiredMiddleware"]

@@ -7,7 +7,14 @@ from django.views.i18n import set_language
 
 from config import healthz as config_healthz
 from config import home as config_home
-from config.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from config import totp as config_totp
+from config.auth import (
+    ThrottledAdminAuthenticationForm,
+    ThrottledAuthenticationForm,
+    ThrottledLoginView,
+    throttled_status,
+)
+from responsibilities.ratelimit import rate_limited
 
 
 def _superuser_only(request) -> bool:
@@ -20,18 +27,31 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = _("责任制台账 · 系统管理")
 admin.site.site_title = _("责任制台账")
 admin.site.index_title = _("系统管理")
+_admin_login = admin.site.login
+
+
+@login_not_required
+@rate_limited("login")
+def _throttled_admin_login(request, extra_context=None):
+    # A locked login answers 429 with Retry-After on the admin's login page as on the app's.
+    return throttled_status(request, _admin_login(request, extra_context))
+
+
+admin.site.login = _throttled_admin_login
 
 urlpatterns = [
     path("", config_home.home, name="home"),
     path("healthz", config_healthz.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
+        rate_limited("login")(ThrottledLoginView.as_view(
             template_name="registration/login.html", redirect_authenticated_user=True,
             authentication_form=ThrottledAuthenticationForm,
-        ),
+        )),
         name="login",
     ),
+    path("accounts/totp/setup/", config_totp.totp_setup, name="totp_setup"),
+    path("accounts/totp/verify/", config_totp.totp_verify, name="totp_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

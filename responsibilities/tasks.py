@@ -27,7 +27,13 @@ def tick_email() -> int:
     return scheduling.send_pending_emails()
 
 
-
 @shared_task(name="responsibilities.import_workbook")
 def import_workbook(job_id: int) -> None:
     importing.import_run(job_id=job_id)
+
+
+@shared_task(name="responsibilities.prune_security_events")
+def prune_security_events() -> int:
+    from responsibilities.securitylog.services import security_events_prune
+
+    return sum(security_events_prune())

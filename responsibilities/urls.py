@@ -6,6 +6,7 @@ from responsibilities.dashboards import views as dashboard_views
 from responsibilities.duties import views as duty_views
 from responsibilities.importing import views as importing_views
 from responsibilities.org import views as org_views
+from responsibilities.securitylog import views as securitylog_views
 from responsibilities.work import views as work_views
 
 app_name = "responsibilities"
@@ -52,4 +53,6 @@ urlpatterns = [
     path("dashboard/matrix/rows/", dashboard_views.compliance_matrix_rows, name="compliance_matrix_rows"),
     path("dashboard/obligations/", dashboard_views.obligation_list, name="obligation_list"),
     path("dashboard/charts/", dashboard_views.charts, name="charts"),
+    # 安全日志 (superusers only).
+    path("security/log/", securitylog_views.security_log, name="security_log"),
 ]

@@ -18,6 +18,7 @@ from accountability.assessments.scoring import Thresholds
 from accountability.models import Assessment, AssessmentFile, Campaign, Suggestion
 from responsibilities.models import Capability
 from responsibilities.permissions import can, get_for, has_any, organization_from
+from responsibilities.ratelimit import rate_limited
 from responsibilities.work.uploads import stored_file_response
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@rate_limited("pdf")
 def campaign_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     """The 通报 PDF: the assessor always (a draft preview before publication); the assessed once published."""
     campaign = Campaign.objects.select_related("organization").filter(pk=pk).first()

@@ -34,6 +34,7 @@ from responsibilities.models import Organization, Person
 from responsibilities.org.selectors import organization_ancestors, organization_choices
 from responsibilities.paging import PER_PAGE
 from responsibilities.permissions import Capability, can, get_for, organization_from
+from responsibilities.ratelimit import rate_limited
 from responsibilities.work.uploads import refuse_cut_batch
 
 TEMPLATES = "accountability/cases/"
@@ -269,6 +270,7 @@ def case_file(request: HttpRequest, pk: int, file_pk: int):
 
 
 @require_safe
+@rate_limited("pdf")
 def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The 问责决定书: the stored PDF once decided (everyone in scope); before that a watermarked draft
     for those working the case."""

@@ -17,6 +17,7 @@ from accountability.rubrics.forms import ImportForm, IndicatorForm, RubricCreate
 from accountability.rubrics.services import rubric_in_use, rubric_problems
 from responsibilities.models import Capability
 from responsibilities.permissions import can, get_for, organization_from, visible
+from responsibilities.ratelimit import rate_limited
 
 
 def _scope_org(request: HttpRequest, capability: str = Capability.VIEW):
@@ -153,6 +154,7 @@ def indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@rate_limited("export")
 def rubric_export(request: HttpRequest, pk: int) -> HttpResponse:
     rubric = get_for(request.user, Capability.VIEW, Rubric.objects.select_related("organization"), pk=pk)
     response = HttpResponse(

@@ -22,6 +22,7 @@ from reporting.ledgers import services as ledgers
 from responsibilities.models import ExportJob
 from responsibilities.paging import CheapPage
 from responsibilities.permissions import Capability, organization_from
+from responsibilities.ratelimit import rate_limited
 
 FLAGS_PER_PAGE = 30
 
@@ -87,6 +88,7 @@ def meeting_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("export", methods=("POST",))
 def bundle_create(request: HttpRequest) -> HttpResponse:
     _require_inspector(request)
     if request.method == "POST":

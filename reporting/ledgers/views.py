@@ -15,6 +15,7 @@ from reporting.ledgers.forms import LedgerForm
 from responsibilities.forms import object_id
 from responsibilities.models import ExportJob
 from responsibilities.permissions import Capability, has_any, organization_from
+from responsibilities.ratelimit import rate_limited
 
 
 def _require_scope(request: HttpRequest) -> None:
@@ -50,6 +51,7 @@ def ledger_form(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("export")
 def ledger_export(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
     raw = request.POST.get("organization")

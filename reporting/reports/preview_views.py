@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reporting import previews
 from reporting.models import ReportVersion
@@ -29,19 +29,19 @@ def _context(job: ExportJob, version: ReportVersion) -> dict:
     return {"job": job, "version": version, "report": version.report, "timed_out": job_timed_out(job)}
 
 
-@require_GET
+@require_safe
 def preview_job(request: HttpRequest, pk: int) -> HttpResponse:
     job, version = _own_job(request, pk)
     return render(request, "reporting/reports/preview_job.html", _context(job, version))
 
 
-@require_GET
+@require_safe
 def preview_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job, version = _own_job(request, pk)
     return render(request, "reporting/reports/preview_job_progress.html", _context(job, version))
 
 
-@require_GET
+@require_safe
 def preview_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     job, version = _own_job(request, pk)
     path = previews.preview_path(job)

@@ -36,6 +36,7 @@ from responsibilities.forms import object_id
 from responsibilities.models import Obligation, Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
 from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
+from responsibilities.ratelimit import rate_limited
 from responsibilities.text import chinese_date
 from responsibilities.work.uploads import stored_file_response
 
@@ -454,6 +455,7 @@ def _pdf_filename(version: ReportVersion) -> str:
 
 
 @require_safe
+@rate_limited("pdf")
 def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """A signed version's stored PDF, byte for byte; an unsigned one rendered now with the draft mark.
     Inline by default, so the browser shows it; `?download=1` saves it."""

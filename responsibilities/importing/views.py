@@ -71,12 +71,12 @@ def _job_context(request: HttpRequest, pk: int) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """A background import's page (its owner only): progress, then the result or every problem."""
     return render(request, "responsibilities/importing/import_job.html", _job_context(request, pk))
 
 
-@require_GET
+@require_safe
 def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "responsibilities/importing/_import_job_progress.html", _job_context(request, pk))
