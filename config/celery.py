@@ -21,6 +21,9 @@ app.conf.beat_schedule = {
     "send-emails": {"task": "responsibilities.tick_email", "schedule": 60.0},
     # Every night at 02:00 (CELERY_TIMEZONE, Beijing time): is the accountability log's chain intact?
     "verify-log": {"task": "accountability.tick_verify_log", "schedule": crontab(hour=2, minute=0)},
+    # Reliability (#11): beat's heartbeat for /readyz, and the background jobs' outbox sweep.
+    "heartbeat": {"task": "responsibilities.tick_heartbeat", "schedule": 60.0},
+    "requeue-jobs": {"task": "responsibilities.tick_requeue_jobs", "schedule": 60.0},
 }
 
 

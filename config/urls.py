@@ -24,6 +24,7 @@ admin.site.index_title = _("系统管理")
 urlpatterns = [
     path("", config_home.home, name="home"),
     path("healthz", config_healthz.healthz, name="healthz"),
+    path("readyz", config_healthz.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -39,3 +40,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("accountability.urls")),
 ]
+
+# A database that cannot be reached answers 503 with a page saying so, not 500 (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -748,3 +748,4 @@ class Notification(models.Model):
 from responsibilities.events import DutyItemEvent, Event, ObligationEvent, OrganizationEvent  # noqa: E402,F401
 from responsibilities.jobs import ExportJob  # noqa: E402,F401
 from responsibilities.log import LogEntry  # noqa: E402,F401
+from responsibilities.heartbeat import Heartbeat  # noqa: E402,F401

@@ -25,3 +25,17 @@ def tick_overdue() -> int:
 def tick_email() -> int:
     return scheduling.send_pending_emails()
 
+
+
+@shared_task(name="responsibilities.tick_heartbeat")
+def tick_heartbeat() -> None:
+    from responsibilities.heartbeat import heartbeat_record
+
+    heartbeat_record()
+
+
+@shared_task(name="responsibilities.tick_requeue_jobs")
+def tick_requeue_jobs() -> dict:
+    from responsibilities.jobs import jobs_requeue
+
+    return jobs_requeue()
