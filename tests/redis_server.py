@@ -70,8 +70,10 @@ class RedisServer:
             os.kill(self.process.pid, signal.SIGCONT)
 
 
-@pytest.fixture
-def redis_server(tmp_path_factory):
+def running_redis(tmp_path_factory):
+    """The body of a test module's `redis_server` fixture: `yield from running_redis(tmp_path_factory)`."""
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -13,7 +13,12 @@ import redis
 
 from config.cache import FailSafeRedisCache, reset_circuits
 from tests.config.test_serve import BASE_DIR
-from tests.redis_server import redis_server  # noqa: F401  (fixture)
+from tests.redis_server import running_redis
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory):
+    yield from running_redis(tmp_path_factory)
 
 
 @pytest.fixture(autouse=True)
