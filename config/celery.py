@@ -23,6 +23,9 @@ app.conf.beat_schedule = {
     "verify-log": {"task": "accountability.tick_verify_log", "schedule": crontab(hour=2, minute=0)},
     # Every night at 03:30: the security log keeps ZEREN_SECURITY_LOG_DAYS (180) days.
     "prune-security-events": {"task": "responsibilities.prune_security_events", "schedule": crontab(hour=3, minute=30)},
+    # Reliability (#11): beat's heartbeat for /readyz, and the background jobs' outbox sweep.
+    "heartbeat": {"task": "responsibilities.tick_heartbeat", "schedule": 60.0},
+    "requeue-jobs": {"task": "responsibilities.tick_requeue_jobs", "schedule": 60.0},
 }
 
 

@@ -48,6 +48,8 @@ else:
     DEBUG = env_bool("ZEREN_DEBUG", env_bool("DEBUG", False))
 
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
+# A persistent connection broken by a database restart is replaced at the next request, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so the embedded default
@@ -177,9 +179,15 @@ if PRODUCTION and not REDIS_URL:
     REDIS_URL = env_str("REDIS_URL", required=True)
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Neither a down nor a hung Redis may take a request with it (issue #11): the cache answers
+    # from local memory while Redis fails (config/cache.py); publishing a task gives up within
+    # about a second, and the job waits in its row (responsibilities/jobs.py: the outbox).
+    CACHES = {"default": {"BACKEND": "config.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0,
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -195,7 +203,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a task whose worker died is delivered again
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# /readyz fails when beat's last heartbeat (responsibilities/heartbeat.py) is older than this.
+READYZ_BEAT_MAX_AGE = env_int("READYZ_BEAT_MAX_AGE", 300)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 EMAIL_BACKEND = env_str(

@@ -42,6 +42,7 @@ admin.site.login = _throttled_admin_login
 urlpatterns = [
     path("", config_home.home, name="home"),
     path("healthz", config_healthz.healthz, name="healthz"),
+    path("readyz", config_healthz.readyz, name="readyz"),
     path(
         "accounts/login/",
         rate_limited("login")(ThrottledLoginView.as_view(
@@ -59,3 +60,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("accountability.urls")),
 ]
+
+# A database that cannot be reached answers 503 with a page saying so, not 500 (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -60,9 +60,10 @@ def render_pdf_task(payload: dict) -> dict:
     return {"bytes": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest()}
 
 
-@shared_task(name="reporting.export_ledger")
-def export_ledger(job_id: int) -> None:
-    ledgers.export_run(job_id=job_id)
+@shared_task(name="reporting.export_ledger", bind=True)
+def export_ledger(self, job_id: int) -> None:
+    # Redelivered: the worker that had this task died before acknowledging it (late ack).
+    ledgers.export_run(job_id=job_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
 
 
 @shared_task(name="reporting.render_report_preview")

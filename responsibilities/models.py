@@ -746,6 +746,7 @@ class Notification(models.Model):
 # The events (what happened to a row, by whom and when) live in responsibilities/events.py; imported
 # here so that Django registers them with this app and callers find every model in one place.
 from responsibilities.events import DutyItemEvent, Event, ObligationEvent, OrganizationEvent  # noqa: E402,F401
+from responsibilities.heartbeat import Heartbeat  # noqa: E402,F401
 from responsibilities.jobs import ExportJob  # noqa: E402,F401
 from responsibilities.log import LogEntry  # noqa: E402,F401
 from responsibilities.security import LoginThrottle, SecurityEvent  # noqa: E402,F401

@@ -37,3 +37,17 @@ def prune_security_events() -> int:
     from responsibilities.securitylog.services import security_events_prune
 
     return sum(security_events_prune())
+
+
+@shared_task(name="responsibilities.tick_heartbeat")
+def tick_heartbeat() -> None:
+    from responsibilities.heartbeat import heartbeat_record
+
+    heartbeat_record()
+
+
+@shared_task(name="responsibilities.tick_requeue_jobs")
+def tick_requeue_jobs() -> dict:
+    from responsibilities.jobs import jobs_requeue
+
+    return jobs_requeue()

@@ -490,26 +490,33 @@ def export_job_create(*, user, params: LedgerParams) -> ExportJob:
     return job
 
 
-def export_run(*, job_id: int) -> None:
+def export_run(*, job_id: int, redelivered: bool = False) -> None:
     """Write a job's file. Claims the job first: a second delivery of the same task does nothing.
 
-    A job still running JOB_TIMEOUT after it was queued was left by a worker that died (the broker
-    delivers the unacknowledged task again): that one may be claimed again.
+    A job still running JOB_TIMEOUT after it was queued, or one whose task the broker delivers again
+    (`redelivered`: late acknowledgement, the worker that had it died), may be claimed again; only the
+    latest claim (its `attempt`) may finish the job, so the file is made once.
 
-    The workbook is written to a hidden part file and renamed into place only when
-    complete, so a failed job never leaves a half file behind a download link.
+    The workbook is written to a hidden part file of this attempt (an earlier attempt's part is
+    removed) and renamed into place only when complete, so a failed job never leaves a half file behind
+    a download link.
     """
-    job = job_claim(job_id)
+    job = job_claim(job_id, redelivered=redelivered)
     if job is None:
         return
+    attempt = job.attempt
+    for stale in exports_dir().glob(f".job-{job_id}-*.part"):
+        if stale.name != f".job-{job_id}-{attempt}.part":
+            stale.unlink(missing_ok=True)
     ledger = job_ledger(job)
     if ledger is None:
-        job_finish(job_id, status=ExportJob.Status.FAILED, error="所选组织已不存在，或您已无权查看该组织。")
+        job_finish(job_id, status=ExportJob.Status.FAILED, attempt=attempt,
+                   error="所选组织已不存在，或您已无权查看该组织。")
         return
 
     name = f"{secrets.token_hex(16)}.xlsx"
     final = exports_dir() / name
-    part = final.with_name(f".{name}.part")
+    part = final.with_name(f".job-{job_id}-{attempt}.part")
     try:
         total = ledger.count()
         ExportJob.objects.filter(pk=job_id).update(total=total)
@@ -518,13 +525,27 @@ def export_run(*, job_id: int) -> None:
         ) if total else 0
         if not written:  # rows may have gone since the page counted them: no empty file
             part.unlink(missing_ok=True)
-            job_finish(job_id, status=ExportJob.Status.FAILED, error=str(NO_ROWS))
+            job_finish(job_id, status=ExportJob.Status.FAILED, attempt=attempt, error=str(NO_ROWS))
             return
+        _export_pause()
         os.replace(part, final)
     except Exception:
         log.exception("ledger export %s failed", job_id)
         part.unlink(missing_ok=True)
-        job_finish(job_id, status=ExportJob.Status.FAILED, error="导出失败，请稍后重试或缩小筛选范围。")
+        job_finish(job_id, status=ExportJob.Status.FAILED, attempt=attempt,
+                   error="导出失败，请稍后重试或缩小筛选范围。")
         return
     # Rows may have come or gone since the count: the file is the truth.
-    job_finish(job_id, status=ExportJob.Status.DONE, total=written, done=written, file_name=name)
+    if not job_finish(job_id, status=ExportJob.Status.DONE, attempt=attempt, total=written, done=written,
+                      file_name=name):
+        final.unlink(missing_ok=True)  # a later claim took the job over: its file is the one
+
+
+def _export_pause() -> None:
+    """Tests only (setting or environment variable ZEREN_TEST_EXPORT_PAUSE, seconds): hold a written export before it is put in place,
+    so that a test can kill the worker in the middle of the task."""
+    import time
+
+    pause = float(getattr(settings, "ZEREN_TEST_EXPORT_PAUSE", 0) or os.environ.get("ZEREN_TEST_EXPORT_PAUSE") or 0)
+    if pause:
+        time.sleep(pause)

@@ -196,9 +196,9 @@ def test_web_healthcheck_probes_healthz_as_an_allowed_host(services, web_url, se
     assert result.returncode == 0, result.stderr
 
 
-def test_web_healthcheck_fails_when_healthz_reports_an_error(services, web_url, settings):
+def test_web_healthcheck_fails_when_healthz_does_not_answer_200(services, web_url, settings):
+    # /healthz is liveness only (a Redis outage does not restart web); the probe fails on anything but 200.
     settings.ALLOWED_HOSTS = ["zeren.example"]
-    settings.REDIS_URL = "redis://127.0.0.1:6390/0"
-    result = run_web_healthcheck(services, web_url, "zeren.example")
+    result = run_web_healthcheck(services, web_url, "other.example")
     assert result.returncode != 0
-    assert "503" in result.stderr
+    assert "400" in result.stderr

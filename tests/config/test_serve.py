@@ -6,7 +6,6 @@ terminal would, and presses Ctrl-C.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -46,10 +45,10 @@ def wait_for(predicate, timeout: float, what: str, log: Path):
     pytest.fail(f"timed out waiting for {what}; output:\n{log.read_text(errors='replace')}")
 
 
-def get_healthz(port: int) -> dict | None:
+def get_healthz(port: int) -> str | None:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-            return json.loads(response.read()) if response.status == 200 else None
+            return response.read().decode() if response.status == 200 else None
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
 
@@ -103,7 +102,7 @@ def test_serve_runs_web_worker_and_beat_and_stops_cleanly_on_ctrl_c(var_dir: Pat
     groups: set[int] = set()
     try:
         health = wait_for(lambda: get_healthz(port), 40, "GET /healthz", log)
-        assert health == {"database": "ok", "broker": "embedded", "status": "ok"}
+        assert health == "ok"
 
         output = lambda: log.read_text(errors="replace")  # noqa: E731
         wait_for(lambda: "celery@" in output() and " ready." in output(), 40, "the Celery worker", log)
