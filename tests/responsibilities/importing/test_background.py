@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from responsibilities import tasks
 from responsibilities.duties.importing import DUTY_SHEET
 from responsibilities.importing import services as importing_services
 from responsibilities.importing import workbook as importing_workbook
+from responsibilities.jobs import JOB_TIMEOUT
 from responsibilities.models import DutyItem, ExportJob, Organization
 from tests.factories import make_user
 from tests.responsibilities.duties.test_duty_import import HEADERS as DUTY_HEADERS
@@ -172,6 +174,18 @@ def test_the_progress_page_shows_the_rows_validated(tree, county_a_admin):
 
     assert "校验中：已校验 50 / 101 行（49%）" in validating and f'hx-get="{progress}"' in validating
     assert "101 行已全部校验，正在写入……" in writing and f'hx-get="{progress}"' in writing
+
+
+def test_the_page_stops_waiting_for_a_job_whose_worker_died(tree, county_a_admin):
+    client = login(county_a_admin)
+    client.post(IMPORT, {"file": org_file(org_rows(101))})
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(status="running", created_at=timezone.now() - JOB_TIMEOUT * 1.1)
+
+    page = client.get(reverse("responsibilities:import_job_progress", args=[job.pk])).content.decode()
+
+    assert "导入超时，未导入任何数据，请重新上传。" in page and "hx-get" not in page
+    assert f'href="{IMPORT}"' in page
 
 
 def test_another_user_gets_404_for_the_job_and_its_progress(tree, county_a_admin, city_staff):
