@@ -9,7 +9,7 @@ import time
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ChosenLanguageMiddleware:
@@ -72,5 +72,5 @@ class NoStoreForUsersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -275,11 +275,5 @@ def revoke(holder, capability: str, organization: Organization, *, actor) -> boo
     if column == "user":
         forget_grants(holder)
     for user in [holder] if column == "user" else holder.user_set.all():
-        if not user.is_superuser and not _holds_any_grant(user):
-            sessions.user_sessions_end(user)  # their last grant: nothing left to do in Zeren
+        sessions.user_sessions_end_if_ungranted(user)  # their last grant: nothing left to do in Zeren
     return True
-
-
-def _holds_any_grant(user) -> bool:
-    return (OrganizationUserPermission.objects.filter(user=user).exists()
-            or OrganizationGroupPermission.objects.filter(group__user=user).exists())

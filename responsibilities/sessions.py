@@ -3,7 +3,8 @@
 The login time is kept in the session (LOGIN_AT) for the absolute limit, ZEREN_SESSION_MAX_AGE, that
 config/middleware.py SessionLifetimeMiddleware enforces; SEEN_AT is when the idle expiry last moved.
 `user_sessions_end` is called when an account is disabled (is_active set to False, wherever that
-happens: the admin, a script) and when a user loses their last grant (permissions.revoke).
+happens: the admin, a script) and when a user loses their last grant (permissions.revoke, or leaving
+the last group that held one).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+
+from responsibilities.models import OrganizationGroupPermission, OrganizationUserPermission
 
 LOGIN_AT = "zeren_login_at"
 SEEN_AT = "zeren_seen_at"
@@ -47,3 +50,22 @@ def user_sessions_end(user) -> int:
 def _end_sessions_of_disabled(sender, instance, created, **kwargs) -> None:
     if not created and not instance.is_active:
         user_sessions_end(instance)
+
+
+def user_sessions_end_if_ungranted(user) -> None:
+    """End the sessions of a user left without any grant (their own or a group's): nothing in Zeren is
+    theirs to see any more. Superusers hold no grants and are left alone."""
+    has_grant = (OrganizationUserPermission.objects.filter(user=user).exists()
+                 or OrganizationGroupPermission.objects.filter(group__user=user).exists())
+    if not user.is_superuser and not has_grant:
+        user_sessions_end(user)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="zeren-session-end-left-group")
+def _end_sessions_of_those_leaving_a_group(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action not in {"post_remove", "post_clear"}:
+        return
+    # group.user_set.remove(...) names the users in pk_set (a clear names none); user.groups.remove(...) is one user.
+    users = get_user_model().objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    for user in users:
+        user_sessions_end_if_ungranted(user)

@@ -155,6 +155,19 @@ def test_revoking_a_groups_grant_ends_the_sessions_of_members_left_without_any(o
     assert is_logged_in(direct_client)
 
 
+def test_leaving_the_last_group_with_a_grant_ends_the_sessions(org):
+    user, colleague = make_user("session_mia"), make_user("session_ned")
+    group = make_group("县委宣传部", grants=[("view", org)], members=[user, colleague])
+    client, colleague_client = logged_in_client(user), logged_in_client(colleague)
+
+    user.groups.remove(group)
+    assert not is_logged_in(client)
+    assert is_logged_in(colleague_client)
+
+    group.user_set.remove(colleague)
+    assert not is_logged_in(colleague_client)
+
+
 def test_user_sessions_end_counts_what_it_ended(org):
     user = make_user("session_ken", grants=[("view", org)])
     logged_in_client(user), logged_in_client(user)
