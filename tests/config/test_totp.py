@@ -107,6 +107,8 @@ def test_off_by_default_nobody_is_asked(county):
     make_user("signer", grants=[(Capability.SIGN_REPORT, county)])
     client = log_in("signer")
     assert client.get(WORK).status_code == 200
+    assert client.get(SETUP)["Location"] == "/"  # nothing to enrol in
+    assert not TOTPDevice.objects.exists()
 
 
 @override_settings(ZEREN_TOTP_REQUIRED=True)

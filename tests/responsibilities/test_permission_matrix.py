@@ -208,6 +208,10 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "healthz": PageCase(_everyone(200)),
     "login": PageCase(_everyone(302, anonymous=200)),
     "logout": PageCase(_everyone(302), method="post"),
+    # With ZEREN_TOTP_REQUIRED off (the default) the TOTP pages send everyone on (tests/config/test_totp.py).
+    "totp_setup": PageCase(_everyone(302)),
+    "totp_verify": PageCase(_everyone(302)),
+    "responsibilities:security_log": PageCase(_everyone(404, anonymous=302, admin=200)),
     "set_language": PageCase(_everyone(302), method="post", data={"language": "en", "next": "/"}),
     "responsibilities:organization_tree": PageCase(LOGGED_IN_PAGE),
     "responsibilities:organization_detail": ObjectCase(
