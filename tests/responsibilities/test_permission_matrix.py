@@ -207,11 +207,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "home": PageCase({**LOGGED_IN_PAGE, "city_inspector": 302}),  # inspect-only: sent to the workplace
     "healthz": PageCase(_everyone(200)),
     "login": PageCase(_everyone(302, anonymous=200)),
-    "logout": PageCase(_everyone(302), method="post"),
-    # With ZEREN_TOTP_REQUIRED off (the default) the TOTP pages send everyone on (tests/config/test_totp.py).
-    "totp_setup": PageCase(_everyone(302)),
-    "totp_verify": PageCase(_everyone(302)),
-    "responsibilities:security_log": PageCase(_everyone(404, anonymous=302, admin=200)),
+    "logout": PageCase(_everyone(302), method="post"), "totp_setup": PageCase(_everyone(302)), "totp_verify": PageCase(_everyone(302)),  # TOTP off (default): sent on
     "set_language": PageCase(_everyone(302), method="post", data={"language": "en", "next": "/"}),
     "responsibilities:organization_tree": PageCase(LOGGED_IN_PAGE),
     "responsibilities:organization_detail": ObjectCase(
@@ -241,7 +237,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "responsibilities:import_template": PageCase(ADMINISTRATION_PAGE),
     # Obligations and their evidence, scoped like the organization they belong to.
     "responsibilities:my_work": PageCase(LOGGED_IN_PAGE),
-    "responsibilities:inbox": PageCase(LOGGED_IN_PAGE),
+    "responsibilities:inbox": PageCase(LOGGED_IN_PAGE), "responsibilities:security_log": PageCase(_everyone(404, anonymous=302, admin=200)),  # superusers
     "responsibilities:inbox_mark_read": PageCase(_everyone(302), method="post"),
     "responsibilities:obligation_detail": ObjectCase(
         _obligation_url("responsibilities:obligation_detail"), VIEW_PAGE, _org_name
