@@ -77,6 +77,8 @@ def _code(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """启用动态验证码: the QR code and the secret of a new device, confirmed with one code."""
+    if not totp_required_for(request.user):
+        return HttpResponseRedirect(_next(request))  # nothing to enrol in or verify
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
         return HttpResponseRedirect(f"{reverse('totp_verify')}?{urlencode({'next': _next(request)})}")
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
@@ -104,6 +106,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def totp_verify(request: HttpRequest) -> HttpResponse:
     """输入动态验证码: the second step of logging in."""
+    if not totp_required_for(request.user):
+        return HttpResponseRedirect(_next(request))  # nothing to enrol in or verify
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     if not devices:
         return HttpResponseRedirect(f"{reverse('totp_setup')}?{urlencode({'next': _next(request)})}")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config import healthz as config_healthz
 from config import home as config_home
@@ -38,6 +39,9 @@ def _throttled_admin_login(request, extra_context=None):
 
 
 admin.site.login = _throttled_admin_login
+# django-otp's device admin speaks English; a lost phone is reset with `manage.py totp_reset <用户名>`.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 urlpatterns = [
     path("", config_home.home, name="home"),

@@ -23,6 +23,10 @@ PERIODS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "day":
 
 _local_counts: dict[str, int] = {}
 _local_lock = threading.Lock()
+# After the cache fails, this process counts on its own for CACHE_PAUSE seconds before trying the cache
+# again: with Redis hung, one request per pause waits for the cache's timeout, not every request.
+CACHE_PAUSE = 30.0
+_cache_paused_until = 0.0
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -50,14 +54,21 @@ def hit(scope: str, ident: str) -> tuple[int, int, int]:
     window = int(now // period)
     retry_after = max(1, int((window + 1) * period - now))
     key = f"zeren:rl:{scope}:{ident}:{window}"
+    return _count(key, period, window), limit, retry_after
+
+
+def _count(key: str, period: int, window: int) -> int:
+    global _cache_paused_until
+    if time.monotonic() < _cache_paused_until:
+        return _count_locally(key, window)
     try:
         cache.add(key, 0, timeout=period + 1)
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        count = 1
-    except Exception:  # noqa: BLE001 (the cache is down or hung: count in this process)
-        count = _count_locally(key, window)
-    return count, limit, retry_after
+        return 1
+    except Exception:  # noqa: BLE001 (the cache is down or hung: count in this process for a while)
+        _cache_paused_until = time.monotonic() + CACHE_PAUSE
+        return _count_locally(key, window)
 
 
 def identity(request) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import socket
+import time
 
 import pytest
 import time_machine
@@ -29,7 +30,9 @@ def fresh_counts():
     with override_settings(CACHES=LOCAL, ZEREN_RATE_LIMITS=LIMITS):
         caches["default"].clear()
         ratelimit._local_counts.clear()
+        ratelimit._cache_paused_until = 0.0
         yield
+        ratelimit._cache_paused_until = 0.0
 
 
 def signed_in(name: str) -> Client:
@@ -87,6 +90,8 @@ def test_with_the_cache_unreachable_the_limit_holds_per_process_and_nothing_fail
     alice = signed_in("alice")
     with override_settings(CACHES=dead), time_machine.travel(MINUTE, tick=False):
         assert [alice.get(PDF).status_code for _ in range(4)] == [404, 404, 404, 429]
+    # Only the first request waited for the cache: the process then leaves it alone for a while.
+    assert ratelimit._cache_paused_until > time.monotonic() + ratelimit.CACHE_PAUSE - 10
 
 
 def test_parse_rate():

@@ -107,6 +107,8 @@ def test_off_by_default_nobody_is_asked(county):
     make_user("signer", grants=[(Capability.SIGN_REPORT, county)])
     client = log_in("signer")
     assert client.get(WORK).status_code == 200
+    assert client.get(SETUP)["Location"] == "/"  # nothing to enrol in
+    assert not TOTPDevice.objects.exists()
 
 
 @override_settings(ZEREN_TOTP_REQUIRED=True)
@@ -117,3 +119,18 @@ def test_the_verify_page_does_not_redirect_elsewhere(county):
         client = log_in("inspector")
         response = client.post(VERIFY, {"code": code(device, T0), "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@override_settings(ZEREN_TOTP_REQUIRED=True)
+def test_totp_reset_lets_a_user_with_a_lost_phone_enrol_again(county):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    inspector = make_user("inspector", grants=[(Capability.INSPECT, county)])
+    TOTPDevice.objects.create(user=inspector, name="phone", confirmed=True)
+    out = StringIO()
+    call_command("totp_reset", "inspector", stdout=out)
+    assert out.getvalue().strip() == "已删除 inspector 的 1 个动态验证码设备。"
+    client = log_in("inspector")
+    assert client.get(WORK)["Location"] == f"{SETUP}?next=%2Fwork%2F"

@@ -207,7 +207,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     "healthz": PageCase(_everyone(200)),
     "readyz": PageCase(_everyone(503)),  # the same for everyone; 503: beat never beat in the test database
     "login": PageCase(_everyone(302, anonymous=200)),
-    "logout": PageCase(_everyone(302), method="post"),
+    "logout": PageCase(_everyone(302), method="post"), "totp_setup": PageCase(_everyone(302)), "totp_verify": PageCase(_everyone(302)),  # TOTP off (default): sent on
     "set_language": PageCase(_everyone(302), method="post", data={"language": "en", "next": "/"}),
     "responsibilities:organization_tree": PageCase(LOGGED_IN_PAGE),
     "responsibilities:organization_detail": ObjectCase(
@@ -238,7 +238,7 @@ CASES: dict[str, ObjectCase | PageCase] = {
     **{r: PageCase(OWNER_ONLY, url=_job_url(r, "import_job")) for r in ("responsibilities:import_job", "responsibilities:import_job_progress")},
     # Obligations and their evidence, scoped like the organization they belong to.
     "responsibilities:my_work": PageCase(LOGGED_IN_PAGE),
-    "responsibilities:inbox": PageCase(LOGGED_IN_PAGE),
+    "responsibilities:inbox": PageCase(LOGGED_IN_PAGE), "responsibilities:security_log": PageCase(_everyone(404, anonymous=302, admin=200)),  # superusers
     "responsibilities:inbox_mark_read": PageCase(_everyone(302), method="post"),
     "responsibilities:obligation_detail": ObjectCase(
         _obligation_url("responsibilities:obligation_detail"), VIEW_PAGE, _org_name
