@@ -16,25 +16,26 @@ pytestmark = pytest.mark.django_db
 NAMES = ("org", "organization", "page", "period", "year", "status", "kind", "system", "q", "date_from", "date_to",
          "overdue", "own", "action", "actor", "object_type", "object_id", "entry", "level", "finding", "obligation",
          "source", "reference", "download", "next", "id", "facts_date", "op", "b", "summary", "comment", "to")
+BAD_VALUES = ("abc", "99999999999999999999999", "-1", "2026-02-30", "2026Q9", "%ff%fe%00%c0%af",
+              "%3Cscript%3Ealert(1)%3C/script%3E", "长" * 2000)
+# Four query strings: each name gets four of the bad values, one per query; plus repeated and bracketed names
+# and a name that is not UTF-8.
 QUERIES = {
-    "letters for numbers": "&".join(f"{n}=abc" for n in NAMES),
-    "huge numbers": "&".join(f"{n}=99999999999999999999999" for n in NAMES),
-    "negative and zero": "&".join(f"{n}={v}" for n in NAMES for v in ("-1", "0")),
-    "impossible dates and periods": "&".join(f"{n}={v}" for n in NAMES for v in ("2026-02-30", "2026Q9", "0000-00-00")),
-    "invalid UTF-8 and NUL": "&".join(f"{n}=%ff%fe%00%c0%af" for n in NAMES) + "&%ff=1",
-    "very long values": "&".join(f"{n}={'长' * 4000}" for n in NAMES[:6]),
-    "markup": "&".join(f"{n}=%3Cscript%3Ealert(1)%3C/script%3E" for n in NAMES),
-    "repeated and bracketed": "&".join(f"{n}=1&{n}=x&{n}[]=2" for n in NAMES),
+    f"bad values, round {offset}": "&".join(f"{n}={BAD_VALUES[(i + offset) % len(BAD_VALUES)]}"
+                                            for i, n in enumerate(NAMES)) + "&%ff=1&org[]=2&page=1&page=x"
+    for offset in (0, 2, 4, 6)
 }
 HEADERS = {
     "bad host": {"HTTP_HOST": "evil.example:99999"},
-    "junk language and referer": {"HTTP_ACCEPT_LANGUAGE": "x" * 5000 + ";q=abc,zh;q=9", "HTTP_REFERER": "\x00\xff://"},
-    "forged proxy headers": {"HTTP_X_FORWARDED_FOR": "1.1.1.1, <script>, ::ffff:999.1.1.1" * 50,
-                             "HTTP_X_FORWARDED_PROTO": "https, http", "HTTP_X_FORWARDED_HOST": "evil.example"},
-    "junk conditional and range": {"HTTP_IF_MODIFIED_SINCE": "yesterday", "HTTP_IF_NONE_MATCH": "\"\x00",
-                                   "HTTP_RANGE": "bytes=999999999-1,-,x"},
-    "junk cookie": {"HTTP_COOKIE": "sessionid=../../etc/passwd; csrftoken=\x00; zeren=" + "x" * 5000},
+    "junk headers": {
+        "HTTP_ACCEPT_LANGUAGE": "x" * 5000 + ";q=abc,zh;q=9", "HTTP_REFERER": "\x00\xff://",
+        "HTTP_X_FORWARDED_FOR": "1.1.1.1, <script>, ::ffff:999.1.1.1" * 50, "HTTP_X_FORWARDED_PROTO": "https, http",
+        "HTTP_X_FORWARDED_HOST": "evil.example", "HTTP_IF_MODIFIED_SINCE": "yesterday", "HTTP_IF_NONE_MATCH": '"\x00',
+        "HTTP_RANGE": "bytes=999999999-1,-,x",
+        "HTTP_COOKIE": "sessionid=../../etc/passwd; csrftoken=\x00; zeren=" + "x" * 5000,
+    },
 }
+# The administrator reaches every view's code; county A's staff the refusals and the scoped querysets.
 PERSONAS = ("admin", "county_a_staff")
 
 
@@ -54,7 +55,7 @@ def _walk(world: World, request) -> list[str]:
             continue
         method, url = _url(world, route)
         for persona in PERSONAS:
-            for what, status in request(client_for(world, persona), method, url):
+            for what, status in request(client_for(world, persona), method, url, persona == "admin"):
                 if status >= 500:
                     failures.append(f"{persona} {method.upper()} {url} with {what}: {status}")
     return failures
@@ -62,9 +63,9 @@ def _walk(world: World, request) -> list[str]:
 
 @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
 def test_junk_query_strings_on_every_route_are_never_a_server_error(world):
-    def request(client, method, url):
+    def request(client, method, url, all_queries):
         client.raise_request_exception = False
-        for what, query in QUERIES.items():
+        for what, query in list(QUERIES.items())[:None if all_queries else 1]:
             with rolled_back():
                 if method == "get":
                     response = client.get(f"{url}?{query}")
@@ -77,9 +78,9 @@ def test_junk_query_strings_on_every_route_are_never_a_server_error(world):
 
 
 def test_junk_headers_on_every_route_are_never_a_server_error(world):
-    def request(client, method, url):
+    def request(client, method, url, all_headers):
         client.raise_request_exception = False
-        for what, headers in HEADERS.items():
+        for what, headers in list(HEADERS.items())[:None if all_headers else 1]:
             with rolled_back():
                 response = getattr(client, method)(url, **headers)
             yield what, response.status_code
