@@ -4,11 +4,13 @@ refused, fields a form does not offer are ignored, and HTML/JS typed into text f
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import pdfplumber
 import pytest
 from django.urls import reverse
 
-from reporting.models import Delegation
+from reporting.models import Delegation, ReportVersion
 from responsibilities.models import DutyItem, MeetingRecord, Obligation, WorkSystem
 from tests.responsibilities.permission_world import client_for, rolled_back, text_of
 
@@ -138,3 +140,23 @@ def test_markup_in_a_meeting_record_is_shown_as_text_on_the_task_page(world):
         text = text_of(client.get(reverse("responsibilities:obligation_detail", args=[ob.pk])))
     assert PAYLOAD not in text and "<img src=x" not in text
     assert ESCAPED in text
+
+
+def test_markup_in_a_report_is_printed_as_text_in_its_pdf_and_shown_as_text_on_its_page(world):
+    report = world.reports["own"]
+    with rolled_back():
+        version = report.versions.get()
+        ReportVersion.objects.filter(pk=version.pk).update(
+            title=f"关于{PAYLOAD}的报告", addressee=PAYLOAD,
+            blocks=[{"level": 0, "text": f"正文{PAYLOAD}"}, {"level": 0, "text": "<b>粗体</b>&amp;<style>*{color:red}</style>"}])
+        client = client_for(world, "county_a_staff")
+        response = client.get(reverse("reporting:version_pdf", args=[report.pk, version.number]))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        with pdfplumber.open(io.BytesIO(response.content)) as document:
+            text = "".join((page.extract_text() or "") for page in document.pages)
+        text = text.replace("\n", "").replace(" ", "")
+        for literal in (f"正文{PAYLOAD}", "<b>粗体</b>&amp;<style>*{color:red}</style>"):
+            assert literal.replace(" ", "") in text
+        page = text_of(client.get(reverse("reporting:report_detail", args=[report.pk])))
+    assert PAYLOAD not in page and "<img src=x" not in page
+    assert ESCAPED in page
