@@ -13,6 +13,7 @@ prepared once per deployment and used from its prepared files (reporting/fonts.p
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import mimetypes
@@ -372,6 +373,14 @@ def has_closing(document: Document) -> bool:
 # cache; building one per document costs more than laying out ten pages. One per thread
 # (Pango is not thread-safe), rebuilt when the configured fonts change.
 _local = threading.local()
+
+
+@atexit.register
+def _release_at_exit() -> None:
+    """Drop this thread's font configuration and stylesheets while the interpreter can still run their
+    finalizers: left to the end of the interpreter, FontConfiguration.__del__ finds WeasyPrint's C
+    bindings gone and prints a traceback on exit."""
+    _local.__dict__.clear()
 
 
 def _font_configuration(fonts: dict[str, PdfFont]):
