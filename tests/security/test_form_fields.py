@@ -8,8 +8,10 @@ import io
 
 import pdfplumber
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accountability.models import Campaign
 from reporting.models import Delegation, ReportVersion
 from responsibilities.models import DutyItem, MeetingRecord, Obligation, WorkSystem
 from tests.responsibilities.permission_world import client_for, rolled_back, text_of
@@ -71,6 +73,43 @@ def test_a_delegate_of_another_organization_is_refused(world):
         assert response.status_code == 400
         assert response.context["form"].errors["delegate"] == [INVALID_CHOICE]
         assert Delegation.objects.count() == before
+
+
+def campaign(world, **extra) -> dict:
+    return {"title": "考核", "year": 2026, "rubric": world.assess.rubrics["own"].pk, "methods": ["random"],
+            "start_date": "2026-07-01", "end_date": "2026-12-31", "assessed": [world.orgs["child"].pk],
+            "good_from": "90", "fairly_good_from": "80", "average_from": "60", **extra}
+
+
+@pytest.mark.parametrize(("field", "other"), [("rubric", "sibling"), ("assessed", "sibling"), ("assessed", "parent")])
+def test_a_campaign_over_another_organization_or_with_its_rubric_is_refused(world, field, other):
+    ids = {"rubric": world.assess.rubrics[other].pk, "assessed": [world.orgs[other].pk]}
+    with rolled_back():
+        before = Campaign.objects.count()
+        response = client_for(world, "county_a_staff").post(
+            f"{reverse('accountability:campaign_create')}?org={world.orgs['own'].pk}", campaign(world, **{field: ids[field]}))
+        assert response.status_code == 400
+        assert field in response.context["form"].errors
+        assert Campaign.objects.count() == before
+
+
+def test_the_same_campaign_with_its_own_rubric_and_subordinate_is_opened(world):
+    """The control of the test above: only the foreign id made it fail."""
+    with rolled_back():
+        response = client_for(world, "county_a_staff").post(
+            f"{reverse('accountability:campaign_create')}?org={world.orgs['own'].pk}", campaign(world))
+        assert response.status_code == 302
+
+
+def test_a_next_address_outside_the_site_is_not_followed(world):
+    with rolled_back():
+        ob = world.obligations["own"]
+        response = client_for(world, "county_a_staff").post(
+            reverse("responsibilities:obligation_files", args=[ob.pk]),
+            {"title": "", "next": "https://evil.example/phish", "files": [
+                SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n% next\n%%EOF\n", "application/pdf")]})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("responsibilities:obligation_detail", args=[ob.pk])
 
 
 @pytest.mark.parametrize("raw", ["abc", "-1", "99999999999999999999", "1.5", "", "0x10"])
