@@ -228,6 +228,8 @@ ZEREN_CASE_FILING_DAYS = env_int("ZEREN_CASE_FILING_DAYS", 30)
 # rendered in the background (a job with a progress page) instead of inside the request.
 ZEREN_PREVIEW_BACKGROUND_BLOCKS = env_int("ZEREN_PREVIEW_BACKGROUND_BLOCKS", 60)
 ZEREN_PREVIEW_BACKGROUND_CHARS = env_int("ZEREN_PREVIEW_BACKGROUND_CHARS", 20_000)
+# The report editor posts three fields per paragraph, up to 400 paragraphs (reporting/reports/services.py).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_500
 # Where an inspect-only user lands after login and from the home link (config/home.py): a URL name.
 ZEREN_INSPECTOR_HOME = "accountability:workplace_home"
 
