@@ -145,3 +145,26 @@ def test_the_editor_refuses_more_than_it_can_bound_in_chinese(county):
     # The limits the cases above stay within.
     assert (services.MAX_BLOCKS, services.MAX_TEXT, services.MAX_BODY_TEXT) == (400, 5000, 100_000)
     assert diff.MAX_TOTAL_TEXT == 100_000
+
+
+def test_small_changes_are_still_marked_character_by_character_and_the_bounds_show_whole_lines():
+    marked = diff.compare(["一、基本情况", "本期召开会议3次。"], ["一、基本情况", "本期召开会议4次。"])
+    assert marked.rows[-1] == diff.DiffRow(
+        "replace", 2, ((False, "本期召开会议"), (True, "3"), (False, "次。")),
+        2, ((False, "本期召开会议"), (True, "4"), (False, "次。")),
+    )
+    assert (marked.by_paragraph, marked.whole, marked.notices) == (False, 0, [])
+    assert str(marked.rows[-1].right_html()) == "本期召开会议<ins>4</ins>次。"
+    assert str(diff.DiffRow("delete", 1, ((True, "<b>"),)).left_html()) == "<del>&lt;b&gt;</del>"
+
+    too_long = diff.compare(["甲" * 2001], ["甲" * 2000 + "乙"])
+    assert too_long.rows == [diff.DiffRow("replace", 1, ((True, "甲" * 2001),), 1, ((True, "甲" * 2000 + "乙"),))]
+    assert too_long.notices == ["有 1 行改动较多或过长（超过 2000 字），整行显示为替换，不标出行内改动的文字。"]
+
+    by_paragraph = diff.compare(["甲" * 50_000, "丙"], ["乙" * 50_000, "丙"])
+    assert by_paragraph.by_paragraph
+    assert [row.kind for row in by_paragraph.rows] == ["replace", "equal"]
+    assert by_paragraph.notices == [
+        "两个版本的文字较多（共 100002 字、2 行；逐字比较最多 100000 字、每版 2000 行），"
+        "以下按整段比较：有改动的段落整段显示，不标出段内改动的文字。"
+    ]
