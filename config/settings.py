@@ -245,9 +245,12 @@ ZEREN_IMPORT_BACKGROUND_ROWS = env_int("ZEREN_IMPORT_BACKGROUND_ROWS", 100)
 ZEREN_CASE_AUTHORITY_LEVELS = env_int("ZEREN_CASE_AUTHORITY_LEVELS", 1)
 ZEREN_CASE_FILING_DAYS = env_int("ZEREN_CASE_FILING_DAYS", 30)
 # Draft PDF previews (reporting/previews.py): a draft with more paragraphs or characters than these is
-# rendered in the background (a job with a progress page) instead of inside the request.
-ZEREN_PREVIEW_BACKGROUND_BLOCKS = env_int("ZEREN_PREVIEW_BACKGROUND_BLOCKS", 60)
-ZEREN_PREVIEW_BACKGROUND_CHARS = env_int("ZEREN_PREVIEW_BACKGROUND_CHARS", 20_000)
+# rendered in the background (a job with a progress page) instead of inside the request. WeasyPrint
+# takes about 1 s per 1,000 characters here (60 paragraphs, 19,800 characters: 19.6 s).
+ZEREN_PREVIEW_BACKGROUND_BLOCKS = env_int("ZEREN_PREVIEW_BACKGROUND_BLOCKS", 40)
+ZEREN_PREVIEW_BACKGROUND_CHARS = env_int("ZEREN_PREVIEW_BACKGROUND_CHARS", 6_000)
+# The report editor posts three fields per paragraph, up to 400 paragraphs (reporting/reports/services.py).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_500
 # Where an inspect-only user lands after login and from the home link (config/home.py): a URL name.
 ZEREN_INSPECTOR_HOME = "accountability:workplace_home"
 

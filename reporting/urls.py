@@ -5,7 +5,6 @@ from django.urls import path
 from reporting.board import views as board_views
 from reporting.delegations import views as delegation_views
 from reporting.ledgers import views as ledger_views
-from reporting.reports import preview_views
 from reporting.reports import views as report_views
 from reporting.submissions import views as submission_views
 from reporting.verify import views as verify_views
@@ -20,9 +19,9 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
     path("reports/<int:pk>/versions/", report_views.report_versions, name="report_versions"),
     path("reports/<int:pk>/versions/<int:number>/pdf/", report_views.version_pdf, name="version_pdf"),
-    path("reports/previews/<int:pk>/", preview_views.preview_job, name="preview_job"),
-    path("reports/previews/<int:pk>/progress/", preview_views.preview_job_progress, name="preview_job_progress"),
-    path("reports/previews/<int:pk>/pdf/", preview_views.preview_job_pdf, name="preview_job_pdf"),
+    path("reports/previews/<int:pk>/", report_views.preview_job, name="preview_job"),
+    path("reports/previews/<int:pk>/progress/", report_views.preview_job_progress, name="preview_job_progress"),
+    path("reports/previews/<int:pk>/pdf/", report_views.preview_job_pdf, name="preview_job_pdf"),
     path("reports/<int:pk>/attachments/", report_views.report_attachments_add, name="report_attachments_add"),
     path("reports/<int:pk>/attachments/<int:attachment_pk>/remove/", report_views.report_attachment_remove,
          name="report_attachment_remove"),

@@ -21,13 +21,22 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 MAX_TOTAL_TEXT = 100_000  # characters of both versions together compared line by line
 MAX_LINES = 2_000  # lines of either version compared line by line
 PAIR_MAX_CHARS = 2_000  # a changed line longer than this on either side is shown replaced whole
-CHAR_BUDGET = 1_000_000  # equal-character pairs compared for one page (see above)
+CHAR_BUDGET = 50_000  # equal-character pairs compared for one page (see above)
+MAX_PIECES = 40  # a pair of lines changed in more places than this is shown replaced whole
 CONTEXT = 3  # unchanged lines shown around a change
+
+
+def _html(segments: tuple[tuple[bool, str], ...], tag: str) -> str:
+    # Built here rather than in a template loop: a long comparison has thousands of segments.
+    return mark_safe("".join(f"<{tag}>{escape(text)}</{tag}>" if changed else escape(text)  # noqa: S308
+                             for changed, text in segments))
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,14 @@ class DiffRow:
     left: tuple[tuple[bool, str], ...] = ()  # (changed, text) segments
     right_no: int | None = None
     right: tuple[tuple[bool, str], ...] = ()
+
+    def left_html(self) -> str:
+        """The old text, escaped, with <del> around what changed."""
+        return _html(self.left, "del")
+
+    def right_html(self) -> str:
+        """The new text, escaped, with <ins> around what changed."""
+        return _html(self.right, "ins")
 
 
 @dataclass
@@ -53,7 +70,7 @@ class _Budget:
         self.skipped = 0
 
     def take(self, a: str, b: str) -> bool:
-        if len(a) > PAIR_MAX_CHARS or len(b) > PAIR_MAX_CHARS:
+        if len(a) > PAIR_MAX_CHARS or len(b) > PAIR_MAX_CHARS or self.cells <= 0:
             self.skipped += 1
             return False
         counts = Counter(b)
@@ -64,6 +81,9 @@ class _Budget:
         self.cells -= cost
         return True
 
+    def scattered(self) -> None:
+        self.skipped += 1
+
 
 def _whole(a: str, b: str) -> tuple[tuple, tuple]:
     return ((True, a),), ((True, b),)
@@ -71,14 +91,22 @@ def _whole(a: str, b: str) -> tuple[tuple, tuple]:
 
 def segments(a: str, b: str, budget: _Budget | None = None) -> tuple[tuple, tuple]:
     """The changed characters of a pair of lines: (left, right) as (changed, text) segments."""
+    if budget is not None and budget.cells <= 0:  # spent: nothing more is compared
+        budget.skipped += 1
+        return _whole(a, b)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     # quick_ratio bounds ratio from above in linear time: a rewritten line costs no budget.
     if matcher.quick_ratio() < 0.5 or (budget is not None and not budget.take(a, b)):
         return _whole(a, b)
     if matcher.ratio() < 0.5:  # mostly rewritten: scattered shared characters would only confuse
         return _whole(a, b)
+    opcodes = matcher.get_opcodes()
+    if len(opcodes) > 2 * MAX_PIECES:  # changed in too many places to read
+        if budget is not None:
+            budget.scattered()
+        return _whole(a, b)
     left, right = [], []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             left.append((False, a[i1:i2]))
             right.append((False, b[j1:j2]))
@@ -133,6 +161,6 @@ def compare(old: list[str], new: list[str]) -> Comparison:
     notices = []
     if budget.skipped:
         notices.append(_(
-            "有 %(n)s 处改动的行过长（超过 %(max)s 字）或改动过多，整行显示为替换，不标出行内改动的文字。"
+            "有 %(n)s 行改动较多或过长（超过 %(max)s 字），整行显示为替换，不标出行内改动的文字。"
         ) % {"n": budget.skipped, "max": PAIR_MAX_CHARS})
     return Comparison(rows, whole=budget.skipped, notices=notices)

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -33,6 +33,7 @@ from reporting.reports.forms import (
     posted_blocks,
 )
 from responsibilities.forms import object_id
+from responsibilities.jobs import ExportJob, job_timed_out
 from responsibilities.models import Obligation, Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
 from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
@@ -476,8 +477,8 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             job = previews.preview_job_start(user=request.user, version=version, key=key)
             return redirect("reporting:preview_job", pk=job.pk)
         path = path or previews.render_cached(version, key)
-        response = FileResponse(path.open("rb"), as_attachment=download, filename=filename,
-                                content_type="application/pdf")
+        response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(download, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -533,3 +534,47 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
                          ReportAttachment.objects.select_related("version__report__organization"), pk=pk)
     return stored_file_response(stored_name=attachment.stored_name, filename=attachment.original_name,
                                 content_type=attachment.content_type, what=f"report attachment {attachment.pk}")
+
+
+# -- a long draft's PDF preview, rendered in the background (previews.py) ---------------------------
+
+
+def _own_preview_job(request: HttpRequest, pk: int) -> tuple[ExportJob, ReportVersion]:
+    """The user's own preview job and the version it previews, checked again now (404 otherwise)."""
+    job = previews.preview_job_of(request.user, pk)
+    if job is None:
+        raise Http404(_("未找到该预览任务。"))
+    version = get_for(request.user, Capability.VIEW, ReportVersion.objects.select_related("report__organization"),
+                      report_id=job.params.get("report"), number=job.params.get("number"))
+    return job, version
+
+
+def _preview_context(job: ExportJob, version: ReportVersion) -> dict:
+    return {"job": job, "version": version, "report": version.report, "timed_out": job_timed_out(job)}
+
+
+@require_GET
+def preview_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job, version = _own_preview_job(request, pk)
+    return render(request, "reporting/reports/preview_job.html", _preview_context(job, version))
+
+
+@require_GET
+def preview_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job, version = _own_preview_job(request, pk)
+    return render(request, "reporting/reports/preview_job_progress.html", _preview_context(job, version))
+
+
+@require_GET
+def preview_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    job, version = _own_preview_job(request, pk)
+    path = previews.preview_path(job)
+    if path is None:
+        raise Http404(_("该预览不存在或已失效，请重新预览。"))
+    filename = _pdf_filename(version)
+    response = FileResponse(path.open("rb"), as_attachment=request.GET.get("download") == "1", filename=filename,
+                            content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+

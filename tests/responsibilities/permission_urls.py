@@ -55,6 +55,10 @@ def _job_url(route: str, job: str = "export_job") -> Callable[[World], str]:
     return lambda w: reverse(route, args=[getattr(w, job).pk])
 
 
+def _preview_url(route: str) -> Callable[[World], str]:
+    return lambda w: reverse(route, args=[w.preview_job.pk])
+
+
 def _bundle_url(route: str) -> Callable[[World], str]:
     return lambda w: reverse(route, args=[w.bundle_job.pk])
 

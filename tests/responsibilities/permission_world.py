@@ -94,6 +94,7 @@ class World:
     delegations: dict[str, Delegation] = field(default_factory=dict)  # of the sign-off, to the org's member
     bundle_job: ExportJob | None = None  # a finished evidence bundle owned by the city's inspector
     import_job: ExportJob | None = None  # a finished background duty-list import by county A's staff
+    preview_job: ExportJob | None = None  # a finished draft PDF preview owned by county A's staff
     assess: AssessObjects | None = None  # rubrics, campaigns, assessments, suggestions, files (检查考核)
     accountability: dict = field(default_factory=dict)  # findings, cases, case subjects per org (tests/accountability)
     sessions: dict[str, str] = field(default_factory=dict)  # persona → session key, logged in once
@@ -246,6 +247,7 @@ def build_world() -> World:
                   evidence=evidence, meetings=meetings, users=users, other_city=other_city, duties=duties, export_job=job,
                   reports=reports, submissions=submissions, delegations=delegations,
                   bundle_job=_finished_bundle(users["city_inspector"], county_a),
+                  preview_job=_finished_preview(users["county_a_staff"], reports["own"]),
                   assess=build_assessments(orgs, users["admin"]))
     world.accountability = accountability_world(world)
     world.import_job = ExportJob.objects.create(  # its file was deleted when it ended
@@ -267,6 +269,16 @@ def _finished_bundle(user, organization: Organization) -> ExportJob:
     (ledgers.exports_dir() / name).write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty ZIP
     return ExportJob.objects.create(user=user, kind="evidence_bundle", status=ExportJob.Status.DONE, total=0,
                                     params={"organization_id": organization.pk, "year": 2026}, file_name=name)
+
+
+def _finished_preview(user, report: Report) -> ExportJob:
+    """A long draft's PDF preview marked rendered, its file written directly (reporting/previews.py)."""
+    from reporting import previews
+
+    key = f"{report.pk:064d}"
+    (previews.previews_dir() / f"{key}.pdf").write_bytes(_blank_pdf("preview.pdf").read())
+    return ExportJob.objects.create(user=user, kind=previews.KIND, status=ExportJob.Status.DONE, total=3, done=3,
+                                    params={"report": report.pk, "number": 1, "key": key}, file_name=f"{key}.pdf")
 
 
 def client_for(world: World, persona: str) -> Client:

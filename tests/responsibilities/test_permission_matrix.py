@@ -46,6 +46,7 @@ from tests.responsibilities.permission_urls import (
     _org_query,
     _org_url,
     _person_name,
+    _preview_url,
     _report_token,
     _report_url,
     _signed_pdf_url,
@@ -314,6 +315,10 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _report_url("reporting:report_request_sign"), _allowed_as(DRAFT_PAGE, 302), _org_name, method="post"
     ),
     "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
+    # A long draft's PDF preview rendered in the background: its job and file are its owner's alone.
+    "reporting:preview_job": PageCase(OWNER_ONLY, url=_preview_url("reporting:preview_job")),
+    "reporting:preview_job_progress": PageCase(OWNER_ONLY, url=_preview_url("reporting:preview_job_progress")),
+    "reporting:preview_job_pdf": PageCase(OWNER_ONLY, url=_preview_url("reporting:preview_job_pdf")),
     # 附件: downloaded by whoever sees the report (its organization and the levels above, where it is
     # submitted); uploaded and removed by those who draft it (both answer with a redirect).
     "reporting:attachment_download": ObjectCase(
