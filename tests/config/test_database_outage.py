@@ -8,6 +8,7 @@ database restart does, without touching the shared PostgreSQL server.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -83,18 +84,14 @@ class Proxy:
     def cut(self) -> None:
         """The database goes away: open connections drop, new ones are refused."""
         if self.listener is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-            except OSError:
-                pass
             self.listener.close()
             self.listener = None
         with self.lock:
             for sock in self.open:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self.open.clear()
 
