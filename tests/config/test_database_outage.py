@@ -117,6 +117,15 @@ class Browser:
                                                  "password": password})
 
 
+def subprocess_database_url(*, host: str | None = None, port: int | None = None) -> str:
+    """The URL of the test database (which pytest-django made), for an app started in a subprocess."""
+    db = connection.settings_dict
+    user = urllib.parse.quote(db.get("USER") or "")
+    password = urllib.parse.quote(db.get("PASSWORD") or "")
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    return f"postgres://{credentials}{host or db.get('HOST') or '127.0.0.1'}:{port or db.get('PORT') or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def proxy(db):  # the test database exists (the app needs no rows of this test)
     db = connection.settings_dict
@@ -129,12 +138,8 @@ def proxy(db):  # the test database exists (the app needs no rows of this test)
 @pytest.fixture
 def web(proxy, tmp_path: Path):
     """gunicorn on the test database through the proxy: embedded profile (not DEBUG), persistent connections."""
-    db = connection.settings_dict
-    user = urllib.parse.quote(db.get("USER") or "")
-    password = urllib.parse.quote(db.get("PASSWORD") or "")
-    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_ENV", "DEBUG", "ZEREN_DEBUG"}}
-    env.update(DATABASE_URL=f"postgres://{credentials}127.0.0.1:{proxy.port}/{db['NAME']}",
+    env.update(DATABASE_URL=subprocess_database_url(host="127.0.0.1", port=proxy.port),
                DB_CONN_MAX_AGE="600", ZEREN_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     port = free_port()
     log = tmp_path / "gunicorn.log"
