@@ -205,8 +205,7 @@ OWNER_ONLY = {**_everyone(404, anonymous=302), "county_a_staff": 200}
 
 CASES: dict[str, ObjectCase | PageCase] = {
     "home": PageCase({**LOGGED_IN_PAGE, "city_inspector": 302}),  # inspect-only: sent to the workplace
-    "healthz": PageCase(_everyone(200)),
-    "readyz": PageCase(_everyone(503)),  # the same for everyone; 503: beat never beat in the test database
+    "healthz": PageCase(_everyone(200)), "readyz": PageCase(_everyone(503)),  # 503: no beat heartbeat in tests
     "login": PageCase(_everyone(302, anonymous=200)),
     "logout": PageCase(_everyone(302), method="post"), "totp_setup": PageCase(_everyone(302)), "totp_verify": PageCase(_everyone(302)),  # TOTP off (default): sent on
     "set_language": PageCase(_everyone(302), method="post", data={"language": "en", "next": "/"}),

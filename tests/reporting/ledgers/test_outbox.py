@@ -5,17 +5,24 @@ broker is back."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from reporting.ledgers import services as ledgers
 from responsibilities import jobs
 from responsibilities.models import ExportJob
+from tests.config.test_serve import BASE_DIR
 from tests.redis_server import running_redis
 from tests.reporting.ledgers.test_ledgers import export, generate, in_subtree, login, make_job
 
@@ -158,3 +165,96 @@ def test_beat_runs_the_sweep_and_the_heartbeat_every_minute():
     import responsibilities.tasks  # noqa: F401  (what the worker's autodiscovery imports)
 
     assert {"responsibilities.tick_requeue_jobs", "responsibilities.tick_heartbeat"} <= set(celery_app.tasks)
+
+
+# --- a real worker killed in the middle of a task (late acknowledgement) -------------------------
+
+
+def start_worker(name: str, redis_url: str, media: Path, log: Path, **env) -> subprocess.Popen:
+    from tests.config.test_database_outage import subprocess_database_url
+
+    environment = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "ZEREN_TEST_EXPORT_PAUSE"}}
+    environment.update(DATABASE_URL=subprocess_database_url(), REDIS_URL=redis_url, ZEREN_UPLOAD_DIR=str(media),
+                       ZEREN_VAR_DIR=str(log.parent / "var"), PYTHONUNBUFFERED="1", **env)
+    with log.open("a") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-n", f"{name}@%h",
+             "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel", "INFO"],
+            cwd=BASE_DIR, env=environment, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_in_the_middle_of_an_export_leaves_it_to_the_next_worker_which_makes_it_once(
+    tree, city_staff, tmp_path
+):
+    """Late acknowledgement: the task stays on the broker until it has run. The first worker is killed
+    (SIGKILL) while it holds the written workbook; a new worker gets the task again (redelivered, once
+    the visibility timeout has passed) and finishes the job: one file, done once."""
+    generate([tree.county_a])
+    expected = in_subtree(tree.county_a).count()
+    assert expected > 0
+    media = tmp_path / "media"
+    exports = media / "exports"
+    log = tmp_path / "workers.log"
+    for server in running_redis_at(tmp_path):
+        celery_app.conf.update(broker_url=server.url, broker_transport_options=TRANSPORT)
+        _drop_connections()
+        try:
+            job = ExportJob.objects.create(
+                user=city_staff, kind="obligations",
+                params=ledgers.LedgerParams(kind="obligations", organization_id=tree.county_a.pk).as_json(),
+            )
+            assert jobs.job_enqueue(job.pk, "reporting.export_ledger") is True
+            first = start_worker("first", server.url, media, log, ZEREN_TEST_EXPORT_PAUSE="60",
+                                 CELERY_VISIBILITY_TIMEOUT="2")
+            try:
+                wait_until(lambda: list(exports.glob(f".job-{job.pk}-1.part")), 40, "the first worker's part file", log)
+                job.refresh_from_db()
+                assert (job.status, job.attempt) == ("running", 1)
+            finally:
+                stop(first, signal.SIGKILL)  # mid-task: no acknowledgement, no clean-up
+            time.sleep(2.5)  # past the visibility timeout: the task counts as abandoned
+
+            second = start_worker("second", server.url, media, log, CELERY_VISIBILITY_TIMEOUT="2")
+            try:
+                wait_until(lambda: ExportJob.objects.get(pk=job.pk).status == "done", 40, "the export", log)
+            finally:
+                stop(second)
+        finally:
+            celery_app.conf.update(broker_url=settings.CELERY_BROKER_URL,
+                                   broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+            _drop_connections()
+
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.total, job.done) == ("done", 2, expected, expected)
+    assert sorted(p.name for p in exports.iterdir()) == [job.file_name]  # one file, no part left over
+    # The task reached both workers: once new, once again after the first worker died.
+    assert len(re.findall(r"Task reporting.export_ledger\[[0-9a-f-]+\] received", log.read_text())) == 2
+
+
+def running_redis_at(directory: Path):
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(directory).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_until(predicate, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; workers' output:\n{log.read_text(errors='replace')[-6000:]}")
+
