@@ -2,9 +2,13 @@
 FROM python:3.11-slim-bookworm
 
 # Fonts and HarfBuzz subsetting for GB/T 9704 PDFs (WeasyPrint); the same list as RUN_DEBS in the Makefile.
+# pg_dump/pg_restore 16 (from apt.postgresql.org, matching the postgres:16 service) for
+# `python scripts/backup_drill.py` run in this image; Debian 12's own client is 15.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 postgresql-common \
+ && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-client-16 \
  && rm -rf /var/lib/apt/lists/*
 
 COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /uvx /bin/

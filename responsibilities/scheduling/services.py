@@ -16,6 +16,7 @@ Celery tasks (tasks.py) only call these.
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -109,22 +110,33 @@ class RuleBook:
             (o.organization.path, o.work_system_id): o
             for o in WorkSystemOverride.objects.select_related("organization")
         }
+        self._rules: dict[tuple, Rule] = {}
 
     def rule(self, system: WorkSystem, path: str, kind: str) -> Rule:
-        values = {name: getattr(system, name) for name in _OVERRIDABLE}
-        enabled = kind in system.applies_to
+        applying: tuple[WorkSystemOverride, ...] = ()
         if self._overrides:
             step = Organization.steplen
-            for depth in range(1, len(path) // step + 1):
-                override = self._overrides.get((path[: depth * step], system.pk))
-                if override is None:
-                    continue
-                if override.enabled is not None:
-                    enabled = override.enabled
-                for name in _OVERRIDABLE:
-                    value = getattr(override, name)
-                    if value not in (None, ""):
-                        values[name] = value
+            applying = tuple(
+                override for depth in range(1, len(path) // step + 1)
+                if (override := self._overrides.get((path[: depth * step], system.pk))) is not None
+            )
+        # Organizations of a kind under the same overrides share the rule: resolved once.
+        key = (system.pk, kind, tuple(override.pk for override in applying))
+        if key not in self._rules:
+            self._rules[key] = self._resolve(system, kind, applying)
+        return self._rules[key]
+
+    @staticmethod
+    def _resolve(system: WorkSystem, kind: str, applying: tuple[WorkSystemOverride, ...]) -> Rule:
+        values = {name: getattr(system, name) for name in _OVERRIDABLE}
+        enabled = kind in system.applies_to
+        for override in applying:  # from the root down
+            if override.enabled is not None:
+                enabled = override.enabled
+            for name in _OVERRIDABLE:
+                value = getattr(override, name)
+                if value not in (None, ""):
+                    values[name] = value
         return Rule(enabled=enabled, **values)
 
 
@@ -253,35 +265,53 @@ def obligations_generate(
     period_values = {p: (p.code, date_value(p.start), date_value(p.end)) for p in periods}
     due_values: dict[datetime.date | None, tuple] = {None: (None, None, None)}
     created_at, open_ = moment_value(timezone.now()), Obligation.Status.OPEN
+    of_kind: dict[str, list[Period]] = {}
+    for period in periods:
+        of_kind.setdefault(period.kind, []).append(period)
     deadlines: dict[tuple, datetime.date | None] = {}
+
+    def row_tails(system: WorkSystem, rule: Rule, offset: int, path: str) -> list[tuple]:
+        """Everything of a row after (organization, work system), per period, under `rule` and a
+        cascade `offset`: the same for every organization sharing them, so computed once."""
+        tails = []
+        for period in of_kind.get(rule.frequency, ()):
+            key = (period, rule.deadline_rule, rule.deadline_days, rule.fixed_dates)
+            if key not in deadlines:
+                try:
+                    deadlines[key] = rule_deadline(period, rule, calendar_)
+                except ValueError:
+                    # One badly configured rule must not stop the others' generation.
+                    log.exception("work system %s: bad deadline rule for %s at %s", system.code, period, path)
+                    deadlines[key] = INVALID
+            if deadlines[key] is INVALID:
+                continue
+            due, provisional = deadlines[key]
+            if due is not None:
+                due -= datetime.timedelta(days=offset)
+            if due not in due_values:
+                due_at, first_reminder = moments(due)
+                due_values[due] = (date_value(due), moment_value(due_at), moment_value(first_reminder))
+            due_date, due_at, first_reminder = due_values[due]
+            tails.append((*period_values[period], due_date, provisional, due_at, rule.required_count,
+                          system.responsible, open_, first_reminder, "", created_at))
+        return tails
+
+    tails_of: dict[tuple, list[tuple]] = {}
     rows: list[tuple] = []
     for pk, path, kind, _lead in org_rows:
         for system in systems:
             rule = book.rule(system, path, kind)
             if not rule.enabled:
                 continue
-            for period in periods:
-                if period.kind != rule.frequency or (pk, system.pk, period.code) in existing:
-                    continue
-                key = (period, rule.deadline_rule, rule.deadline_days, rule.fixed_dates)
-                if key not in deadlines:
-                    try:
-                        deadlines[key] = rule_deadline(period, rule, calendar_)
-                    except ValueError:
-                        # One badly configured rule must not stop the others' generation.
-                        log.exception("work system %s: bad deadline rule for %s at %s", system.code, period, path)
-                        deadlines[key] = INVALID
-                if deadlines[key] is INVALID:
-                    continue
-                due, provisional = deadlines[key]
-                if due is not None and system.cascaded:
-                    due -= datetime.timedelta(days=offset_of.get(path, 0))
-                if due not in due_values:
-                    due_at, first_reminder = moments(due)
-                    due_values[due] = (date_value(due), moment_value(due_at), moment_value(first_reminder))
-                due_date, due_at, first_reminder = due_values[due]
-                rows.append((pk, system.pk, *period_values[period], due_date, provisional, due_at,
-                             rule.required_count, system.responsible, open_, first_reminder, "", created_at))
+            offset = offset_of.get(path, 0) if system.cascaded else 0
+            key = (id(rule), system.pk, offset)  # the book keeps every rule alive, so ids stay distinct
+            if key not in tails_of:
+                tails_of[key] = row_tails(system, rule, offset, path)
+            if existing:
+                rows.extend((pk, system.pk, *tail) for tail in tails_of[key]
+                            if (pk, system.pk, tail[0]) not in existing)
+            else:
+                rows.extend((pk, system.pk, *tail) for tail in tails_of[key])
     if not rows:
         return 0
     inserted = _insert_obligations(rows)
@@ -300,44 +330,43 @@ def _insert_obligations(rows: list[tuple]) -> int:
     those the unique (organization, work system, period) constraint already holds. Returns rows inserted.
 
     Not bulk_create: preparing model instances field by field cost four times what the database spends
-    writing the rows (bench/obligations.py, generate_vs_floor). On PostgreSQL each batch is one
-    INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO NOTHING, each array sent as one
-    text literal (parsed by array_in, not as thousands of expressions); elsewhere an executemany."""
+    writing the rows (bench/obligations.py, generate_vs_floor). On PostgreSQL the rows are COPYed into a
+    temporary table and moved by one INSERT … SELECT … ON CONFLICT DO NOTHING; elsewhere an executemany."""
     meta = Obligation._meta
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
     quote = connection.ops.quote_name
     table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"  # noqa: S608
-    else:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            select = f"SELECT {columns} FROM"  # noqa: S608 (quoted names of our own table and columns)
+            cursor.execute(f"CREATE TEMPORARY TABLE obligation_incoming ON COMMIT DROP AS {select} {table} WITH NO DATA")
+            cursor.cursor.copy_expert(f"COPY obligation_incoming ({columns}) FROM STDIN", _copy_text(rows))
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select} obligation_incoming ON CONFLICT DO NOTHING")
+            inserted = cursor.rowcount
+            cursor.execute("DROP TABLE obligation_incoming")  # a second generation in the same transaction
+            return inserted
         sql = (f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns}) "
                f"VALUES ({', '.join(['%s'] * len(fields))})"
                f"{connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)}")
-    inserted = 0
-    with connection.cursor() as cursor:
+        inserted = 0
         for start in range(0, len(rows), BATCH):
-            batch = rows[start:start + BATCH]
-            if connection.vendor == "postgresql":
-                cursor.execute(sql, [_pg_array(column) for column in zip(*batch, strict=True)])
-            else:
-                cursor.executemany(sql, batch)
+            cursor.executemany(sql, rows[start:start + BATCH])
             inserted += cursor.rowcount
-    return inserted
+        return inserted
 
 
-def _pg_array(values) -> str:
-    """A PostgreSQL array literal ('{"a","b",NULL}') of values whose str() is their input form.
-    A column repeats few distinct values (a period, a due date, a status), each quoted once."""
-    quoted: dict = {None: "NULL"}
-    parts = []
-    for value in values:
-        part = quoted.get(value)
-        if part is None:
-            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-            part = quoted[value] = f'"{text}"'
-        parts.append(part)
-    return "{" + ",".join(parts) + "}"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows: list[tuple]) -> io.StringIO:
+    """The rows in COPY's text format (values whose str() is their input form; None as \\N). A column
+    repeats few distinct values (a period, a due date, a status): each is written out once."""
+    columns = []
+    for values in zip(*rows, strict=True):
+        text: dict = {None: "\\N"}
+        columns.append([text[v] if v in text else text.setdefault(v, str(v).translate(_COPY_ESCAPES))
+                        for v in values])
+    return io.StringIO("".join(f"{line}\n" for line in map("\t".join, zip(*columns, strict=True))))
 
 
 def rule_deadline(period: Period, rule: Rule, calendar_: WorkdayCalendar) -> tuple[datetime.date | None, bool]:

@@ -71,7 +71,11 @@ def test_backing_services_are_pinned_kept_on_volumes_and_health_checked(compose,
     named = set(compose["volumes"])
     for service in services.values():
         for volume in service.get("volumes", []):
-            assert volume.split(":")[0] in named, f"{volume} is a named volume declared at the top"
+            source = volume.split(":")[0]
+            if source.startswith("./"):  # a file of this repository, mounted read-only
+                assert (BASE_DIR / source).is_file() and volume.endswith(":ro"), volume
+            else:
+                assert source in named, f"{volume} is a named volume declared at the top"
 
 
 def test_app_services_wait_for_healthy_backends_and_migrations(services):
@@ -121,7 +125,9 @@ def test_production_secrets_are_required_not_defaulted(services):
         environment = services[name]["environment"]
         assert environment["DJANGO_ENV"] == "production"
         for variable in REQUIRED_SECRETS:
-            assert re.fullmatch(rf"\$\{{{variable}:\?[^}}]+\}}", environment[variable]), (
+            # Migrations run as the tables' owner, the app as a role that may only append to the log.
+            source = "OWNER_DATABASE_URL" if (name, variable) == ("migrate", "DATABASE_URL") else variable
+            assert re.fullmatch(rf"\$\{{{source}:\?[^}}]+\}}", environment[variable]), (
                 f"{name}: {variable} must be ${{{variable}:?message}}, without a default"
             )
         assert "REDIS_URL" in environment
