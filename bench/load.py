@@ -156,19 +156,23 @@ def main() -> int:
                         help="gunicorn sync workers (default 2 × CPUs + 1)")
     parser.add_argument("--database", default="zeren_load", help="scratch PostgreSQL database (dropped, recreated)")
     parser.add_argument("--trivial-path", default="/accounts/login/")
+    parser.add_argument("--reuse-database", action="store_true",
+                        help="keep the database a previous run seeded (the journeys only read)")
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="zeren-load-"))
     base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DJANGO_SETTINGS_MODULE")}
     base.update({
-        "DATABASE_URL": scratch_database(args.database),
+        "DATABASE_URL": (f"postgres://postgres@127.0.0.1:5432/{args.database}" if args.reuse_database
+                         else scratch_database(args.database)),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "ZEREN_VAR_DIR": str(var_dir),
         "ZEREN_LOAD_TRIVIAL_PATH": args.trivial_path,
     })
     started = time.monotonic()
     manage(base, "migrate", "--noinput", "--verbosity", "0")
-    manage(base, "seed_demo")
+    if not args.reuse_database:
+        manage(base, "seed_demo")
     prod = production_env(base, args.port)
     manage(prod, "collectstatic", "--noinput", "--verbosity", "0")
     print(f"demo city seeded and static files collected in {time.monotonic() - started:.0f} s "

@@ -26,23 +26,32 @@ PASSWORD = "zeren-demo"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+LOGIN_ATTEMPTS = 3
 _logged_in = 0
+_login_failures: list[str] = []
 
 
 @events.init.add_listener
 def _reset_logged_in(environment, **_kwargs) -> None:
     global _logged_in
     _logged_in = 0
+    _login_failures.clear()
 
 
 def _all_logged_in(environment) -> None:
-    """Called once per user after its login: the last one starts the measured window."""
+    """Called once per user when its login is over, successful or not: the last one starts the
+    measured window. A failed login is put back into the statistics after the reset, as an error."""
     global _logged_in
     _logged_in += 1
     runner = environment.runner
     if _logged_in != runner.target_user_count:
         return
     runner.stats.reset_all()
+    for failure in _login_failures:
+        environment.events.request.fire(
+            request_type="POST", name="login (POST)", response_time=0, response_length=0,
+            exception=RuntimeError(failure), context={},
+        )
     seconds = float(os.environ.get("ZEREN_LOAD_SECONDS", "0"))
     if seconds:
         gevent.spawn_later(seconds, runner.quit)
@@ -55,14 +64,29 @@ def _ids(html: str, pattern: str) -> list[int]:
 class _Journey(FastHttpUser):
     abstract = True
     wait_time = constant(0)
+    # At saturation a request waits behind the 49 others: give it minutes, not locust's 60 s.
+    network_timeout = connection_timeout = 300.0
     usernames: tuple[str, ...] = ()
 
     def on_start(self) -> None:
         username = random.choice(self.usernames)
+        self.username = username
+        try:
+            for attempt in range(1, LOGIN_ATTEMPTS + 1):
+                if self._log_in(username):
+                    break
+                if attempt == LOGIN_ATTEMPTS:
+                    _login_failures.append(f"{username} could not log in ({LOGIN_ATTEMPTS} attempts)")
+                    raise RuntimeError(f"{username} could not log in")
+            self.discover()
+        finally:
+            _all_logged_in(self.environment)
+
+    def _log_in(self, username: str) -> bool:
         page = self.client.get("/accounts/login/", name="login (GET)")
         match = CSRF.search(page.text or "")
         if match is None:
-            raise RuntimeError(f"no CSRF token on the login page (HTTP {page.status_code})")
+            return False
         with self.client.post(
             "/accounts/login/",
             data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": match.group(1)},
@@ -72,10 +96,8 @@ class _Journey(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"{username}: login answered {response.status_code}")
-                raise RuntimeError(f"{username} could not log in")
-        self.username = username
-        self.discover()
-        _all_logged_in(self.environment)
+                return False
+        return True
 
     def discover(self) -> None:
         """Read the ids this user will open from their list pages."""
@@ -189,6 +211,7 @@ class Trivial(FastHttpUser):
     """The ceiling: an anonymous GET of a page that touches neither the database nor a session."""
 
     wait_time = constant(0)
+    network_timeout = connection_timeout = 300.0
     path = os.environ.get("ZEREN_LOAD_TRIVIAL_PATH", "/accounts/login/")
 
     def on_start(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -15,7 +16,7 @@ from reporting import typesetting
 from reporting.board import selectors as board_selectors
 from reporting.board.selectors import BOARD_REPORTED, board_rows
 from reporting.document import Block, Level, in_document_language
-from reporting.models import COMPLETES, Report, ReportKind, ReportVersion
+from reporting.models import COMPLETES, Report, ReportAttachment, ReportKind, ReportVersion
 from reporting.pdf import attachment_lines, numbered_blocks
 from responsibilities.models import Department, Obligation, Organization
 from responsibilities.periods import Period
@@ -172,10 +173,11 @@ def summary_addressee(organization: Organization) -> tuple[str, str]:
     return issuer_mark(organization), department.name if department else ""
 
 
-def attachment_names(version: ReportVersion) -> tuple[str, ...]:
-    """The 附件 of a version, in order: its files' titles, then names listed without a file."""
-    files = tuple(a.title for a in version.files.all())
-    return files + tuple(version.attachments)
+def attachment_names(version: ReportVersion, files: Iterable[ReportAttachment] | None = None) -> tuple[str, ...]:
+    """The 附件 of a version, in order: its files' titles (`files` when the caller has read them
+    already), then names listed without a file."""
+    titles = tuple(a.title for a in (version.files.all() if files is None else files))
+    return titles + tuple(version.attachments)
 
 
 def report_facts(organization: Organization, period: Period, *, report: Report | None = None,
@@ -398,8 +400,9 @@ def rendered(version: ReportVersion) -> Rendered:
     stored = version_blocks(version)
     blocks = tuple(Block(Level(int(b["level"])), b["text"]) for b in stored)
     live = frozenset() if version.is_signed else frozenset(i for i, b in enumerate(stored) if facts_key(b))
-    return Rendered(version, numbered_blocks(blocks), attachment_lines(attachment_names(version)), live,
-                    tuple(version.files.all()))
+    files = tuple(version.files.all())  # read once: the 附件 lines and the file list
+    return Rendered(version, numbered_blocks(blocks), attachment_lines(attachment_names(version, files)), live,
+                    files)
 
 
 def periodic_report(organization, kind: str, period) -> Report | None:

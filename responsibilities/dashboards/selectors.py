@@ -152,7 +152,9 @@ def _compliance_counts_under(
         .annotate(row=Substr("organization__path", 1, row_length))
         .order_by()  # the model's default ordering would join the GROUP BY
         .values_list("row", "work_system_id", "state")
-        .annotate(n=Count("pk"))
+        # COUNT(*), not COUNT(id): with it PostgreSQL hashes the groups instead of sorting every row
+        # (the sort spilled to disk; about twice as slow at 10,000 organizations, bench/scale.py).
+        .annotate(n=Count("*"))
     )
     result: MatrixCounts = defaultdict(lambda: defaultdict(Counts))
     for row, system_id, state, n in rows:

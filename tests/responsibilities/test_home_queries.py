@@ -16,7 +16,9 @@ STAFF_GRANTS_TABLE = OrganizationUserPermission._meta.db_table
 
 
 def _staff_grant_queries(queries) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].startswith(f'(SELECT "{STAFF_GRANTS_TABLE}"."content_object_id"')]
+    # PostgreSQL wraps each side of the UNION in parentheses, SQLite does not.
+    return [q["sql"] for q in queries
+            if q["sql"].lstrip("(").startswith(f'SELECT "{STAFF_GRANTS_TABLE}"."content_object_id"')]
 
 
 def test_staffed_organizations_are_read_once_per_user_object(tree, county_a_staff):
