@@ -553,19 +553,19 @@ def _preview_context(job: ExportJob, version: ReportVersion) -> dict:
     return {"job": job, "version": version, "report": version.report, "timed_out": job_timed_out(job)}
 
 
-@require_GET
+@require_safe
 def preview_job(request: HttpRequest, pk: int) -> HttpResponse:
     job, version = _own_preview_job(request, pk)
     return render(request, "reporting/reports/preview_job.html", _preview_context(job, version))
 
 
-@require_GET
+@require_safe
 def preview_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job, version = _own_preview_job(request, pk)
     return render(request, "reporting/reports/preview_job_progress.html", _preview_context(job, version))
 
 
-@require_GET
+@require_safe
 def preview_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     job, version = _own_preview_job(request, pk)
     path = previews.preview_path(job)

@@ -88,16 +88,12 @@ def import_job_create(
         "language": translation.get_language() or settings.LANGUAGE_CODE,
     }
     job = ExportJob.objects.create(user=user, kind=kind, params=params, total=total)
-    transaction.on_commit(partial(_enqueue, job.pk, path))
-    return job
-
-
-def _enqueue(job_id: int, path: Path) -> None:
     from responsibilities import tasks  # the task module imports this one
 
-    job_enqueue(job_id, tasks.import_workbook)
-    if ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.FAILED).exists():
-        path.unlink(missing_ok=True)  # no broker: the job failed at once and nothing will read the file
+    # Without a broker the job waits in the outbox (responsibilities.jobs) with its upload kept; the
+    # sweep queues it once the broker is back.
+    transaction.on_commit(partial(job_enqueue, job.pk, tasks.import_workbook))
+    return job
 
 
 def import_run(*, job_id: int) -> None:

@@ -209,7 +209,7 @@ def test_a_job_of_another_kind_is_not_an_import_page(tree, county_a_admin):
     assert ledger_job.status == "pending"
 
 
-def test_without_a_broker_the_job_fails_at_once_and_its_upload_is_deleted(
+def test_without_a_broker_the_job_waits_with_its_upload_and_runs_once_the_broker_is_back(
     tree, county_a_admin, media_root, django_capture_on_commit_callbacks
 ):
     from config.celery import app
@@ -230,9 +230,17 @@ def test_without_a_broker_the_job_fails_at_once_and_its_upload_is_deleted(
 
     job = ExportJob.objects.get()
     assert response.status_code == 302
-    assert (job.status, job.error) == ("failed", "任务队列暂不可用，请稍后重试。")
-    assert stored_uploads(media_root) == []
+    assert (job.status, job.task, job.queued_at) == ("pending", "responsibilities.import_workbook", None)
+    assert len(stored_uploads(media_root)) == 1
     assert new_towns() == 0
+    page = login(county_a_admin).get(reverse("responsibilities:import_job_progress", args=[job.pk]))
+    assert "任务队列暂不可用，恢复后将自动开始。" in page.content.decode()
+
+    tasks.import_workbook(job.pk)  # what the worker does once the outbox's sweep queued it
+
+    assert ExportJob.objects.get().status == "done"
+    assert new_towns() == 101
+    assert stored_uploads(media_root) == []
 
 
 # -- the responsibility list ----------------------------------------------------------------
