@@ -66,6 +66,8 @@ def test_only_superusers_see_the_security_log(db):
     assert page.status_code == 200
     html = page.content.decode()
     assert "安全日志" in html and "未找到或无权查看（404）" in html and "admin_of_county" in html
+    assert 'href="/security/log/" class="active"' in html  # in the superuser's menu
+    assert 'href="/security/log/"' not in staff.get(reverse("home"), follow=True).content.decode()
 
 
 def test_the_page_filters_by_user_and_kind_and_pages(db):
