@@ -51,11 +51,8 @@ def _org_query(route: str) -> Callable[[World, str], str]:
 
 
 def _job_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.export_job.pk])
-
-
-def _preview_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.preview_job.pk])
+    """A ledger export job's page, or a draft PDF preview job's (routes named preview_*)."""
+    return lambda w: reverse(route, args=[(w.preview_job if ":preview_" in route else w.export_job).pk])
 
 
 def _bundle_url(route: str) -> Callable[[World], str]:
