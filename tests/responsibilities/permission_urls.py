@@ -50,13 +50,11 @@ def _org_query(route: str) -> Callable[[World, str], str]:
     return lambda w, obj: f"{reverse(route)}?org={w.orgs[obj].pk}"
 
 
-def _job_url(route: str, job: str = "export_job") -> Callable[[World], str]:
-    """The page of one of the world's jobs: county A's staff's ledger export, or (job="import_job") import."""
-    return lambda w: reverse(route, args=[getattr(w, job).pk])
-
-
-def _preview_url(route: str) -> Callable[[World], str]:
-    return lambda w: reverse(route, args=[w.preview_job.pk])
+def _job_url(route: str, job: str = "") -> Callable[[World], str]:
+    """The page of one of the world's jobs: county A's staff's ledger export, a draft PDF preview job's
+    (routes named preview_*), or the one named by `job` (e.g. "import_job")."""
+    name = job or ("preview_job" if ":preview_" in route else "export_job")
+    return lambda w: reverse(route, args=[getattr(w, name).pk])
 
 
 def _bundle_url(route: str) -> Callable[[World], str]:

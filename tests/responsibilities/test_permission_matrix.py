@@ -46,7 +46,6 @@ from tests.responsibilities.permission_urls import (
     _org_query,
     _org_url,
     _person_name,
-    _preview_url,
     _report_token,
     _report_url,
     _signed_pdf_url,
@@ -296,11 +295,9 @@ CASES: dict[str, ObjectCase | PageCase] = {
     # 台账 exports: the form for an organization in scope; jobs and files belong to their owner alone.
     "reporting:ledgers": ObjectCase(_org_query("reporting:ledgers"), VIEW_PAGE, _org_name),
     "reporting:ledger_export": PageCase(_everyone(400, anonymous=302), method="post"),
-    "reporting:ledger_job": PageCase(OWNER_ONLY, url=_job_url("reporting:ledger_job")),
-    "reporting:ledger_job_progress": PageCase(
-        OWNER_ONLY, url=_job_url("reporting:ledger_job_progress")
-    ),
-    "reporting:ledger_download": PageCase(OWNER_ONLY, url=_job_url("reporting:ledger_download")),
+    **{f"reporting:{name}": PageCase(OWNER_ONLY, url=_job_url(f"reporting:{name}")) for name in (
+        "ledger_job", "ledger_job_progress", "ledger_download",  # and a long draft's PDF preview job:
+        "preview_job", "preview_job_progress", "preview_job_pdf")},
     # Reports: read in scope; drafted and submitted with draft_report; signed with sign_report.
     "reporting:report_list": ObjectCase(_org_query("reporting:report_list"), VIEW_PAGE, _org_name),
     "reporting:report_create": ObjectCase(_org_query("reporting:report_create"), DRAFT_PAGE, _org_name),
@@ -314,10 +311,6 @@ CASES: dict[str, ObjectCase | PageCase] = {
         _report_url("reporting:report_request_sign"), _allowed_as(DRAFT_PAGE, 302), _org_name, method="post"
     ),
     "reporting:version_pdf": ObjectCase(_signed_pdf_url, VIEW_PAGE, _report_token),
-    # A long draft's PDF preview rendered in the background: its job and file are its owner's alone.
-    "reporting:preview_job": PageCase(OWNER_ONLY, url=_preview_url("reporting:preview_job")),
-    "reporting:preview_job_progress": PageCase(OWNER_ONLY, url=_preview_url("reporting:preview_job_progress")),
-    "reporting:preview_job_pdf": PageCase(OWNER_ONLY, url=_preview_url("reporting:preview_job_pdf")),
     # 附件: downloaded by whoever sees the report (its organization and the levels above, where it is
     # submitted); uploaded and removed by those who draft it (both answer with a redirect).
     "reporting:attachment_download": ObjectCase(
