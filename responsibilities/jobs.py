@@ -44,8 +44,8 @@ JOB_TIMEOUT = datetime.timedelta(minutes=30)
 # A job the broker took but no worker claimed within this time is published again.
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
 BROKER_WAIT = "任务队列暂不可用，恢复后将自动开始。"
-NEVER_STARTED = "任务长时间未能开始（后台任务队列不可用），请重新导出。"
-TIMED_OUT = "导出超时，请重新导出。"
+NEVER_STARTED = "任务长时间未能开始（后台任务队列不可用），请重新发起。"
+TIMED_OUT = "任务超时未完成，请重新发起。"
 
 
 class ExportJob(models.Model):

@@ -29,8 +29,6 @@ from django.db import connection
 
 from tests.config.test_serve import BASE_DIR, free_port, wait_for
 
-pytestmark = pytest.mark.postgres
-
 UNREACHABLE = "数据库暂时无法连接，请稍后刷新。"
 WRONG_PASSWORD = "用户名或密码不正确，请重新输入。"
 
@@ -169,6 +167,7 @@ def web(proxy, tmp_path: Path):
         process.wait(timeout=20)
 
 
+@pytest.mark.postgres
 def test_requests_during_a_database_outage_get_a_503_page_and_the_app_recovers_by_itself(proxy, web):
     status, _, page, _ = web.log_in("nobody", "wrong")  # the form checks the password in the database
     assert status == 200 and WRONG_PASSWORD in page, web.log.read_text()
@@ -196,7 +195,7 @@ def test_requests_during_a_database_outage_get_a_503_page_and_the_app_recovers_b
     assert status == 200 and WRONG_PASSWORD in page, web.log.read_text()[-3000:]
 
 
-def test_other_errors_keep_the_plain_500_page(client, settings):
+def test_other_errors_keep_the_plain_500_page():
     from django.db import OperationalError
     from django.test import RequestFactory
 

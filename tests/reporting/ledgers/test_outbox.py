@@ -150,11 +150,11 @@ def test_no_job_stays_pending_or_running_forever(tree, city_staff, broker):
 
     rows = {job.pk: (job.status, job.error) for job in ExportJob.objects.all()}
     assert rows == {
-        never_queued.pk: ("failed", "任务长时间未能开始（后台任务队列不可用），请重新导出。"),
-        stuck.pk: ("failed", "导出超时，请重新导出。"),
+        never_queued.pk: ("failed", "任务长时间未能开始（后台任务队列不可用），请重新发起。"),
+        stuck.pk: ("failed", "任务超时未完成，请重新发起。"),
         recent.pk: ("running", ""),
     }
-    assert "任务长时间未能开始（后台任务队列不可用），请重新导出。" in page(client, never_queued)
+    assert "任务长时间未能开始（后台任务队列不可用），请重新发起。" in page(client, never_queued)
     assert queued(broker) == 0
 
 
