@@ -202,9 +202,12 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--database", default="zeren_scale", help="scratch PostgreSQL database (dropped, recreated)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each matrix measurement (median)")
+    parser.add_argument("--matrix-only", action="store_true",
+                        help="only the matrix figures, on the database a previous run left (no setup)")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = scratch_database(args.database)
+    os.environ["DATABASE_URL"] = (f"postgres://postgres@127.0.0.1:5432/{args.database}" if args.matrix_only
+                                  else scratch_database(args.database))
     os.environ.pop("DJANGO_ENV", None)  # seed_demo refuses production settings
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("ZEREN_VAR_DIR", "/tmp/zeren-scale-var")
@@ -218,6 +221,16 @@ def main() -> None:
     from responsibilities.models import Notification, Obligation, Organization
     from responsibilities.periods import Period, PeriodKind
     from responsibilities.scheduling import services as scheduling
+
+    if args.matrix_only:
+        root = demo.demo_root()
+        county = (Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1, numchild__gte=10)
+                  .order_by("-path").first())
+        figures = {"orgs": Organization.objects.count(), "obligations": Obligation.objects.count()}
+        figures.update(matrix_figures("root", root, args.year, args.runs))
+        figures.update(matrix_figures("county", county, args.year, args.runs))
+        print(json.dumps(figures, ensure_ascii=False))
+        return
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
