@@ -36,21 +36,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scratch import scratch_database  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TARGETS = {"throughput_vs_trivial": 0.4, "p95_vs_trivial": 10.0, "errors": 0}
 
-
-def scratch_database(name: str) -> str:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def manage(env: dict, *args: str) -> None:
