@@ -74,7 +74,7 @@ def _code(request: HttpRequest) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """启用动态验证码: the QR code and the secret of a new device, confirmed with one code."""
     if not totp_required_for(request.user):
@@ -103,7 +103,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def totp_verify(request: HttpRequest) -> HttpResponse:
     """输入动态验证码: the second step of logging in."""
     if not totp_required_for(request.user):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from io import StringIO
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -17,6 +18,13 @@ from tests.factories import make_org, make_user
 
 LOG = "/security/log/"
 AT = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def empty_log(db):
+    """Each test starts from an empty log (inside its own transaction): tests that run a real server
+    against the test database (outage, serve) leave committed lines behind."""
+    SecurityEvent.objects.all().delete()
 
 
 def rows():

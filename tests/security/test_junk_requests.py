@@ -56,7 +56,8 @@ def _walk(world: World, request) -> list[str]:
         method, url = _url(world, route)
         for persona in PERSONAS:
             for what, status in request(client_for(world, persona), method, url, persona == "admin"):
-                if status >= 500:
+                # /readyz answers 503 while beat's heartbeat is missing (none runs in the tests): by design.
+                if status >= 500 and not (route == "readyz" and status == 503):
                     failures.append(f"{persona} {method.upper()} {url} with {what}: {status}")
     return failures
 

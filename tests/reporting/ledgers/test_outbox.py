@@ -23,6 +23,7 @@ from reporting.ledgers import services as ledgers
 from responsibilities import jobs
 from responsibilities.models import ExportJob
 from tests.config.test_serve import BASE_DIR
+from tests.factories import ensure_seed_data
 from tests.redis_server import running_redis
 from tests.reporting.ledgers.test_ledgers import export, generate, in_subtree, login, make_job
 
@@ -198,6 +199,7 @@ def test_a_worker_killed_in_the_middle_of_an_export_leaves_it_to_the_next_worker
     """Late acknowledgement: the task stays on the broker until it has run. The first worker is killed
     (SIGKILL) while it holds the written workbook; a new worker gets the task again (redelivered, once
     the visibility timeout has passed) and finishes the job: one file, done once."""
+    ensure_seed_data()  # an earlier transactional test's flush may have emptied the work systems
     generate([tree.county_a])
     expected = in_subtree(tree.county_a).count()
     assert expected > 0
