@@ -22,9 +22,10 @@ AT = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
 
 @pytest.fixture(autouse=True)
 def empty_log(db):
-    """Each test starts from an empty log (inside its own transaction): tests that run a real server
-    against the test database (outage, serve) leave committed lines behind."""
+    """Each test starts from an empty log and no login counts (inside its own transaction): tests that
+    run a real server against the test database (outage, serve) leave committed rows behind."""
     SecurityEvent.objects.all().delete()
+    LoginThrottle.objects.all().delete()
 
 
 def rows():
