@@ -352,7 +352,7 @@ ZEREN_LOGIN_LOCK_MINUTES = env_int("ZEREN_LOGIN_LOCK_MINUTES", 15)
 ZEREN_TRUSTED_PROXIES = env_list("ZEREN_TRUSTED_PROXIES", [])
 # Requests per user (per address when signed out) answering 429 beyond the rate
 # (responsibilities/ratelimit.py), e.g. ZEREN_RATE_LIMITS="login=120/min,pdf=30/min,export=10/min".
-ZEREN_RATE_LIMITS = {"login": "120/min", "pdf": "30/min", "export": "10/min"}
+ZEREN_RATE_LIMITS = {"login": "120/min", "pdf": "30/min", "export": "10/min", "security_log": "60/min"}
 ZEREN_RATE_LIMITS.update(
     dict(item.split("=", 1) for item in env_list("ZEREN_RATE_LIMITS", []) if "=" in item)
 )

@@ -10,6 +10,7 @@ unaffected. Wrong codes go to the security log; the device itself slows repeated
 from __future__ import annotations
 
 import base64
+import math
 
 import segno
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -114,11 +116,25 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         code = _code(request)
-        for device in devices:
-            if device.verify_is_allowed()[0] and device.verify_token(code):
+        allowed = [device for device in devices if device.verify_is_allowed()[0]]
+        for device in allowed:
+            if device.verify_token(code):
                 otp_login(request, device)
                 return HttpResponseRedirect(_next(request))
         security_event_record(request, SecurityEvent.Kind.OTP_FAILED, status=200)
-        error = _("验证码不正确或已过期，请输入身份验证器上当前显示的 6 位数字。")
+        wait = _lockout_seconds(devices) if not allowed else 0
+        error = (
+            _("验证码错误次数过多，请 %(seconds)d 秒后再输入。") % {"seconds": wait} if wait
+            else _("验证码不正确或已过期，请输入身份验证器上当前显示的 6 位数字。")
+        )
     return render(request, "registration/totp_verify.html", {"error": error, "next": _next(request)},
                   status=400 if error else 200)
+
+
+def _lockout_seconds(devices) -> int:
+    """Seconds until django-otp lets the soonest of `devices` verify again after failed codes (its
+    delay doubles with each failure); at least 1."""
+    now = timezone.now()
+    until = [details.get("locked_until") for allowed, details in (d.verify_is_allowed() for d in devices)
+             if not allowed and details.get("locked_until")]
+    return max(1, math.ceil((min(until) - now).total_seconds())) if until else 1

@@ -84,7 +84,17 @@ def security_event_record(request, kind: str, *, status: int | None = None, user
     from django.db import DatabaseError, transaction
 
     from responsibilities.client_ip import client_ip
+    from responsibilities.ratelimit import hit, identity
 
+    # Bounded (ZEREN_RATE_LIMITS "security_log", per user or address): a client requesting other
+    # organizations' pages in a loop writes its first lines each minute, not one row per request.
+    count, limit, _retry = hit("security_log", identity(request))
+    if limit and count > limit:
+        if count == limit + 1:
+            logging.getLogger("zeren.security").warning(
+                "security log: more than %s lines a minute from %s; the rest of this minute is not recorded",
+                limit, identity(request))
+        return
     if user is None:
         candidate = getattr(request, "user", None)
         user = candidate if candidate is not None and candidate.is_authenticated else None

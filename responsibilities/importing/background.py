@@ -152,20 +152,31 @@ def _applied(job: ExportJob, outcome) -> None:
     job_finish(job.pk, status=ExportJob.Status.DONE, done=job.total, params={**job.params, "result": result})
 
 
+# A failed job keeps (and its page lists) this many problems, with the total: a file with thousands of
+# bad rows gives a page of bounded size, like the synchronous page (templates/…/_problems.html).
+PROBLEMS_KEPT = 200
+
+
 def _fail(job: ExportJob, problems: list[ImportProblem]) -> None:
     stored = [
         {"sheet": p.sheet, "message": p.message, "row": p.row, "column": p.column.letter if p.column else None}
-        for p in problems
+        for p in problems[:PROBLEMS_KEPT]
     ]
     error = _("发现 %(n)d 个问题，未导入任何数据") % {"n": len(problems)}
-    job_finish(job.pk, status=ExportJob.Status.FAILED, error=error, params={**job.params, "problems": stored})
+    job_finish(job.pk, status=ExportJob.Status.FAILED, error=error,
+               params={**job.params, "problems": stored, "problem_count": len(problems)})
 
 
 # -- what the job page shows --------------------------------------------------------
 
 
+def job_problem_count(job: ExportJob) -> int:
+    """How many problems a failed import found (job_problems keeps the first PROBLEMS_KEPT)."""
+    return job.params.get("problem_count", len(job.params.get("problems", ())))
+
+
 def job_problems(job: ExportJob) -> list[ImportProblem]:
-    """The problems a failed import found, as the synchronous import lists them."""
+    """The first PROBLEMS_KEPT problems a failed import found, as the synchronous import lists them."""
     problems = []
     for p in job.params.get("problems", ()):
         columns = COLUMNS.get(p["sheet"], ())

@@ -67,6 +67,7 @@ def _job_context(request: HttpRequest, pk: int) -> dict:
     organization = background.job_organization(job) if job.kind == background.DUTY_IMPORT else None
     return {
         "job": job, "timed_out": job_timed_out(job), "problems": background.job_problems(job),
+        "problem_count": background.job_problem_count(job),
         "result": job.params.get("result", {}), "org": organization,
     }
 

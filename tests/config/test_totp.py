@@ -134,3 +134,23 @@ def test_totp_reset_lets_a_user_with_a_lost_phone_enrol_again(county):
     assert out.getvalue().strip() == "已删除 inspector 的 1 个动态验证码设备。"
     client = log_in("inspector")
     assert client.get(WORK)["Location"] == f"{SETUP}?next=%2Fwork%2F"
+
+
+@override_settings(ZEREN_TOTP_REQUIRED=True)
+def test_after_a_wrong_code_the_page_says_how_long_to_wait_before_the_next(county):
+    """django-otp holds a device back after a failure (1 s, doubling with each one): a right code
+    inside that wait is refused with the wait named, not as a wrong code; after it, it works."""
+    inspector = make_user("inspector", grants=[(Capability.INSPECT, county)])
+    device = TOTPDevice.objects.create(user=inspector, name="phone", confirmed=True)
+    with time_machine.travel(T0, tick=False) as clock:
+        client = log_in("inspector")
+        assert code(device, T0) != "000000"
+        wrong = client.post(VERIFY, {"code": "000000", "next": WORK})
+        assert "验证码不正确或已过期" in wrong.content.decode()
+
+        early = client.post(VERIFY, {"code": code(device, T0), "next": WORK})
+
+        assert early.status_code == 400 and "验证码错误次数过多，请 1 秒后再输入。" in early.content.decode()
+        clock.shift(datetime.timedelta(seconds=2))
+        later = client.post(VERIFY, {"code": code(device, T0 + datetime.timedelta(seconds=2)), "next": WORK})
+        assert later.status_code == 302 and later["Location"] == WORK

@@ -120,3 +120,20 @@ def test_the_beat_schedule_prunes_nightly():
     from config.celery import app
 
     assert app.conf.beat_schedule["prune-security-events"]["task"] == "responsibilities.prune_security_events"
+
+
+def test_one_user_adds_at_most_the_rate_of_lines_a_minute(db):
+    """A loop over other organizations' pages is not one row per request (ZEREN_RATE_LIMITS security_log)."""
+    county, other = make_org("县委"), make_org("邻县县委")
+    viewer = make_user("viewer", grants=[(Capability.VIEW, county)])
+    client = Client(REMOTE_ADDR="192.0.2.11")
+    client.force_login(viewer)
+    url = reverse("responsibilities:organization_detail", args=[other.pk])
+    with override_settings(ZEREN_RATE_LIMITS={"security_log": "3/min"}), \
+            time_machine.travel(AT + datetime.timedelta(days=17), tick=False) as clock:
+        statuses = [client.get(url).status_code for _ in range(5)]
+        assert statuses == [404] * 5  # the refusals themselves are unchanged
+        assert SecurityEvent.objects.count() == 3
+        clock.shift(datetime.timedelta(minutes=1))
+        client.get(url)
+    assert SecurityEvent.objects.count() == 4  # a new minute, a new line

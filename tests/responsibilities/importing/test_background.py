@@ -137,6 +137,27 @@ def test_a_sheet_of_101_rows_becomes_a_job_that_imports_everything_once(tree, co
     assert new_towns() == 101
 
 
+def test_a_sheet_with_hundreds_of_errors_keeps_and_lists_the_first_200_with_the_total(
+    tree, county_a_admin, media_root
+):
+    """A bounded page (#11 §2): 250 bad rows give 250 problems; the job keeps and lists the first 200."""
+    rows = [(f"X市委/A县委/新{i:03d}镇党委", "", "党委委", i) for i in range(250)]
+    client = login(county_a_admin)
+    client.post(IMPORT, {"file": org_file(rows)})
+    job = ExportJob.objects.get()
+
+    tasks.import_workbook(job.pk)
+
+    job.refresh_from_db()
+    assert (job.error, len(job.params["problems"]), job.params["problem_count"]) == (
+        "发现 250 个问题，未导入任何数据", 200, 250)
+    page = client.get(reverse("responsibilities:import_job", args=[job.pk])).content.decode()
+    assert "发现 250 个问题，未导入任何数据" in page
+    assert "下表只列出前 200 个问题" in page
+    assert page.count("无法识别的组织类型") == 200
+    assert "第201行 C列（类型）" in page and "第202行 C列（类型）" not in page  # rows 2–201 listed
+
+
 def test_a_sheet_with_an_error_imports_nothing_and_its_page_lists_the_error(tree, county_a_admin, media_root):
     rows = org_rows(120, bad_row=57)
     client = login(county_a_admin)
