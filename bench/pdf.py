@@ -22,7 +22,7 @@
    the same way (`--stock-runs` timed renderings after an untimed one; median).
 
 2. Bulk: `--bulk` two-page reports through Celery with `--workers` worker processes: a real
-   `celery -A config worker --concurrency=N` subprocess on Redis (redis://127.0.0.1:6379/9,
+   `celery -A config worker --concurrency=N` subprocess on Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/15,
    flushed before and after; the worker gets the Redis result backend on its command line and
    the submissions ask for results with `ignore_result=False`), task `reporting.render_pdf`.
    The workers are warmed with a few tasks first; the time runs from the first submission of
@@ -78,7 +78,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_REDIS = "redis://127.0.0.1:6379/9"
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")  # flushed: keep it apart from the tests' databases
 BENCH_QUEUE = "zeren-bench-pdf"
 
 PARAGRAPHS = (

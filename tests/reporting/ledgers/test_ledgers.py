@@ -589,8 +589,11 @@ def celery_app():
 
 def _drop_broker_connections(app) -> None:
     # Pools are built lazily from broker_url; forget any built for the previous broker.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps its pools in a registry keyed by connection: closing only the app's
+    # pool would leave a closed one there for the next test to acquire from.
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -46,8 +46,11 @@ def broker(tmp_path_factory):
 
 
 def _drop_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # kombu keeps its pools in a registry keyed by connection: closing only the app's
+    # pool would leave a closed one there for the next test to acquire from.
+    from kombu import pools
+
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

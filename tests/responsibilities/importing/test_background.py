@@ -327,8 +327,11 @@ def celery_worker(monkeypatch):
         overrides.update(broker_url="memory://", broker_transport_options={})
 
     def drop_broker_connections() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps its pools in a registry keyed by connection: closing only the app's
+        # pool would leave a closed one there for the next test to acquire from.
+        from kombu import pools
+
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
