@@ -8,9 +8,10 @@ UV := $(HOME)/.local/bin/uv
 endif
 
 # Debian packages the product needs (fonts and HarfBuzz subsetting for PDFs, gettext for catalogues)
-# and the ones the test suite needs on top (a real browser, PDF tools).
+# and the ones the test suite needs on top (a real browser, PDF tools, a redis-server binary that the
+# outage tests start, stop and freeze themselves).
 RUN_DEBS := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils redis-server
 
 .PHONY: run test setup setup-test lint messages bench clean help
 
