@@ -55,6 +55,8 @@ def test_a_signer_enrols_then_enters_a_code_at_every_login(county):
         device = TOTPDevice.objects.get(user__username="signer")
         assert not device.confirmed
         assert "<svg" in page and "启用动态验证码" in page
+        assert 'id="mainnav"' not in page and "data-menu-toggle" not in page  # no menu leading back here
+        assert "退出登录" in page  # but a way out
         assert base64.b32encode(device.bin_key).decode() in page
         assert client.get(WORK).status_code == 302  # not yet confirmed
 
