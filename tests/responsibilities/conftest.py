@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from tests.responsibilities.permission_world import World, build_world
+from tests.responsibilities.permission_world import World, world_built_once
 
 
 @pytest.fixture(scope="module")
 def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module's ~600 cases inside a transaction rolled back at the end.
-
-    Evidence files go to a temporary directory, never the repository's var/.
-    """
-    uploads = tmp_path_factory.mktemp("uploads")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=uploads), transaction.atomic():
-        world = build_world()
-        world.uploads = uploads
+    """Built once for the module's ~600 cases."""
+    with world_built_once(django_db_blocker, tmp_path_factory) as world:
         yield world
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponseBase
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -327,3 +327,15 @@ class Failures(list):
 
     def report(self) -> str:
         return f"{len(self)} cell(s) differ from the matrix:\n" + "\n".join(self)
+
+
+@contextmanager
+def world_built_once(django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The world for a module- or package-scoped fixture: built inside a transaction rolled back at
+    the end, its evidence files in a temporary directory (never the repository's var/)."""
+    uploads = tmp_path_factory.mktemp("uploads")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=uploads), transaction.atomic():
+        world = build_world()
+        world.uploads = uploads
+        yield world
+        transaction.set_rollback(True)

@@ -5,21 +5,14 @@ findings, cases and assessments, and the personas who may or may not see them.""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from tests.responsibilities.permission_world import World, build_world
+from tests.responsibilities.permission_world import World, world_built_once
 
 
 @pytest.fixture(scope="package")
 def _security_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once inside a transaction rolled back at the end; evidence files in a temporary directory."""
-    uploads = tmp_path_factory.mktemp("uploads")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=uploads), transaction.atomic():
-        world = build_world()
-        world.uploads = uploads
+    with world_built_once(django_db_blocker, tmp_path_factory) as world:
         yield world
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import threading
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -14,8 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import time_machine
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -33,6 +31,7 @@ from responsibilities.models import (
 from responsibilities.periods import Period
 from responsibilities.scheduling import services as scheduling
 from responsibilities.work import services
+from tests.celery_worker import broker_at, running_worker
 from tests.factories import make_org, make_person, make_user
 
 D = dt.date
@@ -572,69 +571,11 @@ def test_a_running_export_reports_progress_every_so_many_rows(tree, city_staff, 
 
 
 @pytest.fixture
-def celery_app():
-    """The project's Celery app against the configured broker: Redis when REDIS_URL is set, else in memory."""
-    from config.celery import app
-
-    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options", "worker_hijack_root_logger")}
-    overrides = {"worker_hijack_root_logger": False}
-    if not settings.REDIS_URL:
-        overrides.update(broker_url="memory://", broker_transport_options={})
-    app.conf.update(overrides)
-    _drop_broker_connections(app)
-    yield app
-    app.conf.update(saved)
-    _drop_broker_connections(app)
-
-
-def _drop_broker_connections(app) -> None:
-    # Pools are built lazily from broker_url; forget any built for the previous broker.
-    # kombu keeps its pools in a registry keyed by connection: closing only the app's
-    # pool would leave a closed one there for the next test to acquire from.
-    from kombu import pools
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def celery_worker(celery_app, monkeypatch):
-    """A real worker thread consuming from the configured broker, on this test's database connection.
-
-    Like Django's LiveServerTestCase, the thread shares the test's connection: the worker sees
-    the rows of the (never committed) test transaction, and the test database needs no flush,
-    which would take the seeded work systems and permissions away from the tests after this one.
-    Yields an event set when an export task has finished.
-    """
-    from celery import signals
-    from celery.contrib.testing.worker import start_worker
-    from celery.fixups.django import DjangoWorkerFixup
-
-    # Celery's Django fixup closes every connection when the pool starts and around each task,
-    # which would end the test transaction; the shared connection is this test's to manage.
-    monkeypatch.setattr(DjangoWorkerFixup, "install", lambda self: self)
-    shared = connections[DEFAULT_DB_ALIAS]
-    finished = threading.Event()
-
-    def use_test_connection(**kwargs) -> None:
-        connections[DEFAULT_DB_ALIAS] = shared
-
-    def export_finished(sender=None, **kwargs) -> None:
-        if sender is not None and sender.name == "reporting.export_ledger":
-            finished.set()
-
-    celery_app.control.purge()  # messages left on the broker by an earlier, interrupted run
-    signals.task_prerun.connect(use_test_connection, weak=False)
-    signals.task_postrun.connect(export_finished, weak=False)
-    shared.inc_thread_sharing()
-    try:
-        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
-            yield finished
-    finally:
-        shared.dec_thread_sharing()
-        signals.task_prerun.disconnect(use_test_connection)
-        signals.task_postrun.disconnect(export_finished)
+def celery_worker(monkeypatch):
+    """A real worker thread on the configured broker (tests/celery_worker.py); yields an event set when
+    an export task has finished."""
+    with broker_at(worker_hijack_root_logger=False), running_worker("reporting.export_ledger", monkeypatch) as done:
+        yield done
 
 
 def test_the_celery_task_runs_the_job_to_the_end(

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from reporting.ledgers import services as ledgers
 from responsibilities import jobs
 from responsibilities.models import ExportJob
+from tests.celery_worker import broker_at
 from tests.config.test_serve import BASE_DIR
 from tests.factories import ensure_seed_data
 from tests.redis_server import running_redis
@@ -34,25 +34,9 @@ TRANSPORT = {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0}
 @pytest.fixture
 def broker(tmp_path_factory):
     """The project's Celery app publishing to a Redis server of this test (settings' fail-fast options)."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options")}
     for server in running_redis(tmp_path_factory):
-        celery_app.conf.update(broker_url=server.url, broker_transport_options=TRANSPORT)
-        _drop_connections()
-        try:
+        with broker_at(server.url, broker_transport_options=TRANSPORT):
             yield server
-        finally:
-            celery_app.conf.update(saved)
-            _drop_connections()
-
-
-def _drop_connections() -> None:
-    # kombu keeps its pools in a registry keyed by connection: closing only the app's
-    # pool would leave a closed one there for the next test to acquire from.
-    from kombu import pools
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def queued(server) -> int:
@@ -210,9 +194,7 @@ def test_a_worker_killed_in_the_middle_of_an_export_leaves_it_to_the_next_worker
     exports = media / "exports"
     log = tmp_path / "workers.log"
     for server in running_redis_at(tmp_path):
-        celery_app.conf.update(broker_url=server.url, broker_transport_options=TRANSPORT)
-        _drop_connections()
-        try:
+        with broker_at(server.url, broker_transport_options=TRANSPORT):
             job = ExportJob.objects.create(
                 user=city_staff, kind="obligations",
                 params=ledgers.LedgerParams(kind="obligations", organization_id=tree.county_a.pk).as_json(),
@@ -233,10 +215,6 @@ def test_a_worker_killed_in_the_middle_of_an_export_leaves_it_to_the_next_worker
                 wait_until(lambda: ExportJob.objects.get(pk=job.pk).status == "done", 40, "the export", log)
             finally:
                 stop(second)
-        finally:
-            celery_app.conf.update(broker_url=settings.CELERY_BROKER_URL,
-                                   broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS)
-            _drop_connections()
 
     job.refresh_from_db()
     assert (job.status, job.attempt, job.total, job.done) == ("done", 2, expected, expected)

@@ -5,12 +5,9 @@ the stored upload deleted when the job ends."""
 from __future__ import annotations
 
 import io
-import threading
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +19,7 @@ from responsibilities.importing import services as importing_services
 from responsibilities.importing import workbook as importing_workbook
 from responsibilities.jobs import JOB_TIMEOUT
 from responsibilities.models import DutyItem, ExportJob, Organization
+from tests.celery_worker import broker_at, running_worker
 from tests.factories import make_user
 from tests.responsibilities.duties.test_duty_import import HEADERS as DUTY_HEADERS
 from tests.responsibilities.importing.test_import import ORG_HEADERS, as_upload
@@ -312,55 +310,11 @@ def test_a_responsibility_list_job_stops_when_its_owner_lost_the_organization(tr
 
 @pytest.fixture
 def celery_worker(monkeypatch):
-    """A real worker thread on the configured broker (Redis when REDIS_URL is set, else in memory),
-    sharing this test's database connection (see tests/reporting/ledgers/test_ledgers.py). Yields an
-    event set when an import task has finished."""
-    from celery import signals
-    from celery.contrib.testing.worker import start_worker
-    from celery.fixups.django import DjangoWorkerFixup
-
-    from config.celery import app
-
-    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options", "worker_hijack_root_logger")}
-    overrides = {"worker_hijack_root_logger": False}
-    if not settings.REDIS_URL:
-        overrides.update(broker_url="memory://", broker_transport_options={})
-
-    def drop_broker_connections() -> None:
-        # kombu keeps its pools in a registry keyed by connection: closing only the app's
-        # pool would leave a closed one there for the next test to acquire from.
-        from kombu import pools
-
-        pools.reset()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.update(overrides)
-    drop_broker_connections()
-    monkeypatch.setattr(DjangoWorkerFixup, "install", lambda self: self)
-    shared = connections[DEFAULT_DB_ALIAS]
-    finished = threading.Event()
-
-    def use_test_connection(**kwargs) -> None:
-        connections[DEFAULT_DB_ALIAS] = shared
-
-    def import_finished(sender=None, **kwargs) -> None:
-        if sender is not None and sender.name == "responsibilities.import_workbook":
-            finished.set()
-
-    app.control.purge()
-    signals.task_prerun.connect(use_test_connection, weak=False)
-    signals.task_postrun.connect(import_finished, weak=False)
-    shared.inc_thread_sharing()
-    try:
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
-            yield finished
-    finally:
-        shared.dec_thread_sharing()
-        signals.task_prerun.disconnect(use_test_connection)
-        signals.task_postrun.disconnect(import_finished)
-        app.conf.update(saved)
-        drop_broker_connections()
+    """A real worker thread on the configured broker (tests/celery_worker.py); yields an event set when
+    an import task has finished."""
+    with broker_at(worker_hijack_root_logger=False), \
+            running_worker("responsibilities.import_workbook", monkeypatch) as done:
+        yield done
 
 
 def test_a_celery_worker_runs_the_import_job(tree, county_a_admin, media_root, celery_worker,
