@@ -63,9 +63,17 @@ def user_sessions_end_if_ungranted(user) -> None:
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="zeren-session-end-left-group")
 def _end_sessions_of_those_leaving_a_group(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    # group.user_set.remove(...) names the users in pk_set; group.user_set.clear() names none, so its
+    # members are noted before the clear; user.groups.remove/clear(...) is about one user.
+    if reverse and action == "pre_clear":
+        instance._zeren_members_before_clear = list(instance.user_set.values_list("pk", flat=True))
+        return
     if action not in {"post_remove", "post_clear"}:
         return
-    # group.user_set.remove(...) names the users in pk_set (a clear names none); user.groups.remove(...) is one user.
-    users = get_user_model().objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    if not reverse:
+        users = [instance]
+    else:
+        left = pk_set if action == "post_remove" else getattr(instance, "_zeren_members_before_clear", ())
+        users = get_user_model().objects.filter(pk__in=left or ())
     for user in users:
         user_sessions_end_if_ungranted(user)

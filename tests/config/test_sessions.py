@@ -168,6 +168,18 @@ def test_leaving_the_last_group_with_a_grant_ends_the_sessions(org):
     assert not is_logged_in(colleague_client)
 
 
+def test_emptying_a_group_ends_the_sessions_of_members_left_without_any_grant(org):
+    lone = make_user("session_olga")
+    also_direct = make_user("session_pete", grants=[("view", org)])
+    group = make_group("县委办公室", grants=[("view", org)], members=[lone, also_direct])
+    lone_client, direct_client = logged_in_client(lone), logged_in_client(also_direct)
+
+    group.user_set.clear()
+
+    assert not is_logged_in(lone_client)
+    assert is_logged_in(direct_client)
+
+
 def test_user_sessions_end_counts_what_it_ended(org):
     user = make_user("session_ken", grants=[("view", org)])
     logged_in_client(user), logged_in_client(user)
