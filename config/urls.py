@@ -15,12 +15,13 @@ from config.auth import (
     ThrottledLoginView,
     throttled_status,
 )
+from responsibilities.permissions import is_system_admin
 from responsibilities.ratelimit import rate_limited
 
 
 def _superuser_only(request) -> bool:
     # The admin's lists are not scoped to an organization subtree: only superusers may use it.
-    return request.user.is_active and request.user.is_superuser
+    return is_system_admin(request.user)
 
 
 admin.site.has_permission = _superuser_only

@@ -42,6 +42,7 @@ SATISFIED_BY: dict[str, frozenset[str]] = {
 }
 
 _CACHE_ATTR = "_zeren_grants"
+STAFFED_CACHE_ATTR = "_zeren_staffed"  # the organizations a user is staff of (org.selectors), per request
 
 
 class HasOrganization(Protocol):
@@ -70,7 +71,7 @@ def _grants(user) -> dict[str, list[str]]:
 def forget_grants(user) -> None:
     """Drop the per-user caches (grants, and the organizations the user is staff of:
     org.selectors.staffed_organization_ids) after grants change within one request or test."""
-    for attr in (_CACHE_ATTR, "_zeren_staffed"):
+    for attr in (_CACHE_ATTR, STAFFED_CACHE_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -199,11 +200,16 @@ def staffed(user, queryset: models.QuerySet, *, via: str) -> models.QuerySet:
     return queryset.filter(**{f"{via}__in": sorted(staffed_organization_ids(user))})
 
 
+def is_system_admin(user) -> bool:
+    """An administrator of the whole system: an active superuser. Only they may use the admin site
+    (config/urls.py), read the security log and edit the national work calendar."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
 def may_edit_work_calendar(user) -> bool:
     """May `user` enter or change the holiday calendar? It is national and moves every organization's
-    working-day deadlines, so only an administrator of the whole system: an active superuser (who
-    alone may use the admin site, config/urls.py)."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+    working-day deadlines, so only an administrator of the whole system."""
+    return is_system_admin(user)
 
 
 def has_any(user, capability: str) -> bool:

@@ -27,7 +27,7 @@ from responsibilities.models import (  # noqa: E402
     Person,
     RoleAssignment,
 )
-from responsibilities.permissions import Capability, scope_paths, visible
+from responsibilities.permissions import STAFFED_CACHE_ATTR, Capability, scope_paths, visible
 
 Role = RoleAssignment.Role
 
@@ -68,7 +68,6 @@ def organization_ancestors(organization: Organization) -> QuerySet[Organization]
 # delegates and the sign-off all agree.
 
 STAFF_CAPABILITY = Capability.MANAGE
-STAFFED_CACHE_ATTR = "_zeren_staffed"  # permissions.forget_grants drops it too
 
 
 def _staff_grants(*, organization_ids: Iterable[int] | None = None, user=None) -> QuerySet:
