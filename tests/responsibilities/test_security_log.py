@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from io import StringIO
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -18,14 +17,6 @@ from tests.factories import make_org, make_user
 
 LOG = "/security/log/"
 AT = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def empty_log(db):
-    """Each test starts from an empty log and no login counts (inside its own transaction): tests that
-    run a real server against the test database (outage, serve) leave committed rows behind."""
-    SecurityEvent.objects.all().delete()
-    LoginThrottle.objects.all().delete()
 
 
 def rows():
