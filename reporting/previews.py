@@ -111,11 +111,6 @@ def previews_prune(*, now: float | None = None) -> int:
 # -- background previews ---------------------------------------------------------------------------
 
 
-def preview_job_of(user, pk: int) -> ExportJob | None:
-    """The user's own preview job, or None: nobody sees another user's previews."""
-    return ExportJob.objects.filter(pk=pk, user=user, kind=KIND).first()
-
-
 @transaction.atomic
 def preview_job_start(*, user, version: ReportVersion, key: str) -> ExportJob:
     """The job rendering this preview for `user`: the one already queued or running for the same

@@ -49,7 +49,7 @@ from reporting.ledgers.services import CellKind, Column, LedgerKind, LedgerParam
 from reporting.models import ReportVersion
 from reporting.pdf import render_pdf
 from reporting.reports.services import signed_pdf_path
-from responsibilities import log
+from responsibilities import jobs, log
 from responsibilities.log import LogEntry
 from responsibilities.models import EvidenceFile, ExportJob, MeetingRecord, Organization
 from responsibilities.permissions import Capability, can, require
@@ -165,13 +165,13 @@ def bundle_job_create(*, user, organization: Organization, year: int) -> ExportJ
     _check_bounds(bundle_estimate(organization, year))
     job = ExportJob.objects.create(user=user, kind=BUNDLE_KIND,
                                    params=BundleParams(organization.pk, year).as_json())
-    transaction.on_commit(partial(ledgers.job_enqueue, job.pk, tasks.build_evidence_bundle))
+    transaction.on_commit(partial(jobs.job_enqueue, job.pk, tasks.build_evidence_bundle))
     return job
 
 
 def bundle_jobs(user, *, limit: int = 10):
-    """The user's own recent bundles (kept ledgers.JOB_KEEP_DAYS days)."""
-    since = timezone.now() - datetime.timedelta(days=ledgers.JOB_KEEP_DAYS)
+    """The user's own recent bundles (kept jobs.JOB_KEEP_DAYS days)."""
+    since = timezone.now() - datetime.timedelta(days=jobs.JOB_KEEP_DAYS)
     return ExportJob.objects.filter(user=user, kind=BUNDLE_KIND, created_at__gte=since).order_by("-created_at")[:limit]
 
 
@@ -321,40 +321,40 @@ def bundle_run(*, job_id: int) -> None:
     the ledger exports do; publishes the file and appends the manifest's hash to the log together."""
     if not ExportJob.objects.filter(pk=job_id, kind=BUNDLE_KIND).exists():
         return  # not a bundle: never claim another kind of job
-    job = ledgers.job_claim(job_id)
+    job = jobs.job_claim(job_id)
     if job is None:
         return
     organization = bundle_organization(job)
     if organization is None:
-        ledgers.job_finish(job_id, status=ExportJob.Status.FAILED, error="所选组织已不存在，或您已无权检查该组织。")
+        jobs.job_finish(job_id, status=ExportJob.Status.FAILED, error="所选组织已不存在，或您已无权检查该组织。")
         return
     year = BundleParams.from_json(job.params).year
     name = f"{secrets.token_hex(16)}.zip"
-    final = ledgers.exports_dir() / name
+    final = jobs.exports_dir() / name
     part = final.with_name(f".{name}.part")
     try:
         manifest_sha, count, size = _write_bundle(job, organization, year, part)
     except ValidationError as exc:
         part.unlink(missing_ok=True)
-        ledgers.job_finish(job_id, status=ExportJob.Status.FAILED, error=exc.messages[0][:500])
+        jobs.job_finish(job_id, status=ExportJob.Status.FAILED, error=exc.messages[0][:500])
         return
     except Exception:
         logger.exception("evidence bundle %s failed", job_id)
         part.unlink(missing_ok=True)
-        ledgers.job_finish(job_id, status=ExportJob.Status.FAILED, error="证据包生成失败，请稍后重试。")
+        jobs.job_finish(job_id, status=ExportJob.Status.FAILED, error="证据包生成失败，请稍后重试。")
         return
     try:
         with transaction.atomic():  # the job, its log entry and the published file: all or none
             ExportJob.objects.filter(pk=job_id).update(params={**job.params, "manifest_sha256": manifest_sha})
-            ledgers.job_finish(job_id, status=ExportJob.Status.DONE, total=count, done=count, file_name=name)
+            jobs.job_finish(job_id, status=ExportJob.Status.DONE, total=count, done=count, file_name=name)
             log.append(action=ACTION, subject=job, actor=job.user, organization=organization,
                        manifest_sha256=manifest_sha, year=year, files=count, bytes=size)
             os.replace(part, final)
     except Exception:
         logger.exception("evidence bundle %s could not be published", job_id)
         part.unlink(missing_ok=True)
-        ledgers.job_finish(job_id, status=ExportJob.Status.FAILED, error="证据包生成失败，请稍后重试。")
+        jobs.job_finish(job_id, status=ExportJob.Status.FAILED, error="证据包生成失败，请稍后重试。")
 
 
 def bundle_path(job: ExportJob) -> Path | None:
-    return ledgers.export_path(job)
+    return jobs.export_path(job)

@@ -18,7 +18,7 @@ from accountability.flags import FlagKind
 from accountability.log import selectors as log_selectors
 from accountability.workplace import selectors, services
 from accountability.workplace.forms import BundleForm, FlagFilterForm, MeetingSearchForm
-from reporting.ledgers import services as ledgers
+from responsibilities import jobs
 from responsibilities.models import ExportJob
 from responsibilities.paging import CheapPage
 from responsibilities.permissions import Capability, organization_from
@@ -110,7 +110,7 @@ def bundle_create(request: HttpRequest) -> HttpResponse:
             initial["organization"] = organization.pk
         form, status = BundleForm(user=request.user, organization=organization, initial=initial), 200
     return render(request, "accountability/workplace/bundle_form.html", {
-        "form": form, "bundles": services.bundle_jobs(request.user), "keep_days": ledgers.JOB_KEEP_DAYS,
+        "form": form, "bundles": services.bundle_jobs(request.user), "keep_days": jobs.JOB_KEEP_DAYS,
         "max_mb": services.max_bytes() // (1024 * 1024),
     }, status=status)
 
@@ -129,7 +129,7 @@ def bundle_job(request: HttpRequest, pk: int) -> HttpResponse:
     organization = services.bundle_organization(job)
     return render(request, "accountability/workplace/bundle_job.html", {
         "job": job, "organization": organization, "year": job.params.get("year"),
-        "timed_out": ledgers.job_timed_out(job),
+        "timed_out": jobs.job_timed_out(job),
     })
 
 
@@ -137,7 +137,7 @@ def bundle_job(request: HttpRequest, pk: int) -> HttpResponse:
 def bundle_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_bundle(request, pk)
     return render(request, "accountability/workplace/_bundle_progress.html", {
-        "job": job, "timed_out": ledgers.job_timed_out(job),
+        "job": job, "timed_out": jobs.job_timed_out(job),
     })
 
 

@@ -38,17 +38,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.jobs import (  # noqa: F401  (re-exported: the ledger views and the bundles use them here)
-    JOB_KEEP_DAYS,
-    JOB_TIMEOUT,
-    export_path,
-    exports_dir,
-    job_claim,
-    job_enqueue,
-    job_expired,
-    job_finish,
-    job_timed_out,
-)
+from responsibilities.jobs import JOB_KEEP_DAYS, exports_dir, job_claim, job_enqueue, job_finish
 from responsibilities.models import (
     DutyItem,
     EvidenceFile,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from reporting.ledgers import services as ledgers
 from reporting.ledgers.forms import LedgerForm
+from responsibilities import jobs
 from responsibilities.forms import object_id
 from responsibilities.models import ExportJob
 from responsibilities.permissions import Capability, has_any, organization_from
@@ -35,7 +36,7 @@ def _form_context(request: HttpRequest, form: LedgerForm) -> dict:
         "form": form,
         "jobs": ledgers.recent_jobs(request.user),
         "stream_max": ledgers.STREAM_MAX_ROWS,
-        "keep_days": ledgers.JOB_KEEP_DAYS,
+        "keep_days": jobs.JOB_KEEP_DAYS,
     }
 
 
@@ -87,7 +88,7 @@ def _own_job(request: HttpRequest, pk: int) -> ExportJob:
 def ledger_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     return render(request, "reporting/ledgers/ledger_job.html", {
-        "job": job, "ledger": ledgers.job_ledger(job), "timed_out": ledgers.job_timed_out(job),
+        "job": job, "ledger": ledgers.job_ledger(job), "timed_out": jobs.job_timed_out(job),
     })
 
 
@@ -95,16 +96,16 @@ def ledger_job(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     return render(request, "reporting/ledgers/ledger_job_progress.html", {
-        "job": job, "timed_out": ledgers.job_timed_out(job),
+        "job": job, "timed_out": jobs.job_timed_out(job),
     })
 
 
 @require_safe
 def ledger_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
-    if ledgers.job_expired(job):  # past JOB_KEEP_DAYS: not served, whether or not the file is still there
+    if jobs.job_expired(job):  # past JOB_KEEP_DAYS: not served, whether or not the file is still there
         raise Http404(_("该导出文件不存在或已失效。"))
-    path = ledgers.export_path(job)
+    path = jobs.export_path(job)
     ledger = ledgers.job_ledger(job)  # the owner may have lost sight of the organization since
     if path is None or ledger is None:
         raise Http404(_("该导出文件不存在或已失效。"))

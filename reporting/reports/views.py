@@ -36,7 +36,14 @@ from responsibilities.forms import object_id
 from responsibilities.jobs import ExportJob, job_timed_out
 from responsibilities.models import Obligation, Organization, Person
 from responsibilities.paging import PER_PAGE, CheapPage
-from responsibilities.permissions import Capability, can, get_for, has_any, organization_from
+from responsibilities.permissions import (
+    Capability,
+    can,
+    get_for,
+    get_own,
+    has_any,
+    organization_from,
+)
 from responsibilities.ratelimit import rate_limited
 from responsibilities.text import chinese_date
 from responsibilities.work.uploads import stored_file_response
@@ -78,10 +85,6 @@ def plain_paragraphs(version: ReportVersion) -> list[str]:
     for index, name in enumerate(doc.attachments):
         paragraphs.append((_("附件：") if index == 0 else "\u3000\u3000\u3000") + str(name))
     return paragraphs
-
-
-def plain_lines(version: ReportVersion) -> list[str]:
-    return [line for paragraph in plain_paragraphs(version) for line in paragraph.split("\n")]
 
 
 # -- reports ---------------------------------------------------------------------------------------
@@ -541,9 +544,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _own_preview_job(request: HttpRequest, pk: int) -> tuple[ExportJob, ReportVersion]:
     """The user's own preview job and the version it previews, checked again now (404 otherwise)."""
-    job = previews.preview_job_of(request.user, pk)
-    if job is None:
-        raise Http404(_("未找到该预览任务。"))
+    job = get_own(request.user, ExportJob.objects.filter(kind=previews.KIND), pk=pk)
     version = get_for(request.user, Capability.VIEW, ReportVersion.objects.select_related("report__organization"),
                       report_id=job.params.get("report"), number=job.params.get("number"))
     return job, version

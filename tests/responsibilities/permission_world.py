@@ -37,7 +37,7 @@ from reporting.models import (
     Submission,
 )
 from reporting.reports import services as reporting_services
-from responsibilities import permissions
+from responsibilities import jobs, permissions
 from responsibilities.duties import services as duties_services
 from responsibilities.models import (
     DutyItem,
@@ -266,7 +266,7 @@ def build_world() -> World:
 def _finished_bundle(user, organization: Organization) -> ExportJob:
     """An evidence bundle marked built, its file written directly (the matrix asks who may open it)."""
     name = f"bundle-{organization.pk}.zip"
-    (ledgers.exports_dir() / name).write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty ZIP
+    (jobs.exports_dir() / name).write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty ZIP
     return ExportJob.objects.create(user=user, kind="evidence_bundle", status=ExportJob.Status.DONE, total=0,
                                     params={"organization_id": organization.pk, "year": 2026}, file_name=name)
 

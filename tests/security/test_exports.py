@@ -12,7 +12,7 @@ import pytest
 
 from accountability.rubrics.excel import rubric_workbook
 from accountability.workplace import services as bundles
-from reporting.ledgers import services as ledgers
+from responsibilities import jobs
 from responsibilities.models import DutyItem, MeetingRecord
 from tests.responsibilities.permission_world import rolled_back
 
@@ -44,7 +44,7 @@ def test_the_evidence_bundle_s_spreadsheets_hold_formulas_as_text(world):
         job = bundles.bundle_job_create(user=world.users["city_inspector"], organization=world.orgs["own"], year=2026)
         bundles.bundle_run(job_id=job.pk)
         job.refresh_from_db()
-        archive = zipfile.ZipFile(ledgers.exports_dir() / job.file_name)
+        archive = zipfile.ZipFile(jobs.exports_dir() / job.file_name)
         sheets = [name for name in archive.namelist() if name.endswith(".xlsx")]
         assert "会议记录/会议记录.xlsx" in sheets and len(sheets) == 3  # and the two ledgers
         assert_text_only(archive.read("会议记录/会议记录.xlsx"), list(FORMULAS[:5]))

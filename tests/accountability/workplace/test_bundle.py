@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accountability.workplace import services as bundles
-from reporting.ledgers import services as ledgers
 from reporting.models import Report, ReportKind, ReportVersion
 from reporting.reports.services import signed_pdf_path
+from responsibilities import jobs
 from responsibilities.log import LogEntry
 from responsibilities.models import ExportJob, MeetingRecord, Obligation, WorkSystem
 from responsibilities.work import services as work_services
@@ -68,7 +68,7 @@ def test_the_manifest_lists_every_file_with_its_sha256_and_the_log_holds_the_man
     job = built(inspector, records)
 
     assert (job.status, job.total, job.done) == ("done", 6, 6)
-    archive = zipfile.ZipFile(ledgers.exports_dir() / job.file_name)
+    archive = zipfile.ZipFile(jobs.exports_dir() / job.file_name)
     manifest = archive.read("MANIFEST.sha256")
     lines = [line.split("  ", 1) for line in manifest.decode().splitlines()]
     assert sorted(name for _sha, name in lines) == [
@@ -98,7 +98,7 @@ def test_the_meeting_sheet_shows_withdrawn_and_corrected_records_as_such(inspect
 
     import openpyxl
 
-    archive = zipfile.ZipFile(ledgers.exports_dir() / job.file_name)
+    archive = zipfile.ZipFile(jobs.exports_dir() / job.file_name)
     sheet = openpyxl.load_workbook(io.BytesIO(archive.read("会议记录/会议记录.xlsx"))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     header = next(r for r in rows if "会议日期" in r)
@@ -109,7 +109,7 @@ def test_the_meeting_sheet_shows_withdrawn_and_corrected_records_as_such(inspect
 def test_a_year_without_records_still_has_its_ledgers_and_index(inspector, records):
     job = built(inspector, records, year=2025)
 
-    archive = zipfile.ZipFile(ledgers.exports_dir() / job.file_name)
+    archive = zipfile.ZipFile(jobs.exports_dir() / job.file_name)
     assert sorted(archive.namelist()) == [
         "00-目录.pdf", "MANIFEST.sha256", "会议记录/会议记录.xlsx", "台账/工作任务台账-A县委-2025年度.xlsx", "台账/责任清单-A县委.xlsx",
     ]
@@ -130,7 +130,7 @@ def test_a_missing_stored_file_is_named_in_the_index_and_left_out(inspector, rec
 
     job = built(inspector, records)
 
-    assert "报告/A县委〔2026〕1号.pdf" not in zipfile.ZipFile(ledgers.exports_dir() / job.file_name).namelist()
+    assert "报告/A县委〔2026〕1号.pdf" not in zipfile.ZipFile(jobs.exports_dir() / job.file_name).namelist()
     assert job.total == 5
 
 

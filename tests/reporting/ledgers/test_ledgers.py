@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.ledgers import services as ledgers
+from responsibilities import jobs
 from responsibilities.models import (
     DutyItem,
     EvidenceFile,
@@ -656,10 +657,10 @@ def test_an_export_older_than_the_keeping_time_is_not_served(tree, city_staff):
     client = login(city_staff)
     download = job_pages(job)["ledger_download"]
 
-    keep = dt.timedelta(days=ledgers.JOB_KEEP_DAYS)
+    keep = dt.timedelta(days=jobs.JOB_KEEP_DAYS)
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - keep + dt.timedelta(days=1))
     assert client.get(download).status_code == 200
 
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - keep - dt.timedelta(minutes=1))
     assert client.get(download).status_code == 404
-    assert ledgers.export_path(ExportJob.objects.get(pk=job.pk)) is None
+    assert jobs.export_path(ExportJob.objects.get(pk=job.pk)) is None
