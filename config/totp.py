@@ -65,7 +65,7 @@ class TOTPRequiredMiddleware:
         if match is not None and match.app_name == "admin" and match.url_name in {"login", "logout"}:
             return None
         user = request.user
-        if not totp_required_for(user) or user.is_verified():
+        if user.is_verified() or not totp_required_for(user):  # the cheap check first: most requests are verified
             return None
         step = "totp_verify" if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists() else "totp_setup"
         return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
