@@ -485,7 +485,8 @@ def render_pdf(document: Document) -> bytes:
         rendered = render(False)
         if len(rendered.pages) % 2 and has_closing(document):
             # The 版记 closes the document on its last page, which is even (封四, GB/T 9704-2012 7.4.1 and
-            # 10.1): when the text ends on an odd page, the 版记 goes to the foot of the blank page after it.
+            # 10.1): when the text ends on an odd page, or fills an even one, the 版记 goes to the foot of the
+            # next even page (break-before: left), after a blank page if need be.
             rendered = render(True)
         return rendered.write_pdf()
     except FatalURLFetchingError as exc:

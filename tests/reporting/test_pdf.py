@@ -52,7 +52,7 @@ OUTLINE = (
     (Level.H2, "压实责任"), (Level.H3, "健全制度"), (Level.H4, "专题研究"), (Level.PARAGRAPH, 1),
     (Level.H4, "分析研判"), (Level.PARAGRAPH, 1), (Level.H3, "督促检查"), (Level.PARAGRAPH, 1),
     (Level.H2, "阵地管理"), (Level.H3, "健全制度"), (Level.PARAGRAPH, 1), (Level.H3, "督促检查"),
-    (Level.PARAGRAPH, 18),
+    (Level.PARAGRAPH, 17),  # with 18 the text filled page 10 and the 版记 went to page 12, after a blank 11
     (Level.H1, "存在的问题"), (Level.PARAGRAPH, 3),
     (Level.H1, "下半年工作打算"),
     (Level.H2, "压实责任"), (Level.H3, "健全制度"), (Level.H4, "专题研究"), (Level.H4, "分析研判"),
@@ -178,7 +178,7 @@ def full_pages(pages: list[Page]) -> list[Page]:
     """Pages that hold nothing but paragraphs of the test report."""
     return [
         page for page in pages[1:-1]
-        if all(line.text in PARAGRAPH for line in page.text_lines)
+        if page.text_lines and all(line.text in PARAGRAPH for line in page.text_lines)  # not a blank page
     ]
 
 

@@ -117,6 +117,20 @@ def test_a_document_ending_on_an_even_page_gets_no_blank_page():
     assert pages[1].has("抄送")
 
 
+@pytest.mark.parametrize("lines", range(22, 46))
+def test_a_closing_that_does_not_fit_under_text_ending_on_an_even_page_goes_to_the_next_even_page(lines):
+    """Text that fills page 2 to (nearly) its foot leaves no room for the 版记: it goes to the foot of
+    page 4, after a blank page 3, never alone on the odd page 3 (as 临河县城关镇党委's signed demo
+    report had it)."""
+    text = "认真落实意识形态工作责任制。"  # one line each
+    pages = read(pdf.render_pdf(notice(
+        blocks=tuple(Block(Level.PARAGRAPH, text) for _ in range(lines)), copy_to="市委宣传部",
+        printer="中共X县委办公室", printed_on=datetime.date(2026, 1, 6))))
+    assert len(pages) % 2 == 0, f"{len(pages)} pages"
+    assert pages[-1].has("抄送")
+    assert not any(page.has("抄送") for page in pages[:-1])
+
+
 # --- 4. page 1 carries body text; attachment names ------------------------------------------------
 
 LONG_ATTACHMENTS = (
